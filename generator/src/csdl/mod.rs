@@ -1,0 +1,3 @@
+//! Stage 1: CSDL XML -> syntax tree ([`ast`]), and back ([`write`]).
+
+pub mod ast;

@@ -1,0 +1,10 @@
+//! graphgen: Microsoft Graph OData CSDL -> typed Rust crate.
+//!
+//! The pipeline runs in one direction, each stage a plain function of its input:
+//! [`csdl`] (XML -> syntax tree) -> [`model`] (resolved semantic model) ->
+//! [`emit`] (Rust files).
+
+pub mod csdl;
+pub mod error;
+
+pub use error::{Error, ErrorKind, Location, Result};

@@ -1,0 +1,53 @@
+//! Project automation: `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
+
+mod metadata;
+mod regen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project automation for graphgen")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Rebuild `generated/` from `metadata/`.
+    Regen,
+    /// Fail when `generated/` is stale against `metadata/` and the generator.
+    Check,
+    /// Work on the committed metadata slices.
+    Metadata {
+        #[command(subcommand)]
+        command: metadata::Command,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Regen => regen::regen(&project_root()),
+        Command::Check => regen::check(&project_root()),
+        Command::Metadata { command } => metadata::run(&project_root(), command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
