@@ -1,0 +1,893 @@
+//! Rust types for the OData primitive types (`Edm.*`) that have no exact
+//! counterpart in the standard library.
+//!
+//! The date and time types ([`DateTimeOffset`], [`Date`], [`TimeOfDay`],
+//! [`Duration`]) are *text-preserving*: they keep the exact string the service
+//! sent and write it back unchanged, so `"2021-04-06T18:04:31.033Z"` and
+//! `"2021-04-06T18:04:31.0330000Z"` both round-trip byte for byte.
+//! Deserialization never rejects a string (Microsoft Graph sometimes sends a
+//! date-time without an offset, e.g. `"2025-02-13T10:17:05"`, and one odd date
+//! must not fail a whole response); [`DateTimeOffset::new`] and friends check
+//! the lexical form when *you* build a value, and [`DateTimeOffset::is_valid`]
+//! tells whether a received one is well formed.
+//!
+//! ```
+//! use graphgen_runtime::edm::DateTimeOffset;
+//!
+//! let t: DateTimeOffset = serde_json::from_str(r#""2021-04-06T18:04:31.0330000Z""#).unwrap();
+//! assert_eq!(t.as_str(), "2021-04-06T18:04:31.0330000Z");
+//! assert_eq!(serde_json::to_string(&t).unwrap(), r#""2021-04-06T18:04:31.0330000Z""#);
+//!
+//! assert!(DateTimeOffset::new("2021-04-06T18:04:31Z").is_ok());
+//! assert!(DateTimeOffset::new("yesterday").is_err());
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine as _;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// `Edm.Guid`: a re-export of [`uuid::Uuid`] (serialized as the hyphenated
+/// lower-case text form).
+pub use uuid::Uuid as Guid;
+
+/// A string that is not in the lexical form of an Edm type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid Edm.{type_name}: {reason}")]
+pub struct ParseError {
+    type_name: &'static str,
+    value: String,
+    reason: &'static str,
+}
+
+impl ParseError {
+    fn new(type_name: &'static str, value: &str, reason: &'static str) -> Self {
+        ParseError {
+            type_name,
+            value: value.chars().take(64).collect(),
+            reason,
+        }
+    }
+
+    /// The Edm type name, e.g. `"DateTimeOffset"`.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// The rejected text (at most its first 64 characters).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// What is wrong with it.
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $edm:literal, $check:path, $example:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks the lexical form and wraps the text unchanged.
+            ///
+            /// ```
+            #[doc = concat!("let v = graphgen_runtime::edm::", stringify!($name), "::new(\"", $example, "\").unwrap();")]
+            #[doc = concat!("assert_eq!(v.as_str(), \"", $example, "\");")]
+            /// ```
+            pub fn new(text: impl Into<String>) -> Result<Self, ParseError> {
+                let text = text.into();
+                match $check(&text) {
+                    Ok(()) => Ok($name(text)),
+                    Err(reason) => Err(ParseError::new($edm, &text, reason)),
+                }
+            }
+
+            /// Wraps the text without checking it (this is what
+            /// deserialization does).
+            pub fn new_unchecked(text: impl Into<String>) -> Self {
+                $name(text.into())
+            }
+
+            /// The text exactly as received or given.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The text, consuming the value.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+
+            #[doc = concat!("Whether the text is in the lexical form of `Edm.", $edm, "`.")]
+            pub fn is_valid(&self) -> bool {
+                $check(&self.0).is_ok()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ParseError;
+            fn from_str(s: &str) -> Result<Self, ParseError> {
+                $name::new(s)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_string(TextVisitor(concat!("an Edm.", $edm, " string")))
+                    .map($name)
+            }
+        }
+    };
+}
+
+/// Accepts any string, reusing an owned `String` when the deserializer has one.
+struct TextVisitor(&'static str);
+
+impl Visitor<'_> for TextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+}
+
+text_type!(
+    /// `Edm.DateTimeOffset`, e.g. `2021-04-06T18:04:31.033Z`, kept as text.
+    ///
+    /// Lexical form (OData ABNF `dateTimeOffsetValue`, i.e. RFC 3339 with
+    /// optional seconds): `YYYY-MM-DDThh:mm[:ss[.f…]](Z|±hh:mm)`, with 1 to
+    /// 12 fraction digits, a lower-case `t`/`z` accepted too. Deserialization
+    /// accepts any string (see the [module docs](self)).
+    DateTimeOffset,
+    "DateTimeOffset",
+    check_date_time_offset,
+    "2021-04-06T18:04:31.033Z"
+);
+
+text_type!(
+    /// `Edm.Date`, e.g. `2021-04-06`, kept as text (`YYYY-MM-DD`).
+    Date,
+    "Date",
+    check_date,
+    "2021-04-06"
+);
+
+text_type!(
+    /// `Edm.TimeOfDay`, e.g. `18:04:31.0330000`, kept as text
+    /// (`hh:mm[:ss[.f…]]`, 1 to 12 fraction digits).
+    TimeOfDay,
+    "TimeOfDay",
+    check_time_of_day,
+    "18:04:31.0330000"
+);
+
+text_type!(
+    /// `Edm.Duration`, e.g. `PT1H30M` or `-P2DT0.5S`, kept as text.
+    ///
+    /// Lexical form: the XML Schema `duration`
+    /// (`[-]P[nY][nM][nD][T[nH][nM][n[.n]S]]`, at least one component, and
+    /// at least one after a `T`), which contains OData's day-time form.
+    Duration,
+    "Duration",
+    check_duration,
+    "PT1H30M"
+);
+
+// ---------------------------------------------------------------------------
+// Lexical checks (no allocation).
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(s: &'a str) -> Self {
+        Cursor {
+            b: s.as_bytes(),
+            i: 0,
+        }
+    }
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn eat_ci(&mut self, c: u8) -> bool {
+        self.eat(c) || self.eat(c.to_ascii_lowercase())
+    }
+    fn expect(&mut self, c: u8, reason: &'static str) -> Result<(), &'static str> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(reason)
+        }
+    }
+    /// Exactly `n` digits as a number.
+    fn digits(&mut self, n: usize, reason: &'static str) -> Result<u32, &'static str> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            match self.peek() {
+                Some(c @ b'0'..=b'9') => {
+                    v = v * 10 + u32::from(c - b'0');
+                    self.i += 1;
+                }
+                _ => return Err(reason),
+            }
+        }
+        Ok(v)
+    }
+    /// One or more digits; returns how many.
+    fn digit_run(&mut self) -> usize {
+        let start = self.i;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+    fn done(&self) -> bool {
+        self.i == self.b.len()
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn date_part(c: &mut Cursor<'_>) -> Result<(), &'static str> {
+    let negative = c.eat(b'-');
+    let start = c.i;
+    let n = c.digit_run();
+    if n < 4 {
+        return Err("the year needs at least four digits");
+    }
+    if n > 4 && c.b[start] == b'0' {
+        return Err("a year of more than four digits cannot start with 0");
+    }
+    let year_text = std::str::from_utf8(&c.b[start..c.i]).unwrap_or("0");
+    // Years too long for i64 are still lexically valid; treat them as non-leap.
+    let year = year_text.parse::<i64>().unwrap_or(1) * if negative { -1 } else { 1 };
+    c.expect(b'-', "expected '-' after the year")?;
+    let month = c.digits(2, "the month needs two digits")?;
+    if !(1..=12).contains(&month) {
+        return Err("the month is out of range");
+    }
+    c.expect(b'-', "expected '-' after the month")?;
+    let day = c.digits(2, "the day needs two digits")?;
+    let max_day = match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day == 0 || day > max_day {
+        return Err("the day is out of range for the month");
+    }
+    Ok(())
+}
+
+fn time_part(c: &mut Cursor<'_>) -> Result<(), &'static str> {
+    let hour = c.digits(2, "the hour needs two digits")?;
+    if hour > 23 {
+        return Err("the hour is out of range");
+    }
+    c.expect(b':', "expected ':' after the hour")?;
+    let minute = c.digits(2, "the minute needs two digits")?;
+    if minute > 59 {
+        return Err("the minute is out of range");
+    }
+    if c.eat(b':') {
+        let second = c.digits(2, "the second needs two digits")?;
+        if second > 59 {
+            return Err("the second is out of range");
+        }
+        if c.eat(b'.') {
+            let n = c.digit_run();
+            if n == 0 {
+                return Err("expected digits after '.'");
+            }
+            if n > 12 {
+                return Err("more than 12 fractional digits");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_date_time_offset(s: &str) -> Result<(), &'static str> {
+    let mut c = Cursor::new(s);
+    date_part(&mut c)?;
+    if !c.eat_ci(b'T') {
+        return Err("expected 'T' between the date and the time");
+    }
+    time_part(&mut c)?;
+    if c.eat_ci(b'Z') {
+    } else if c.eat(b'+') || c.eat(b'-') {
+        let h = c.digits(2, "the offset hour needs two digits")?;
+        c.expect(b':', "expected ':' in the offset")?;
+        let m = c.digits(2, "the offset minute needs two digits")?;
+        if h > 23 || m > 59 {
+            return Err("the offset is out of range");
+        }
+    } else if c.done() {
+        return Err("missing time-zone offset ('Z' or ±hh:mm)");
+    } else {
+        return Err("unexpected character after the time");
+    }
+    if c.done() {
+        Ok(())
+    } else {
+        Err("unexpected text after the offset")
+    }
+}
+
+fn check_date(s: &str) -> Result<(), &'static str> {
+    let mut c = Cursor::new(s);
+    date_part(&mut c)?;
+    if c.done() {
+        Ok(())
+    } else {
+        Err("unexpected text after the date")
+    }
+}
+
+fn check_time_of_day(s: &str) -> Result<(), &'static str> {
+    let mut c = Cursor::new(s);
+    time_part(&mut c)?;
+    if c.done() {
+        Ok(())
+    } else {
+        Err("unexpected text after the time")
+    }
+}
+
+fn check_duration(s: &str) -> Result<(), &'static str> {
+    let mut c = Cursor::new(s);
+    let _ = c.eat(b'-') || c.eat(b'+');
+    if !c.eat(b'P') {
+        return Err("a duration starts with 'P'");
+    }
+    let mut any = false;
+    // Date components, in order.
+    let mut order = [b'Y', b'M', b'W', b'D'].iter();
+    loop {
+        let save = c.i;
+        if c.digit_run() == 0 {
+            c.i = save;
+            break;
+        }
+        let Some(unit) = c.peek() else {
+            return Err("a number needs a unit designator");
+        };
+        if unit == b'.' || unit == b'T' {
+            return Err("only seconds may have a fraction");
+        }
+        if !order.by_ref().any(|u| *u == unit) {
+            return Err("unexpected or out-of-order designator in the date part");
+        }
+        c.i += 1;
+        any = true;
+    }
+    if c.eat(b'T') {
+        let mut any_time = false;
+        let mut order = [b'H', b'M', b'S'].iter();
+        while !c.done() {
+            if c.digit_run() == 0 {
+                return Err("expected a number");
+            }
+            if c.eat(b'.') {
+                if c.digit_run() == 0 {
+                    return Err("expected digits after '.'");
+                }
+                if !c.eat(b'S') {
+                    return Err("only seconds may have a fraction");
+                }
+                if !order.by_ref().any(|u| *u == b'S') {
+                    return Err("out-of-order designator in the time part");
+                }
+                any_time = true;
+                continue;
+            }
+            let Some(unit) = c.peek() else {
+                return Err("a number needs a unit designator");
+            };
+            if !order.by_ref().any(|u| *u == unit) {
+                return Err("unexpected or out-of-order designator in the time part");
+            }
+            c.i += 1;
+            any_time = true;
+        }
+        if !any_time {
+            return Err("'T' must be followed by at least one time component");
+        }
+        any = true;
+    }
+    if !c.done() {
+        return Err("unexpected text in the duration");
+    }
+    if !any {
+        return Err("a duration needs at least one component");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Binary
+
+/// `Edm.Binary`: bytes, written in JSON as base64 text.
+///
+/// Reading accepts both the base64url alphabet (`-`, `_`, which the OData JSON
+/// format specifies) and the standard one (`+`, `/`, which Microsoft Graph's
+/// own services send), with or without `=` padding, and even a mix of both.
+///
+/// Writing uses the **standard alphabet with padding** (`"+/="`), the form
+/// Microsoft Graph's .NET OData stack both writes and reads; for data whose
+/// encoding holds neither `+` nor `/` this is identical to padded base64url.
+/// Use [`Binary::to_base64url`] when you need the URL-safe form.
+///
+/// ```
+/// use graphgen_runtime::edm::Binary;
+///
+/// let b: Binary = serde_json::from_str(r#""-_8""#).unwrap(); // base64url, no padding
+/// assert_eq!(b.0, vec![0xfb, 0xff]);
+/// assert_eq!(serde_json::to_string(&b).unwrap(), r#""+/8=""#);
+/// assert_eq!(b.to_base64url(), "-_8");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Binary(pub Vec<u8>);
+
+impl Binary {
+    /// Decodes base64 text in either alphabet, with or without padding.
+    pub fn from_base64(text: &str) -> Result<Self, ParseError> {
+        let cleaned: Vec<u8> = text
+            .bytes()
+            .filter(|b| *b != b'=')
+            .map(|b| match b {
+                b'-' => b'+',
+                b'_' => b'/',
+                other => other,
+            })
+            .collect();
+        if text.trim_end_matches('=').contains('=') {
+            return Err(ParseError::new("Binary", text, "'=' inside base64 text"));
+        }
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(&cleaned)
+            .map(Binary)
+            .map_err(|_| ParseError::new("Binary", text, "not base64 text"))
+    }
+
+    /// Standard base64 with padding (what serialization writes).
+    pub fn to_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(&self.0)
+    }
+
+    /// base64url without padding (RFC 4648 §5).
+    pub fn to_base64url(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&self.0)
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(v: Vec<u8>) -> Self {
+        Binary(v)
+    }
+}
+
+impl AsRef<[u8]> for Binary {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Serialize for Binary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_base64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Binary {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Binary;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a base64 string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Binary, E> {
+                Binary::from_base64(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decimal
+
+/// `Edm.Decimal`, kept as its decimal text so no digit is lost to `f64`.
+///
+/// Deserializes from a JSON string (`IEEE754Compatible=true` form) or a JSON
+/// number. A number is kept exactly when it is an integer; a number with a
+/// fraction or exponent is read by serde_json as `f64` first, so send it as a
+/// string when every digit matters. Serializes as a JSON number with exactly
+/// the kept text (as a string if it was received or built as one).
+///
+/// ```
+/// use graphgen_runtime::edm::Decimal;
+///
+/// let d: Decimal = serde_json::from_str(r#""123456789012345678901234.5""#).unwrap();
+/// assert_eq!(d.as_str(), "123456789012345678901234.5");
+/// let n: Decimal = serde_json::from_str("18446744073709551615").unwrap();
+/// assert_eq!(serde_json::to_string(&n).unwrap(), "18446744073709551615");
+/// assert_eq!(serde_json::to_string(&Decimal::new("1.50").unwrap()).unwrap(), "1.50");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    text: String,
+    quoted: bool,
+}
+
+impl Decimal {
+    /// Checks that `text` is a decimal number (`[-]digits[.digits][e[±]digits]`);
+    /// it is written as a JSON number.
+    pub fn new(text: impl Into<String>) -> Result<Self, ParseError> {
+        let text = text.into();
+        check_decimal(&text).map_err(|r| ParseError::new("Decimal", &text, r))?;
+        Ok(Decimal {
+            text,
+            quoted: false,
+        })
+    }
+
+    /// The decimal text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether it is written as a JSON string (`IEEE754Compatible=true`).
+    pub fn is_quoted(&self) -> bool {
+        self.quoted
+    }
+
+    /// The same value, written as a JSON string instead of a number.
+    pub fn quoted(mut self) -> Self {
+        self.quoted = true;
+        self
+    }
+
+    /// The nearest `f64`.
+    pub fn to_f64(&self) -> Option<f64> {
+        self.text.parse().ok()
+    }
+}
+
+fn check_decimal(s: &str) -> Result<(), &'static str> {
+    let mut c = Cursor::new(s);
+    let _ = c.eat(b'-') || c.eat(b'+');
+    if c.digit_run() == 0 {
+        return Err("expected digits");
+    }
+    if c.eat(b'.') && c.digit_run() == 0 {
+        return Err("expected digits after '.'");
+    }
+    if (c.eat(b'e') || c.eat(b'E')) && {
+        let _ = c.eat(b'-') || c.eat(b'+');
+        c.digit_run() == 0
+    } {
+        return Err("expected digits in the exponent");
+    }
+    if c.done() {
+        Ok(())
+    } else {
+        Err("unexpected character")
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl FromStr for Decimal {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        Decimal::new(s)
+    }
+}
+
+impl From<i64> for Decimal {
+    fn from(v: i64) -> Self {
+        Decimal {
+            text: v.to_string(),
+            quoted: false,
+        }
+    }
+}
+
+impl From<u64> for Decimal {
+    fn from(v: u64) -> Self {
+        Decimal {
+            text: v.to_string(),
+            quoted: false,
+        }
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // JSON numbers may not start with '+' nor have a leading '.', so only
+        // emit raw text that is a valid JSON number; anything else goes as a
+        // string.
+        if !self.quoted && !self.text.starts_with('+') {
+            if let Ok(raw) = serde_json::value::RawValue::from_string(self.text.clone()) {
+                return raw.serialize(s);
+            }
+        }
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal number or a string holding one")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                self.visit_string(v.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Decimal, E> {
+                // OData also allows INF/-INF/NaN as strings for Decimal-like
+                // values in some payloads; keep any text rather than fail.
+                Ok(Decimal {
+                    text: v,
+                    quoted: true,
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+                Ok(Decimal::from(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+                Ok(Decimal::from(v))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Decimal, E> {
+                Ok(Decimal {
+                    text: v.to_string(),
+                    quoted: false,
+                })
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Decimal, E> {
+                Ok(Decimal {
+                    text: v.to_string(),
+                    quoted: false,
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+                if !v.is_finite() {
+                    return Err(E::custom("a decimal must be finite"));
+                }
+                Ok(Decimal {
+                    text: v.to_string(),
+                    quoted: false,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(json: &str) {
+        let v: T = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&v).unwrap(), json);
+        // Also through a serde_json::Value (as in buffered polymorphic values).
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let v: T = serde_json::from_value(value).unwrap();
+        assert_eq!(serde_json::to_string(&v).unwrap(), json);
+    }
+
+    #[test]
+    fn date_time_offset_round_trips_byte_for_byte() {
+        for s in [
+            r#""2021-04-06T18:04:31.033Z""#,
+            r#""2021-04-06T18:04:31.0330000Z""#,
+            r#""2021-04-06T18:04:31.033000000000Z""#,
+            r#""2021-04-06T18:04:31+02:00""#,
+            r#""2021-04-06T18:04Z""#,
+            r#""2025-02-13T10:17:05""#,
+            r#""not a date at all""#,
+            r#""""#,
+        ] {
+            round_trip::<DateTimeOffset>(s);
+        }
+    }
+
+    #[test]
+    fn date_time_offset_validation() {
+        for ok in [
+            "2021-04-06T18:04:31.033Z",
+            "2021-04-06T18:04:31.0330000Z",
+            "2021-04-06T18:04:31.123456789012Z",
+            "2021-04-06T18:04Z",
+            "2021-04-06t18:04:31z",
+            "2021-04-06T18:04:31-07:30",
+            "2024-02-29T00:00:00Z",
+            "-0001-01-01T00:00:00Z",
+            "12345-01-01T00:00:00Z",
+        ] {
+            assert!(DateTimeOffset::new(ok).is_ok(), "{ok}");
+            assert!(ok.parse::<DateTimeOffset>().unwrap().is_valid());
+        }
+        for bad in [
+            "2025-02-13T10:17:05",
+            "2021-04-06T18:04:31.1234567890123Z",
+            "2021-04-06T18:04:31.Z",
+            "2021-04-06 18:04:31Z",
+            "2021-13-06T18:04:31Z",
+            "2023-02-29T00:00:00Z",
+            "2021-04-31T00:00:00Z",
+            "2021-04-06T24:00:00Z",
+            "2021-04-06T18:60:00Z",
+            "2021-04-06T18:04:31+0200",
+            "2021-04-06T18:04:31Zjunk",
+            "21-04-06T18:04:31Z",
+            "02021-04-06T18:04:31Z",
+            "",
+        ] {
+            let e = DateTimeOffset::new(bad).unwrap_err();
+            assert_eq!(e.type_name(), "DateTimeOffset");
+            assert!(!DateTimeOffset::new_unchecked(bad).is_valid());
+        }
+        let e = DateTimeOffset::new("2025-02-13T10:17:05").unwrap_err();
+        assert!(e.to_string().contains("offset"), "{e}");
+    }
+
+    #[test]
+    fn date_time_of_day_duration() {
+        assert!(Date::new("2021-04-06").is_ok());
+        assert!(Date::new("2021-4-6").is_err());
+        assert!(Date::new("2021-04-06T00:00Z").is_err());
+        assert!(TimeOfDay::new("18:04").is_ok());
+        assert!(TimeOfDay::new("18:04:31.0330000").is_ok());
+        assert!(TimeOfDay::new("18:04:31.").is_err());
+        assert!(TimeOfDay::new("25:00").is_err());
+        for ok in [
+            "PT1H30M",
+            "P1D",
+            "-P2DT0.5S",
+            "P1Y2M3DT4H5M6.789S",
+            "PT0S",
+            "P2W",
+            "PT36H",
+        ] {
+            assert!(Duration::new(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "P", "PT", "1H", "PT1.5H", "P1H", "PT1M1H", "P1DT", "PT1", "",
+        ] {
+            assert!(Duration::new(bad).is_err(), "{bad}");
+        }
+        round_trip::<Date>(r#""2021-04-06""#);
+        round_trip::<TimeOfDay>(r#""18:04:31.0330000""#);
+        round_trip::<Duration>(r#""PT1H30M""#);
+    }
+
+    #[test]
+    fn text_types_reject_non_strings() {
+        assert!(serde_json::from_str::<DateTimeOffset>("12").is_err());
+        assert!(serde_json::from_str::<Date>("null").is_err());
+    }
+
+    #[test]
+    fn display_from_str_as_ref() {
+        let t: DateTimeOffset = "2021-04-06T18:04:31.033Z".parse().unwrap();
+        assert_eq!(t.to_string(), "2021-04-06T18:04:31.033Z");
+        assert_eq!(AsRef::<str>::as_ref(&t), "2021-04-06T18:04:31.033Z");
+        assert_eq!(
+            format!("{t:?}"),
+            r#"DateTimeOffset("2021-04-06T18:04:31.033Z")"#
+        );
+        assert_eq!(t.clone().into_string(), "2021-04-06T18:04:31.033Z");
+    }
+
+    #[test]
+    fn binary_accepts_both_alphabets_and_padding() {
+        let bytes = vec![0xfb, 0xff, 0xfe, 0x00, 0x41];
+        for text in ["+//+AEE=", "+//+AEE", "-__-AEE=", "-__-AEE", "-//+AEE"] {
+            assert_eq!(Binary::from_base64(text).unwrap().0, bytes, "{text}");
+        }
+        let b = Binary(bytes);
+        assert_eq!(serde_json::to_string(&b).unwrap(), r#""+//+AEE=""#);
+        assert_eq!(b.to_base64url(), "-__-AEE");
+        assert!(Binary::from_base64("ab=c").is_err());
+        assert!(Binary::from_base64("a").is_err());
+        assert!(Binary::from_base64("a!bc").is_err());
+        assert!(serde_json::from_str::<Binary>(r#""not base64!""#).is_err());
+        assert_eq!(Binary::from_base64("").unwrap().0, Vec::<u8>::new());
+        round_trip::<Binary>(r#""aGVsbG8=""#);
+    }
+
+    #[test]
+    fn decimal_keeps_text() {
+        round_trip::<Decimal>(r#""123456789012345678901234.5000""#);
+        round_trip::<Decimal>("18446744073709551615");
+        round_trip::<Decimal>("-9223372036854775808");
+        round_trip::<Decimal>("1.5");
+        let d = Decimal::new("1.50").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "1.50");
+        assert_eq!(
+            serde_json::to_string(&d.clone().quoted()).unwrap(),
+            r#""1.50""#
+        );
+        assert_eq!(
+            serde_json::to_value(&d).unwrap(),
+            serde_json::json!(1.5),
+            "to_value works with the raw number"
+        );
+        assert!(Decimal::new("1.").is_err());
+        assert!(Decimal::new("abc").is_err());
+        assert!(Decimal::new("1e5").is_ok());
+        assert_eq!(d.to_f64(), Some(1.5));
+        assert!(serde_json::from_str::<Decimal>("true").is_err());
+    }
+
+    #[test]
+    fn guid_is_uuid() {
+        let g: Guid = serde_json::from_str(r#""6ba7b810-9dad-11d1-80b4-00c04fd430c8""#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&g).unwrap(),
+            r#""6ba7b810-9dad-11d1-80b4-00c04fd430c8""#
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! Support for polymorphic values: reading `@odata.type` before choosing the
+//! Rust type.
+//!
+//! ```
+//! use graphgen_runtime::poly::Tagged;
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize, Debug, PartialEq)]
+//! struct ItemIdResolver { #[serde(rename = "itemId")] item_id: String }
+//!
+//! #[derive(Debug, PartialEq)]
+//! enum Resolver { ItemIdResolver(ItemIdResolver), Other(serde_json::Map<String, serde_json::Value>) }
+//!
+//! impl<'de> Deserialize<'de> for Resolver {
+//!     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+//!         let tagged = Tagged::deserialize(d)?;
+//!         match tagged.odata_type() {
+//!             Some("microsoft.graph.externalConnectors.itemIdResolver") => {
+//!                 tagged.into_typed().map(Self::ItemIdResolver)
+//!             }
+//!             _ => Ok(Self::Other(tagged.into_map())),
+//!         }
+//!     }
+//! }
+//!
+//! let r: Resolver = serde_json::from_str(
+//!     r##"{"@odata.type":"#microsoft.graph.externalConnectors.itemIdResolver","itemId":"x"}"##,
+//! ).unwrap();
+//! assert_eq!(r, Resolver::ItemIdResolver(ItemIdResolver { item_id: "x".into() }));
+//! ```
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// The JSON annotation naming a value's concrete type.
+pub const ODATA_TYPE: &str = "@odata.type";
+
+/// A JSON object held in memory so its `@odata.type` can be read before the
+/// Rust type is chosen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tagged(Map<String, Value>);
+
+impl Tagged {
+    /// Wraps an object.
+    pub fn from_map(map: Map<String, Value>) -> Self {
+        Tagged(map)
+    }
+
+    /// The qualified type name from `@odata.type`, without its leading `#`
+    /// (accepted with or without it); `None` if absent or not a string.
+    pub fn odata_type(&self) -> Option<&str> {
+        match self.0.get(ODATA_TYPE) {
+            Some(Value::String(s)) => Some(s.strip_prefix('#').unwrap_or(s)),
+            _ => None,
+        }
+    }
+
+    /// Deserializes the object (including its `@odata.type` member) into `T`,
+    /// moving the buffered values; errors are converted into `E`.
+    pub fn into_typed<T: DeserializeOwned, E: de::Error>(self) -> Result<T, E> {
+        T::deserialize(Value::Object(self.0)).map_err(E::custom)
+    }
+
+    /// The object.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0
+    }
+
+    /// The object, borrowed.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Tagged {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Tagged;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Tagged, A::Error> {
+                let mut map = Map::new();
+                while let Some((k, v)) = access.next_entry::<String, Value>()? {
+                    map.insert(k, v);
+                }
+                Ok(Tagged(map))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Derived {
+        #[serde(rename = "@odata.type")]
+        odata_type: String,
+        n: u32,
+    }
+
+    #[test]
+    fn reads_type_with_or_without_hash() {
+        let t: Tagged = serde_json::from_str(r##"{"@odata.type":"#a.b","n":1}"##).unwrap();
+        assert_eq!(t.odata_type(), Some("a.b"));
+        let t: Tagged = serde_json::from_str(r#"{"n":1,"@odata.type":"a.b"}"#).unwrap();
+        assert_eq!(t.odata_type(), Some("a.b"));
+        let t: Tagged = serde_json::from_str(r#"{"n":1}"#).unwrap();
+        assert_eq!(t.odata_type(), None);
+        let t: Tagged = serde_json::from_str(r#"{"@odata.type":5}"#).unwrap();
+        assert_eq!(t.odata_type(), None);
+    }
+
+    #[test]
+    fn into_typed_and_map() {
+        let t: Tagged = serde_json::from_str(r##"{"@odata.type":"#a.b","n":7}"##).unwrap();
+        let d: Derived = t.clone().into_typed::<_, serde_json::Error>().unwrap();
+        assert_eq!(
+            d,
+            Derived {
+                odata_type: "#a.b".into(),
+                n: 7
+            }
+        );
+        let bad: Result<Derived, serde_json::Error> = Tagged::from_map(Map::new()).into_typed();
+        assert!(bad.unwrap_err().to_string().contains("missing field"));
+        let m = t.into_map();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m["n"], 7);
+    }
+
+    #[test]
+    fn rejects_non_objects() {
+        for json in ["[1]", "\"x\"", "null", "3"] {
+            let e = serde_json::from_str::<Tagged>(json).unwrap_err();
+            assert!(e.to_string().contains("a JSON object"), "{e}");
+        }
+        let e = serde_json::from_value::<Tagged>(serde_json::json!([1])).unwrap_err();
+        assert!(e.to_string().contains("a JSON object"), "{e}");
+    }
+}
