@@ -5,6 +5,8 @@
 //! [`emit`] (Rust files).
 
 pub mod csdl;
+pub mod emit;
 pub mod error;
+pub mod model;
 
 pub use error::{Error, ErrorKind, Location, Result};

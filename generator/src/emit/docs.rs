@@ -1,0 +1,58 @@
+//! Doc comments: where each item comes from and what the metadata says of it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Doc;
+
+/// `#[doc = "..."]` attributes, one per line; paragraphs separated by a blank line.
+pub fn attrs(paragraphs: &[String]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(p.lines().map(|l| format!(" {}", l.trim_end())));
+    }
+    let lines = lines.iter().map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Text from the metadata can hold characters rustdoc would read as markup.
+fn escape(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The description paragraphs of an element, when its metadata has them.
+pub fn description(doc: &Doc) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = &doc.description {
+        out.push(escape(d));
+    }
+    if let Some(d) = &doc.long_description {
+        out.push(escape(d));
+    }
+    out
+}
+
+/// `#[deprecated(...)]` for a Core.Revisions deprecation.
+pub fn deprecated(doc: &Doc) -> TokenStream {
+    match &doc.deprecation {
+        Some(d) => {
+            let mut note = d
+                .description
+                .clone()
+                .unwrap_or_else(|| "deprecated in the metadata".into());
+            if let Some(date) = &d.removal_date {
+                note.push_str(&format!(" (removal date: {date})"));
+            }
+            let since = d.date.clone().unwrap_or_default();
+            if since.is_empty() {
+                quote!(#[deprecated(note = #note)])
+            } else {
+                quote!(#[deprecated(since = #since, note = #note)])
+            }
+        }
+        None => quote!(),
+    }
+}

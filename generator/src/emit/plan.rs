@@ -1,0 +1,275 @@
+//! Decisions made once for the whole crate before any code is written: the
+//! module of each namespace, the Rust name of each type, which declared types
+//! need a polymorphic enum, and which fields must be boxed to break cycles.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::error::Result;
+use crate::model::{Model, OperationDef, Primitive, TypeId, TypeKind, TypeRef};
+
+use super::clouds::CloudSet;
+use super::naming::{self, Scope};
+use super::Options;
+
+/// A namespace and the module it becomes.
+#[derive(Debug, Clone)]
+pub struct ModulePlan {
+    pub namespace: String,
+    pub name: String,
+    pub types: Vec<TypeId>,
+    /// Indexes into `Model::operations`.
+    pub operations: Vec<usize>,
+}
+
+pub struct Plan<'m> {
+    pub model: &'m Model,
+    pub options: &'m Options,
+    pub modules: Vec<ModulePlan>,
+    module_of_ns: HashMap<&'m str, usize>,
+    type_names: Vec<String>,
+    /// Polymorphic enum names, for types used as a declared type that have derived types.
+    any_names: HashMap<TypeId, String>,
+    /// Operation type names, by index into `Model::operations`.
+    operation_names: Vec<String>,
+    /// Types whose single-valued fields of a type in the same strongly
+    /// connected component must be boxed.
+    component: Vec<usize>,
+    recursive: HashSet<usize>,
+}
+
+impl<'m> Plan<'m> {
+    pub fn new(model: &'m Model, options: &'m Options) -> Result<Plan<'m>> {
+        for label in &model.clouds {
+            super::clouds::clouds_of_label(label)?;
+        }
+        let mut modules: Vec<ModulePlan> = Vec::new();
+        let mut module_of_ns = HashMap::new();
+        let mut module_scope = Scope::new();
+        for ns in &model.namespaces {
+            let name = module_scope.claim(naming::module_name(ns, &options.namespace_prefix));
+            module_of_ns.insert(ns.as_str(), modules.len());
+            modules.push(ModulePlan {
+                namespace: ns.clone(),
+                name,
+                types: Vec::new(),
+                operations: Vec::new(),
+            });
+        }
+        for (i, t) in model.types.iter().enumerate() {
+            modules[module_of_ns[t.name.namespace.as_str()]]
+                .types
+                .push(TypeId(i as u32));
+        }
+        for (i, o) in model.operations.iter().enumerate() {
+            modules[module_of_ns[o.name.namespace.as_str()]]
+                .operations
+                .push(i);
+        }
+
+        // Which declared types are polymorphic: used somewhere as a declared
+        // type, with derived types in the model.
+        let mut used: HashSet<TypeId> = HashSet::new();
+        for t in &model.types {
+            if let TypeKind::Complex(s) | TypeKind::Entity(s) = &t.kind {
+                used.extend(s.properties.iter().filter_map(|p| p.ty.named()));
+            }
+        }
+        for o in &model.operations {
+            used.extend(o.parameters.iter().filter_map(|p| p.ty.named()));
+            used.extend(o.return_type.iter().filter_map(|r| r.ty.named()));
+        }
+        let polymorphic: HashSet<TypeId> = used
+            .into_iter()
+            .filter(|&id| model.structure(id).is_some_and(|s| !s.derived.is_empty()))
+            .collect();
+
+        // Names, one scope per module, in type order, so they are stable.
+        let mut scopes: Vec<Scope> = modules.iter().map(|_| Scope::new()).collect();
+        let mut type_names = Vec::with_capacity(model.types.len());
+        for t in &model.types {
+            let m = module_of_ns[t.name.namespace.as_str()];
+            type_names.push(scopes[m].claim(naming::type_name(&t.name.name)));
+        }
+        let mut any_ids: Vec<TypeId> = polymorphic.into_iter().collect();
+        any_ids.sort();
+        let mut any_names = HashMap::new();
+        for id in any_ids {
+            let t = model.ty(id);
+            let m = module_of_ns[t.name.namespace.as_str()];
+            let name = scopes[m].claim(format!("Any{}", type_names[id.0 as usize]));
+            any_names.insert(id, name);
+        }
+        let mut operation_names = Vec::new();
+        for o in &model.operations {
+            let m = module_of_ns[o.name.namespace.as_str()];
+            operation_names.push(scopes[m].claim(naming::operation_name(&o.name.name)));
+        }
+
+        let mut plan = Plan {
+            model,
+            options,
+            modules,
+            module_of_ns,
+            type_names,
+            any_names,
+            operation_names,
+            component: Vec::new(),
+            recursive: HashSet::new(),
+        };
+        plan.find_cycles();
+        Ok(plan)
+    }
+
+    pub fn module_name(&self, namespace: &str) -> &str {
+        &self.modules[self.module_of_ns[namespace]].name
+    }
+
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.type_names[id.0 as usize]
+    }
+
+    pub fn any_name(&self, id: TypeId) -> Option<&str> {
+        self.any_names.get(&id).map(String::as_str)
+    }
+
+    pub fn operation_name(&self, index: usize) -> &str {
+        &self.operation_names[index]
+    }
+
+    pub fn operation(&self, index: usize) -> &'m OperationDef {
+        &self.model.operations[index]
+    }
+
+    /// A complex type that can carry no data as declared (no properties, no
+    /// base, no derived types, closed): Graph uses such types (`graph.Json`)
+    /// for arbitrary JSON, so it becomes `serde_json::Value`.
+    pub fn is_json_alias(&self, id: TypeId) -> bool {
+        match &self.model.ty(id).kind {
+            TypeKind::Complex(s) => {
+                s.properties.is_empty() && s.base.is_none() && s.derived.is_empty() && !s.is_open
+            }
+            _ => false,
+        }
+    }
+
+    /// Open if the type or any base type is open (openness is inherited).
+    pub fn is_open(&self, id: TypeId) -> bool {
+        std::iter::once(id)
+            .chain(self.model.ancestors(id))
+            .any(|t| self.model.structure(t).is_some_and(|s| s.is_open))
+    }
+
+    /// Whether a single-valued field of type `target` inside `owner` must be
+    /// boxed: when `target` can (transitively) contain `owner` by value.
+    pub fn needs_box(&self, owner: TypeId, target: TypeId) -> bool {
+        let (o, t) = (owner.0 as usize, target.0 as usize);
+        self.component[o] == self.component[t] && self.recursive.contains(&self.component[o])
+    }
+
+    /// The stream properties and other fields that have no JSON form are skipped.
+    pub fn is_skipped(ty: &TypeRef) -> bool {
+        matches!(ty.element(), TypeRef::Primitive(Primitive::Stream))
+    }
+
+    /// Edges of "contains by value": a struct to the struct type of each of
+    /// its single-valued fields (inherited ones included) that is not boxed
+    /// anyway (polymorphic enums box their variants).
+    fn value_edges(&self, id: TypeId) -> Vec<TypeId> {
+        if self.model.structure(id).is_none() {
+            return Vec::new();
+        }
+        self.model
+            .all_properties(id)
+            .into_iter()
+            .filter_map(|p| match &p.ty {
+                TypeRef::Named(t)
+                    if self.model.structure(*t).is_some()
+                        && !self.any_names.contains_key(t)
+                        && !self.is_json_alias(*t) =>
+                {
+                    Some(*t)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Tarjan's strongly connected components over value edges, iteratively.
+    fn find_cycles(&mut self) {
+        let n = self.model.types.len();
+        let edges: Vec<Vec<TypeId>> = (0..n).map(|i| self.value_edges(TypeId(i as u32))).collect();
+        let mut index = vec![usize::MAX; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut component = vec![usize::MAX; n];
+        let mut recursive = HashSet::new();
+        let mut next_index = 0;
+        let mut next_component = 0;
+        for root in 0..n {
+            if index[root] != usize::MAX {
+                continue;
+            }
+            // (node, next edge to visit)
+            let mut work = vec![(root, 0usize)];
+            index[root] = next_index;
+            low[root] = next_index;
+            next_index += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+                if *ei < edges[v].len() {
+                    let w = edges[v][*ei].0 as usize;
+                    *ei += 1;
+                    if index[w] == usize::MAX {
+                        index[w] = next_index;
+                        low[w] = next_index;
+                        next_index += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        work.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut members = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component[w] = next_component;
+                        members.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    let self_loop = edges[v].iter().any(|t| t.0 as usize == v);
+                    if members.len() > 1 || self_loop {
+                        recursive.insert(next_component);
+                    }
+                    next_component += 1;
+                }
+            }
+        }
+        self.component = component;
+        self.recursive = recursive;
+    }
+
+    /// Availability of an element as clouds.
+    pub fn clouds(&self, availability: &crate::model::Availability) -> CloudSet {
+        CloudSet::new(availability, &self.model.clouds)
+            .expect("labels were checked in Plan::new")
+    }
+
+    /// The modules by namespace, for the crate root.
+    pub fn module_names(&self) -> BTreeMap<&str, &str> {
+        self.modules
+            .iter()
+            .map(|m| (m.name.as_str(), m.namespace.as_str()))
+            .collect()
+    }
+}

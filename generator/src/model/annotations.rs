@@ -1,0 +1,129 @@
+//! The annotations that mean something to generated code, read from terms.
+
+use crate::csdl::ast::{Annotation, Expr, Record};
+
+use super::{Capabilities, Deprecation, Doc};
+
+const CORE: &str = "Org.OData.Core.V1.";
+const CAPABILITIES: &str = "Org.OData.Capabilities.V1.";
+
+/// The full name of a term, with the standard vocabulary aliases expanded.
+fn term_name(term: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(rest) = term.strip_prefix("Core.") {
+        format!("{CORE}{rest}").into()
+    } else if let Some(rest) = term.strip_prefix("Capabilities.") {
+        format!("{CAPABILITIES}{rest}").into()
+    } else {
+        term.into()
+    }
+}
+
+/// What a set of annotations on one element says.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Facts {
+    pub doc: Doc,
+    pub computed: bool,
+    pub immutable: bool,
+    pub optional_parameter: bool,
+    pub capabilities: Capabilities,
+}
+
+/// Reads the annotations that apply to one element: inline ones first, then
+/// the out-of-line ones targeting it (the later one wins for single values).
+pub fn facts<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Facts {
+    let mut f = Facts::default();
+    for a in annotations {
+        // Qualified annotations are alternatives for other audiences; the
+        // unqualified one is the one that applies to everyone.
+        if a.qualifier.is_some() {
+            continue;
+        }
+        let term = term_name(&a.term);
+        let Some(local) = term.strip_prefix(CORE).map(|t| ("core", t)).or_else(|| {
+            term.strip_prefix(CAPABILITIES).map(|t| ("capabilities", t))
+        }) else {
+            continue;
+        };
+        match local {
+            ("core", "Description") => f.doc.description = string(a.value.as_ref()),
+            ("core", "LongDescription") => f.doc.long_description = string(a.value.as_ref()),
+            ("core", "Computed") => f.computed = tag(a.value.as_ref()),
+            ("core", "Immutable") => f.immutable = tag(a.value.as_ref()),
+            ("core", "OptionalParameter") => f.optional_parameter = true,
+            ("core", "Revisions") => {
+                if let Some(d) = deprecation(a.value.as_ref()) {
+                    f.doc.deprecation = Some(d);
+                }
+            }
+            ("capabilities", "ReadRestrictions") => {
+                f.capabilities.readable = record_bool(a.value.as_ref(), "Readable")
+            }
+            ("capabilities", "InsertRestrictions") => {
+                f.capabilities.insertable = record_bool(a.value.as_ref(), "Insertable")
+            }
+            ("capabilities", "UpdateRestrictions") => {
+                f.capabilities.updatable = record_bool(a.value.as_ref(), "Updatable")
+            }
+            ("capabilities", "DeleteRestrictions") => {
+                f.capabilities.deletable = record_bool(a.value.as_ref(), "Deletable")
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+fn string(value: Option<&Expr>) -> Option<String> {
+    match value {
+        Some(Expr::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A Core tag term: absent value means true.
+fn tag(value: Option<&Expr>) -> bool {
+    !matches!(value, Some(Expr::Bool(false)))
+}
+
+fn record_bool(value: Option<&Expr>, property: &str) -> Option<bool> {
+    let Some(Expr::Record(r)) = value else {
+        return None;
+    };
+    match record_value(r, property) {
+        Some(Expr::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+fn record_value<'r>(r: &'r Record, property: &str) -> Option<&'r Expr> {
+    r.property_values
+        .iter()
+        .find(|pv| pv.property == property)
+        .and_then(|pv| pv.value.as_ref())
+}
+
+fn record_string(r: &Record, property: &str) -> Option<String> {
+    match record_value(r, property) {
+        Some(Expr::String(s) | Expr::Date(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The first Core.Revisions record of kind Deprecated.
+fn deprecation(value: Option<&Expr>) -> Option<Deprecation> {
+    let Some(Expr::Collection(items)) = value else {
+        return None;
+    };
+    items.iter().find_map(|item| {
+        let Expr::Record(r) = item else { return None };
+        match record_value(r, "Kind") {
+            Some(Expr::EnumMember(kind)) if kind.ends_with("/Deprecated") => Some(Deprecation {
+                date: record_string(r, "Date"),
+                removal_date: record_string(r, "RemovalDate"),
+                description: record_string(r, "Description"),
+                version: record_string(r, "Version"),
+            }),
+            _ => None,
+        }
+    })
+}
