@@ -1,0 +1,302 @@
+//! The description of one API operation, its request path and the service
+//! root it is sent to.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use http::{HeaderMap, Method, StatusCode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::{Cloud, Error};
+
+/// One API operation with its inputs, implemented by generated code.
+///
+/// It knows its path and body and how to read a successful response; the
+/// rest (headers, retries, errors) is the runtime's. See
+/// [`build_request`](crate::build_request) and
+/// [`parse_response`](crate::parse_response) for use without [`Client`](crate::Client).
+pub trait Operation {
+    /// What a successful response is parsed into.
+    type Output;
+    /// Qualified CSDL name, e.g. `"microsoft.graph.externalConnectors.addActivities"`.
+    const NAME: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The clouds whose metadata has this operation (computed by the generator).
+    const AVAILABILITY: &'static [Cloud];
+    /// The path below the service root, percent-encoded, starting with `/`.
+    fn path(&self) -> Result<String, Error>;
+    /// The JSON request body, if any.
+    fn body(&self) -> Result<Option<Vec<u8>>, Error>;
+    /// Turns a 2xx response into the output; consumes the operation so its
+    /// inputs can be paired with results.
+    fn parse_response(
+        self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Self::Output, Error>;
+}
+
+/// Characters left as they are in a key segment: RFC 3986 `unreserved`.
+const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Builds a percent-encoded request path.
+///
+/// ```
+/// use graphgen_runtime::PathBuilder;
+///
+/// let path = PathBuilder::new()
+///     .segment("external")
+///     .segment("connections")
+///     .key("contoso")?
+///     .segment("items")
+///     .key("a/b?c#d%e f")?
+///     .segment("addActivities")
+///     .finish();
+/// assert_eq!(path, "/external/connections/contoso/items/a%2Fb%3Fc%23d%25e%20f/addActivities");
+/// # Ok::<(), graphgen_runtime::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PathBuilder {
+    path: String,
+    last_segment: &'static str,
+}
+
+impl PathBuilder {
+    /// An empty path.
+    pub fn new() -> Self {
+        PathBuilder::default()
+    }
+
+    /// Appends a CSDL name (entity set, navigation property, bound
+    /// operation) as it is. It must be a static identifier from the metadata:
+    /// it is not encoded, so it must hold only unreserved characters
+    /// (debug builds assert this).
+    pub fn segment(mut self, name: &'static str) -> Self {
+        debug_assert!(
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)),
+            "PathBuilder::segment({name:?}) takes a CSDL identifier"
+        );
+        self.path.push('/');
+        self.path.push_str(name);
+        self.last_segment = name;
+        self
+    }
+
+    /// Appends a key value (`.../connections/{id}`) as one segment,
+    /// percent-encoding every byte that is not an RFC 3986 unreserved
+    /// character, so the value can never add segments, a query or a fragment.
+    ///
+    /// Errors with [`Error::InvalidKey`] (naming the segment the key
+    /// addresses) for an empty key and for `.` and `..`, which URL
+    /// normalization would remove or turn into "the parent".
+    pub fn key(mut self, id: impl AsRef<str>) -> Result<Self, Error> {
+        let id = id.as_ref();
+        let reason = match id {
+            "" => Some("the key is empty"),
+            "." | ".." => Some("the key is a dot segment ('.' or '..')"),
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            return Err(Error::InvalidKey {
+                segment: self.last_segment,
+                reason,
+            });
+        }
+        self.path.push('/');
+        self.path.extend(utf8_percent_encode(id, KEY_ENCODE));
+        Ok(self)
+    }
+
+    /// The path, starting with `/` (empty if nothing was appended).
+    pub fn finish(self) -> String {
+        self.path
+    }
+}
+
+/// A validated service root such as `https://graph.microsoft.com/v1.0`:
+/// absolute, `https` (plain `http` only for loopback hosts: `localhost`,
+/// `127.0.0.0/8`, `::1`), no user info, query or fragment; a trailing `/`
+/// is dropped.
+///
+/// ```
+/// use graphgen_runtime::{BaseUrl, Cloud};
+///
+/// assert_eq!(BaseUrl::for_cloud(Cloud::China).as_str(), "https://microsoftgraph.chinacloudapi.cn/v1.0");
+/// assert!(BaseUrl::parse("http://127.0.0.1:8080/v1.0/").is_ok());
+/// assert!(BaseUrl::parse("http://graph.example.com/v1.0").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Validates a service root.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let bad = |reason| Error::InvalidBaseUrl {
+            url: url.to_owned(),
+            reason,
+        };
+        if url.contains(['?', '#']) {
+            return Err(bad("a base URL cannot have a query or a fragment"));
+        }
+        let uri: http::Uri = url.parse().map_err(|_| bad("not a valid absolute URL"))?;
+        let authority = uri.authority().ok_or(bad("not an absolute URL"))?;
+        if authority.as_str().contains('@') {
+            return Err(bad("a base URL cannot hold user info"));
+        }
+        let host = authority.host();
+        if host.is_empty() {
+            return Err(bad("no host"));
+        }
+        match uri.scheme_str() {
+            Some("https") => {}
+            Some("http") if is_loopback(host) => {}
+            Some("http") => {
+                return Err(bad(
+                    "plain http is allowed only for loopback hosts (localhost, 127.0.0.0/8, ::1)",
+                ))
+            }
+            _ => return Err(bad("the scheme must be https")),
+        }
+        let trimmed = url.trim_end_matches('/');
+        Ok(BaseUrl(trimmed.to_owned()))
+    }
+
+    /// The built-in service root of a cloud.
+    pub fn for_cloud(cloud: Cloud) -> Self {
+        BaseUrl(cloud.graph_base_url().to_owned())
+    }
+
+    /// The URL, without a trailing `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `self` followed by `path` (which starts with `/`).
+    pub fn join(&self, path: &str) -> String {
+        let mut s = String::with_capacity(self.0.len() + path.len());
+        s.push_str(&self.0);
+        s.push_str(path);
+        s
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("BaseUrl").field(&self.0).finish()
+    }
+}
+
+impl std::str::FromStr for BaseUrl {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        BaseUrl::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_one_segment() {
+        let p = PathBuilder::new()
+            .segment("items")
+            .key("Grüße/..?x=1#f 100%")
+            .unwrap()
+            .finish();
+        assert_eq!(p, "/items/Gr%C3%BC%C3%9Fe%2F..%3Fx%3D1%23f%20100%25");
+        let p = PathBuilder::new()
+            .segment("items")
+            .key("A-z_0.9~")
+            .unwrap()
+            .finish();
+        assert_eq!(p, "/items/A-z_0.9~");
+        let p = PathBuilder::new()
+            .segment("items")
+            .key("...")
+            .unwrap()
+            .finish();
+        assert_eq!(p, "/items/...");
+    }
+
+    #[test]
+    fn bad_keys_name_the_segment() {
+        for k in ["", ".", ".."] {
+            let e = PathBuilder::new()
+                .segment("connections")
+                .key(k)
+                .unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    Error::InvalidKey {
+                        segment: "connections",
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
+            assert!(e.to_string().contains("`connections`"), "{e}");
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        for ok in [
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/v1.0/",
+            "http://localhost:1234",
+            "http://LOCALHOST/v1.0",
+            "http://127.0.0.1:9/v1.0",
+            "http://127.200.3.4/v1.0",
+            "http://[::1]:8080/v1.0",
+            "https://10.0.0.1/v1.0",
+        ] {
+            let b = BaseUrl::parse(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert!(!b.as_str().ends_with('/'));
+        }
+        for bad in [
+            "http://graph.microsoft.com/v1.0",
+            "http://10.0.0.1/v1.0",
+            "http://[::2]/v1.0",
+            "http://localhost.evil.com/",
+            "ftp://localhost/",
+            "https://user:pw@graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/v1.0?x=1",
+            "https://graph.microsoft.com/v1.0#f",
+            "/v1.0",
+            "graph.microsoft.com",
+            "",
+        ] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            assert!(matches!(e, Error::InvalidBaseUrl { .. }), "{bad}: {e:?}");
+        }
+        assert_eq!(
+            BaseUrl::parse("http://127.0.0.1:1/v1.0/")
+                .unwrap()
+                .join("/x"),
+            "http://127.0.0.1:1/v1.0/x"
+        );
+    }
+}
