@@ -7,6 +7,8 @@
 pub mod csdl;
 pub mod emit;
 pub mod error;
+mod generate;
 pub mod model;
 
 pub use error::{Error, ErrorKind, Location, Result};
+pub use generate::{generate, generate_into, read, Config, MetadataFile, Summary};

@@ -1,12 +1,9 @@
 //! Project automation: `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
 
-mod metadata;
-mod regen;
-
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{metadata, project_root, regen};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for graphgen")]
@@ -42,12 +39,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The workspace root: the parent of this crate's manifest directory.
-pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
 }

@@ -96,6 +96,12 @@ impl CloudSet {
         })
     }
 
+    /// Whether some cloud that has `owner` lacks this element: then its docs
+    /// say where it is, else the owner's line says it all.
+    pub fn narrower_than(&self, owner: &CloudSet) -> bool {
+        owner.present.iter().any(|c| !self.present.contains(c))
+    }
+
     /// The clouds a call may go to: where the metadata has it, and where no
     /// metadata was read (not checked, so not refused).
     pub fn allowed(&self) -> Vec<Cloud> {

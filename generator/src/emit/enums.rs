@@ -22,8 +22,9 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             let v = scope.claim(naming::variant_name(&m.name));
             let mut paragraphs = vec![format!("`{}` (value {}).", m.name, m.value)];
             paragraphs.extend(docs::description(&m.doc));
-            if m.availability != t.availability {
-                paragraphs.push(plan.clouds(&m.availability).doc_line());
+            let here = plan.clouds(&m.availability);
+            if here.narrower_than(&plan.clouds(&t.availability)) {
+                paragraphs.push(here.doc_line());
             }
             let doc = docs::attrs(&paragraphs);
             let deprecated = docs::deprecated(&m.doc);

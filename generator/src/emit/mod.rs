@@ -12,6 +12,7 @@ pub mod naming;
 mod operations;
 mod plan;
 mod poly;
+mod service;
 mod structs;
 mod types;
 pub mod write;
@@ -97,6 +98,36 @@ fn format_file(options: &Options, tokens: TokenStream, path: &str) -> Result<Str
         // A generator bug, not an input problem; say where so it can be fixed.
         Error::new(ErrorKind::Usage, format!("internal: generated {path} does not parse: {e}"))
     })?;
-    let body = prettyplease::unparse(&file);
+    let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("// {}\n\n{body}", options.preamble))
+}
+
+/// prettyplease puts items back to back; a blank line between items (and
+/// between the inner docs and the first item) is how people write Rust.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "#[", "pub ", "impl", "fn ", "const ", "mod ", "use ", "type ", "struct ", "enum ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(prev) = prev {
+            let prev_trimmed = prev.trim_start();
+            let prev_indent = prev.len() - prev_trimmed.len();
+            let closes_item = prev_indent == indent && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
+            let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
+            let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
+            let same_run = prev_trimmed.starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
+                && (trimmed.starts_with("mod ") || trimmed.starts_with("pub use ") || trimmed.starts_with("use ") || trimmed.starts_with("pub mod "));
+            if (closes_item && starts_item && !same_run) || after_inner_doc {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
 }

@@ -1,10 +1,373 @@
-//! Bound operations: a type per action or function placed on a URL.
+//! Bound operations: a request type per action or function placed on a URL,
+//! implementing `graphgen_runtime::Operation` (and `BatchOperation` for
+//! actions that take a collection of items and answer with one result each).
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
+use crate::csdl::ast::OperationKind;
+use crate::model::{OperationDef, PathSegment, Primitive, TypeId, TypeRef};
+
+use super::docs;
+use super::naming::{self, Scope};
 use super::plan::Plan;
+use super::service;
+use super::structs::{self, is_required};
+use super::types::{csdl_type, ident, rust_type, type_path};
 
-pub fn emit(_plan: &Plan<'_>, _index: usize) -> TokenStream {
-    quote!()
+/// A collection-in, results-out action: one parameter, a collection of
+/// items, and a collection of results whose type derives from the item type
+/// and reports its own failure in a `publicError` property.
+pub struct Batch {
+    pub item: TypeId,
+    pub result: TypeId,
+    pub error_field: String,
+    pub max: usize,
+}
+
+pub fn batch_shape(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
+    let model = plan.model;
+    let [param] = op.parameters.as_slice() else {
+        return None;
+    };
+    let TypeRef::Collection(item) = &param.ty else {
+        return None;
+    };
+    let TypeRef::Named(item) = **item else {
+        return None;
+    };
+    let TypeRef::Collection(result) = &op.return_type.as_ref()?.ty else {
+        return None;
+    };
+    let TypeRef::Named(result) = **result else {
+        return None;
+    };
+    if !model.is_a(result, item) || plan.any_name(result).is_some() {
+        return None;
+    }
+    let error_field = structs::fields(plan, result).into_iter().find_map(|f| {
+        let named = f.prop.ty.named()?;
+        (model.ty(named).name.name == "publicError" && !f.prop.ty.is_collection()).then_some(f.name)
+    })?;
+    Some(Batch {
+        item,
+        result,
+        error_field,
+        max: service::max_items(&op.name)?,
+    })
+}
+
+pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
+    let op = plan.operation(index);
+    let Some(path) = &op.path else {
+        return quote!();
+    };
+    if op.kind == OperationKind::Function && !op.parameters.is_empty() {
+        // Function parameters go into the URL; not generated yet.
+        return quote!();
+    }
+    let model = plan.model;
+    let name = ident(plan.operation_name(index));
+    let body_name = format_ident!("{}Body", plan.operation_name(index));
+
+    // Key parameters, named after the entity type each key addresses.
+    let mut scope = Scope::new();
+    scope.reserve("body");
+    let mut keys = Vec::new();
+    let mut builder = vec![quote!(graphgen_runtime::PathBuilder::new())];
+    let mut url = String::new();
+    for segment in &path.segments {
+        match segment {
+            PathSegment::Literal(l) => {
+                builder.push(quote!(.segment(#l)));
+                url.push('/');
+                url.push_str(l);
+            }
+            PathSegment::Key { entity } => {
+                let field = scope.claim(format!("{}_id", naming::field_name(&entity.name).trim_start_matches("r#")));
+                let f = ident(&field);
+                builder.push(quote!(.key(&self.#f)?));
+                url.push_str(&format!("/{{{}-id}}", entity.name));
+                keys.push((f, entity.name.clone()));
+            }
+        }
+    }
+    let method = match op.kind {
+        OperationKind::Action => quote!(POST),
+        OperationKind::Function => quote!(GET),
+    };
+    let method_text = match op.kind {
+        OperationKind::Action => "POST",
+        OperationKind::Function => "GET",
+    };
+    let clouds = plan.clouds(&op.availability);
+    let availability = clouds.allowed().into_iter().map(|c| c.tokens());
+    let qualified = op.name.to_string();
+    let binding = op.binding.as_ref().map(|b| csdl_type(plan, b)).unwrap_or_default();
+
+    // The body: the parameters after the binding parameter.
+    let params: Vec<(proc_macro2::Ident, &crate::model::ParameterDef, bool)> = op
+        .parameters
+        .iter()
+        .map(|p| {
+            let required = !p.nullable && !p.optional;
+            (ident(&scope.claim(naming::field_name(&p.name))), p, required)
+        })
+        .collect();
+    let has_body = op.kind == OperationKind::Action && !params.is_empty();
+    let batch = batch_shape(plan, op);
+
+    let kind = match op.kind {
+        OperationKind::Action => "Action",
+        OperationKind::Function => "Function",
+    };
+    let mut paragraphs = vec![
+        format!("`{qualified}` (CSDL {kind}, bound to `{binding}`)."),
+        format!("`{method_text} {url}`"),
+    ];
+    paragraphs.extend(docs::description(&op.doc));
+    if let Some(b) = &batch {
+        paragraphs.push(format!(
+            "Takes at most {} items per call (the client refuses more before sending; `Client::send_batch_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`].",
+            b.max
+        ));
+    }
+    paragraphs.push(clouds.doc_line());
+    let doc = docs::attrs(&paragraphs);
+
+    let key_fields = keys.iter().map(|(f, entity)| {
+        let d = format!(" The key of the `{entity}` addressed by the URL.");
+        quote!(#[doc = #d] pub #f: String,)
+    });
+    let body_field = has_body.then(|| {
+        let d = format!(" The request body: the parameters of `{}`.", op.name.name);
+        quote!(#[doc = #d] pub body: #body_name,)
+    });
+    let body_struct = has_body.then(|| {
+        let fields = params.iter().map(|(f, p, required)| {
+            let ty = rust_type(plan, None, &p.ty);
+            let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
+            first.push_str(if *required { ", required." } else { ", optional." });
+            let mut paragraphs = vec![first];
+            paragraphs.extend(docs::description(&p.doc));
+            let doc = docs::attrs(&paragraphs);
+            let rename = (naming::serde_camel_case(&f.to_string()) != p.name).then(|| {
+                let json = &p.name;
+                quote!(#[serde(rename = #json)])
+            });
+            if *required {
+                quote!(#doc #rename pub #f: #ty,)
+            } else {
+                quote!(#doc #rename #[serde(skip_serializing_if = "Option::is_none")] pub #f: Option<#ty>,)
+            }
+        });
+        let d = format!(" The request body of [`{}`].", plan.operation_name(index));
+        quote! {
+            #[doc = #d]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            #[non_exhaustive]
+            pub struct #body_name {
+                #(#fields)*
+            }
+        }
+    });
+
+    // Constructor: keys, then required parameters.
+    let ctor_keys = keys.iter().map(|(f, _)| quote!(#f: impl Into<String>));
+    let ctor_params = params.iter().filter(|(_, _, r)| *r).map(|(f, p, _)| {
+        let ty = rust_type(plan, None, &p.ty);
+        quote!(#f: #ty)
+    });
+    let init_keys = keys.iter().map(|(f, _)| quote!(#f: #f.into()));
+    let init_body = has_body.then(|| {
+        let inits = params.iter().map(|(f, _, r)| if *r { quote!(#f) } else { quote!(#f: None) });
+        quote!(body: #body_name { #(#inits),* },)
+    });
+    let many = keys.len() + params.iter().filter(|(_, _, r)| *r).count() > 7;
+    let allow_many = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
+
+    let body_fn = if has_body {
+        quote!(graphgen_runtime::odata::json_body(&self.body))
+    } else {
+        quote!(Ok(None))
+    };
+
+    let (output, parse) = match (&batch, &op.return_type) {
+        (Some(b), _) => {
+            let item = rust_type(plan, None, &TypeRef::Named(b.item));
+            let result = type_path(plan, b.result);
+            let (items_field, _, _) = &params[0];
+            (
+                quote!(graphgen_runtime::BatchOutcome<#item, #result>),
+                quote! {
+                    let results = graphgen_runtime::odata::collection(status, body)?;
+                    Ok(graphgen_runtime::BatchOutcome::pair(status, self.body.#items_field, results))
+                },
+            )
+        }
+        (None, None) => (quote!(()), quote!(let _ = (status, body); Ok(()))),
+        (None, Some(r)) => {
+            let ty = rust_type(plan, None, &r.ty);
+            let object = matches!(&r.ty, TypeRef::Named(id) if model.structure(*id).is_some() && !plan.is_json_alias(*id));
+            match (r.ty.is_collection(), object, r.nullable) {
+                (true, _, _) => (quote!(#ty), quote!(graphgen_runtime::odata::collection(status, body))),
+                (false, true, false) => (quote!(#ty), quote!(graphgen_runtime::odata::object(status, body))),
+                (false, true, true) => (quote!(Option<#ty>), quote!(graphgen_runtime::odata::optional_object(status, body))),
+                (false, false, false) => (quote!(#ty), quote!(graphgen_runtime::odata::value(status, body))),
+                (false, false, true) => (quote!(Option<#ty>), quote!(graphgen_runtime::odata::optional_value(status, body))),
+            }
+        }
+    };
+
+    let batch_impl = batch.as_ref().map(|b| {
+        let item = rust_type(plan, None, &TypeRef::Named(b.item));
+        let result = type_path(plan, b.result);
+        let max = b.max;
+        let (items_field, _, _) = &params[0];
+        let clone_keys = keys.iter().map(|(f, _)| quote!(#f: self.#f.clone()));
+        quote! {
+            impl graphgen_runtime::BatchOperation for #name {
+                type Item = #item;
+                type Result = #result;
+                const MAX_ITEMS: usize = #max;
+
+                fn items(&self) -> &[Self::Item] {
+                    &self.body.#items_field
+                }
+
+                fn with_items(&self, items: Vec<Self::Item>) -> Self {
+                    Self {
+                        #(#clone_keys,)*
+                        body: #body_name { #items_field: items, ..self.body.clone() },
+                    }
+                }
+            }
+        }
+    });
+    let item_result_impl = batch.as_ref().map(|b| item_result(plan, b));
+
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#key_fields)*
+            #body_field
+        }
+
+        #body_struct
+
+        impl #name {
+            /// The operation for the entity these keys address, with the required parameters.
+            #allow_many
+            pub fn new(#(#ctor_keys,)* #(#ctor_params),*) -> Self {
+                Self {
+                    #(#init_keys,)*
+                    #init_body
+                }
+            }
+        }
+
+        impl graphgen_runtime::Operation for #name {
+            type Output = #output;
+            const NAME: &'static str = #qualified;
+            const METHOD: graphgen_runtime::http::Method = graphgen_runtime::http::Method::#method;
+            const AVAILABILITY: &'static [graphgen_runtime::Cloud] = &[#(#availability),*];
+
+            fn path(&self) -> Result<String, graphgen_runtime::Error> {
+                Ok(#(#builder)*.finish())
+            }
+
+            fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {
+                #body_fn
+            }
+
+            fn parse_response(
+                self,
+                status: graphgen_runtime::http::StatusCode,
+                _headers: &graphgen_runtime::http::HeaderMap,
+                body: &[u8],
+            ) -> Result<Self::Output, graphgen_runtime::Error> {
+                #parse
+            }
+        }
+
+        #batch_impl
+        #item_result_impl
+    }
+}
+
+/// `ItemResult` for a batch's result type: its `publicError` property is the
+/// item's failure, and it echoes an item when every required property of the
+/// item type is equal (instants compared as instants, not as text).
+fn item_result(plan: &Plan<'_>, b: &Batch) -> TokenStream {
+    let model = plan.model;
+    let item_any = plan.any_name(b.item).is_some();
+    let item_ty = rust_type(plan, None, &TypeRef::Named(b.item));
+    let result = type_path(plan, b.result);
+    let error_field = ident(&b.error_field);
+    let error_ty = structs::fields(plan, b.result)
+        .into_iter()
+        .find(|f| f.name == b.error_field)
+        .map(|f| rust_type(plan, Some(b.result), &f.prop.ty))
+        .expect("batch_shape found the field");
+    let compared: Vec<TokenStream> = structs::fields(plan, b.item)
+        .into_iter()
+        .filter(|f| is_required(f.prop))
+        .map(|f| {
+            let n = ident(&f.name);
+            match &f.prop.ty {
+                TypeRef::Primitive(Primitive::DateTimeOffset) => {
+                    quote!(self.#n.same_instant(&item.#n))
+                }
+                _ => quote!(self.#n == item.#n),
+            }
+        })
+        .collect();
+    let compare = if compared.is_empty() {
+        quote!(true)
+    } else {
+        quote!(#(#compared)&&*)
+    };
+    let echoes = if item_any {
+        // Every variant of the item enum derives from the item type, so it
+        // has the compared fields under the same names.
+        let mut concrete: Vec<TypeId> = Vec::new();
+        if model.structure(b.item).is_some_and(|s| !s.is_abstract) {
+            concrete.push(b.item);
+        }
+        concrete.extend(model.descendants(b.item).into_iter().filter(|d| {
+            model.structure(*d).is_some_and(|s| !s.is_abstract)
+        }));
+        let any = ident(plan.any_name(b.item).expect("checked"));
+        let module = ident(plan.module_name(&model.ty(b.item).name.namespace));
+        let mut scope = Scope::new();
+        scope.reserve(naming::UNRECOGNIZED_VARIANT);
+        let arms = concrete.iter().map(|c| {
+            let v = ident(&scope.claim(naming::type_name(&model.ty(*c).name.name)));
+            quote!(crate::#module::#any::#v(item) => #compare,)
+        });
+        quote! {
+            match item {
+                #(#arms)*
+                _ => false,
+            }
+        }
+    } else {
+        compare
+    };
+    quote! {
+        impl graphgen_runtime::ItemResult<#item_ty> for #result {
+            type Error = #error_ty;
+
+            fn item_error(&self) -> Option<&Self::Error> {
+                self.#error_field.as_ref()
+            }
+
+            fn echoes(&self, item: &#item_ty) -> bool {
+                #echoes
+            }
+        }
+    }
 }

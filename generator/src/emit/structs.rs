@@ -197,8 +197,9 @@ fn field_decl(plan: &Plan<'_>, owner: TypeId, f: &Field<'_>, owner_availability:
         }
         paragraphs.push(s);
     }
-    if &p.availability != owner_availability {
-        paragraphs.push(plan.clouds(&p.availability).doc_line());
+    let here = plan.clouds(&p.availability);
+    if here.narrower_than(&plan.clouds(owner_availability)) {
+        paragraphs.push(here.doc_line());
     }
     let doc = docs::attrs(&paragraphs);
     let deprecated = docs::deprecated(&p.doc);
@@ -293,7 +294,7 @@ fn base_view(plan: &Plan<'_>, id: TypeId, base: TypeId, fields: &[Field<'_>], op
         .any(|f| f.prop.doc.deprecation.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     let doc = format!(
-        " The `{}` view of a `{}`: its inherited properties.",
+        " The `{}` view of `{}`: its inherited properties.",
         plan.model.ty(base).name.name,
         plan.model.ty(id).name.name
     );

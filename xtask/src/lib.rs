@@ -1,0 +1,15 @@
+//! Project automation behind `cargo xtask`, as a library so tests run the
+//! same code as the commands.
+
+pub mod metadata;
+pub mod regen;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
