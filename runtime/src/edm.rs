@@ -891,3 +891,109 @@ mod tests {
         );
     }
 }
+
+impl DateTimeOffset {
+    /// Whether both values name the same instant, whatever their text:
+    /// `2021-04-06T18:04:31.033Z`, `2021-04-06T18:04:31.0330000Z` and
+    /// `2021-04-06T20:04:31.033+02:00` all do. A value without an offset is
+    /// read as UTC (the service writes some that way). `false` when either
+    /// text is not a date-time.
+    ///
+    /// ```
+    /// use graphgen_runtime::edm::DateTimeOffset;
+    ///
+    /// let a = DateTimeOffset::new("2021-04-06T18:04:31.033Z")?;
+    /// let b = DateTimeOffset::new("2021-04-06T20:04:31.0330000+02:00")?;
+    /// assert!(a.same_instant(&b));
+    /// assert_ne!(a, b); // equality compares the text
+    /// # Ok::<(), graphgen_runtime::edm::ParseError>(())
+    /// ```
+    pub fn same_instant(&self, other: &DateTimeOffset) -> bool {
+        match (instant(self.as_str()), instant(other.as_str())) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Seconds since the Unix epoch and nanoseconds, from an ISO 8601 date-time
+/// with an optional fraction (extra digits past nanoseconds are ignored) and
+/// an optional `Z` or `+hh:mm` offset.
+fn instant(text: &str) -> Option<(i64, u32)> {
+    let b = text.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let s = b.get(range)?;
+        if s.iter().all(u8::is_ascii_digit) && !s.is_empty() {
+            std::str::from_utf8(s).ok()?.parse().ok()
+        } else {
+            None
+        }
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let mut nanos: u32 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..9 {
+            nanos *= 10;
+        }
+    }
+    let offset_minutes = match b.get(i) {
+        None => 0,
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
+            let m = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
+            if sign == b'-' {
+                -m
+            } else {
+                m
+            }
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days from civil (proleptic Gregorian), Howard Hinnant's algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    Some((seconds, nanos))
+}
+
+#[cfg(test)]
+mod instant_tests {
+    use super::*;
+
+    #[test]
+    fn instants() {
+        let d = |s: &str| DateTimeOffset::new_unchecked(s);
+        assert_eq!(instant("1970-01-01T00:00:00Z"), Some((0, 0)));
+        assert_eq!(instant("2021-04-06T18:04:31.033Z"), Some((1_617_732_271, 33_000_000)));
+        assert!(d("2021-04-06T18:04:31.033Z").same_instant(&d("2021-04-06T18:04:31.0330000Z")));
+        assert!(d("2025-02-13T10:17:05").same_instant(&d("2025-02-13T10:17:05Z")));
+        assert!(d("2021-04-06T18:04:31Z").same_instant(&d("2021-04-06T13:04:31-05:00")));
+        assert!(!d("2021-04-06T18:04:31Z").same_instant(&d("2021-04-06T18:04:32Z")));
+        assert!(!d("garbage").same_instant(&d("garbage")));
+        assert!(!d("2021-04-06T18:04:31.Z").same_instant(&d("2021-04-06T18:04:31Z")));
+    }
+}
