@@ -161,7 +161,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn transport(
+    /// A [`Error::Transport`], for custom [`Transport`](crate::Transport)s.
+    pub fn transport(
         message: impl Into<String>,
         connect: bool,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,

@@ -72,10 +72,16 @@ mod tests {
         assert_eq!(v, [1, 2]);
         let s: String = value(ok, br#"{"value":"a"}"#).unwrap();
         assert_eq!(s, "a");
-        assert_eq!(optional_value::<String>(StatusCode::NO_CONTENT, b"").unwrap(), None);
+        assert_eq!(
+            optional_value::<String>(StatusCode::NO_CONTENT, b"").unwrap(),
+            None
+        );
         let o: serde_json::Value = object(ok, br#"{"a":1}"#).unwrap();
         assert_eq!(o["a"], 1);
-        assert_eq!(optional_object::<serde_json::Value>(ok, b" ").unwrap(), None);
+        assert_eq!(
+            optional_object::<serde_json::Value>(ok, b" ").unwrap(),
+            None
+        );
         let err = collection::<u32>(ok, b"{\"value\":[1,").unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         assert_eq!(json_body(&vec![1]).unwrap(), Some(b"[1]".to_vec()));
