@@ -37,17 +37,8 @@ pub(super) fn place(ix: &Index<'_>, op: &Operation) -> Result<UrlPath, String> {
     };
 
     let mut queue: VecDeque<(Node, Vec<PathSegment>)> = VecDeque::new();
-    for set in &container.entity_sets {
-        if let Some(ty) = entity_name(ix, &set.entity_type) {
-            let node = Node { ty, collection: true };
-            queue.push_back((node, vec![PathSegment::Literal(set.name.clone())]));
-        }
-    }
-    for single in &container.singletons {
-        if let Some(ty) = entity_name(ix, &single.r#type) {
-            let node = Node { ty, collection: false };
-            queue.push_back((node, vec![PathSegment::Literal(single.name.clone())]));
-        }
+    for (name, node) in roots(ix, container) {
+        queue.push_back((node, vec![PathSegment::Literal(name)]));
     }
     let mut seen: HashSet<Node> = HashSet::new();
     while let Some((node, path)) = queue.pop_front() {
@@ -100,6 +91,58 @@ pub(super) fn place(ix: &Index<'_>, op: &Operation) -> Result<UrlPath, String> {
         if goal.collection { "a collection of" } else { "an entity of" },
         goal.ty
     ))
+}
+
+/// The entry points of canonical URLs, entity sets first, in document order.
+///
+/// Two kinds of container children are left out, because the metadata has a
+/// better URL for what they reach:
+/// - a singleton whose type is an entity set's entity type stands for one
+///   member of that set (`me` is the signed-in user of `users`, `drive` their
+///   drive): URLs through it work only for that one entity;
+/// - an entity set that repeats, by name and type, a containment navigation
+///   property of a singleton kept as a root (`connections` and
+///   `external/connections`) is a shortcut: OData addresses a contained
+///   entity through its container, and that is the URL the service documents.
+fn roots(ix: &Index<'_>, container: &crate::csdl::ast::EntityContainer) -> Vec<(String, Node)> {
+    let set_types: HashSet<QName> = container
+        .entity_sets
+        .iter()
+        .filter_map(|s| entity_name(ix, &s.entity_type))
+        .collect();
+    let singletons: Vec<(String, QName)> = container
+        .singletons
+        .iter()
+        .filter_map(|s| Some((s.name.clone(), entity_name(ix, &s.r#type)?)))
+        .filter(|(_, ty)| !set_types.contains(ty))
+        .collect();
+    let contained_by_singleton = |set_name: &str, set_type: &QName| {
+        singletons.iter().any(|(_, ty)| {
+            chain(ix, ty).iter().any(|t| {
+                t.navigation_properties.iter().any(|n| {
+                    n.contains_target
+                        && n.name == set_name
+                        && parse_type_ref(&n.r#type).is_ok_and(|r| {
+                            r.collection
+                                && entity_name(ix, &format!("{}.{}", r.namespace, r.name)).as_ref()
+                                    == Some(set_type)
+                        })
+                })
+            })
+        })
+    };
+    let mut out = Vec::new();
+    for set in &container.entity_sets {
+        if let Some(ty) = entity_name(ix, &set.entity_type) {
+            if !contained_by_singleton(&set.name, &ty) {
+                out.push((set.name.clone(), Node { ty, collection: true }));
+            }
+        }
+    }
+    for (name, ty) in singletons {
+        out.push((name, Node { ty, collection: false }));
+    }
+    out
 }
 
 /// The operation's URL segment: its simple name, as the service documents it,
