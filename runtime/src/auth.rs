@@ -83,7 +83,7 @@ pub struct ClientCredentials {
     authority_host: Option<BaseUrl>,
     scope: Option<String>,
     timeout: Duration,
-    transport: Option<Arc<dyn Transport>>,
+    transport: std::sync::OnceLock<Arc<dyn Transport>>,
     cache: tokio::sync::Mutex<Option<AccessToken>>,
 }
 
@@ -145,7 +145,7 @@ impl ClientCredentials {
             authority_host: None,
             scope: None,
             timeout: Duration::from_secs(30),
-            transport: None,
+            transport: std::sync::OnceLock::new(),
             cache: tokio::sync::Mutex::new(None),
         }
     }
@@ -207,7 +207,7 @@ impl ClientCredentials {
 
     /// The transport for token requests (default: reqwest).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
-        self.transport = Some(Arc::new(transport));
+        self.transport = std::sync::OnceLock::from(Arc::new(transport) as Arc<dyn Transport>);
         self
     }
 
@@ -242,12 +242,14 @@ impl ClientCredentials {
     }
 
     fn transport_or_default(&self) -> Result<Arc<dyn Transport>, Error> {
-        if let Some(t) = &self.transport {
+        if let Some(t) = self.transport.get() {
             return Ok(t.clone());
         }
         #[cfg(feature = "reqwest")]
         {
-            Ok(Arc::new(crate::transport::ReqwestTransport::new()?))
+            // Built once, on first use; a race builds two and keeps one.
+            let built: Arc<dyn Transport> = Arc::new(crate::transport::ReqwestTransport::new()?);
+            Ok(self.transport.get_or_init(|| built).clone())
         }
         #[cfg(not(feature = "reqwest"))]
         {

@@ -58,3 +58,16 @@ pub use transport::Transport;
 
 /// Re-exported so generated code and users name the same `http` version.
 pub use http;
+
+#[cfg(test)]
+mod static_checks {
+    fn is_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        is_send_sync::<crate::Error>();
+        is_send_sync::<crate::Client>();
+        is_send_sync::<crate::ClientCredentials>();
+        is_send_sync::<crate::poly::Tagged>();
+    }
+}
