@@ -1,4 +1,5 @@
 //! The client against real HTTP servers on 127.0.0.1.
+#![cfg(feature = "reqwest")]
 
 mod support;
 

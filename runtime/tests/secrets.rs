@@ -1,4 +1,5 @@
 //! Tokens and client secrets never appear in `Debug` output, errors or logs.
+#![cfg(feature = "reqwest")]
 
 mod support;
 
