@@ -10,7 +10,7 @@ use crate::csdl::ast::{
 use crate::error::{Error, ErrorKind, Location, Result};
 
 use super::annotations::{facts, Facts};
-use super::names::{is_simple_identifier, parse_type_ref, split_qualified};
+use super::names::{is_property_name, is_simple_identifier, parse_type_ref, split_qualified};
 use super::paths;
 use super::{
     Availability, EnumDef, MemberDef, Model, Navigation, OperationDef, ParameterDef, Primitive,
@@ -475,7 +475,7 @@ impl<'a> Index<'a> {
         }
         for p in &t.properties {
             let at = || loc(self.doc, p.pos, format!("{path}/Property[{}]", p.name));
-            if !is_simple_identifier(&p.name) {
+            if !is_property_name(&p.name) {
                 return Err(Error::at(
                     ErrorKind::InvalidName,
                     at(),

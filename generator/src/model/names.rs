@@ -46,6 +46,13 @@ pub fn is_simple_identifier(name: &str) -> bool {
         && name.len() <= 128
 }
 
+/// Property names: simple identifiers, and also names with `-` between
+/// identifier characters (`request-id` in the clean Graph document's
+/// `InnerError`, after the HTTP header it mirrors).
+pub fn is_property_name(name: &str) -> bool {
+    name.split('-').all(is_simple_identifier) && !name.starts_with('-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +78,9 @@ mod tests {
         assert!(!is_simple_identifier("1x"));
         assert!(!is_simple_identifier("a-b"));
         assert!(!is_simple_identifier(""));
+        assert!(is_property_name("request-id"));
+        assert!(!is_property_name("request--id"));
+        assert!(!is_property_name("-id"));
+        assert!(!is_property_name("a b"));
     }
 }

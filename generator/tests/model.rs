@@ -1,0 +1,271 @@
+//! The semantic model on small documents: resolution, checks with their
+//! locations, availability across clouds, URL placement, annotations.
+
+use graphgen::csdl::{self, ast::Document};
+use graphgen::model::{self, Input, Model, PathSegment, Selection, TypeKind, TypeRef};
+use graphgen::{Error, ErrorKind};
+
+/// A document with the given schemas (and container) inside Edmx/DataServices.
+fn doc(source: &str, schemas: &str) -> Document {
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n{schemas}\n</edmx:DataServices>\n</edmx:Edmx>\n"
+    );
+    csdl::parse(source, xml.as_bytes()).expect("fixture parses")
+}
+
+fn build(docs: &[(&str, &Document)], ns: &str) -> Result<Model, Error> {
+    let inputs: Vec<Input<'_>> = docs
+        .iter()
+        .map(|(cloud, d)| Input { cloud, document: d })
+        .collect();
+    model::build(&inputs, &Selection::Namespaces(vec![ns.into()]))
+}
+
+const BASE: &str = r#"<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+<ComplexType Name="publicError"><Property Name="code" Type="Edm.String" /></ComplexType>
+<ComplexType Name="unused"><Property Name="x" Type="Edm.String" /></ComplexType>
+</Schema>"#;
+
+const CONNECTORS: &str = r#"<Schema Namespace="microsoft.graph.externalConnectors" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EnumType Name="kind"><Member Name="a" Value="1" /><Member Name="b" Value="2" /></EnumType>
+<EntityType Name="external"><NavigationProperty Name="connections" Type="Collection(microsoft.graph.externalConnectors.connection)" ContainsTarget="true" /></EntityType>
+<EntityType Name="connection" BaseType="graph.entity"><Property Name="state" Type="microsoft.graph.externalConnectors.kind" /><NavigationProperty Name="items" Type="Collection(microsoft.graph.externalConnectors.item)" ContainsTarget="true" /></EntityType>
+<EntityType Name="item" BaseType="graph.entity"><Property Name="kinds" Type="Collection(microsoft.graph.externalConnectors.kind)" Nullable="false" /></EntityType>
+<EntityType Name="activity" BaseType="graph.entity"><Property Name="startDateTime" Type="Edm.DateTimeOffset" Nullable="false" /></EntityType>
+<EntityType Name="activityResult" BaseType="microsoft.graph.externalConnectors.activity"><Property Name="error" Type="graph.publicError" /></EntityType>
+<Action Name="add" IsBound="true"><Parameter Name="bindingParameter" Type="microsoft.graph.externalConnectors.item" /><Parameter Name="activities" Type="Collection(microsoft.graph.externalConnectors.activity)" Nullable="false" /><ReturnType Type="Collection(microsoft.graph.externalConnectors.activityResult)" /></Action>
+</Schema>
+<Schema Namespace="microsoft.graph.container" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityContainer Name="GraphService">
+<EntitySet Name="connections" EntityType="microsoft.graph.externalConnectors.connection" />
+<Singleton Name="external" Type="microsoft.graph.externalConnectors.external" />
+</EntityContainer>
+<Annotations Target="microsoft.graph.externalConnectors.connection/state"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true" /></Annotations>
+<Annotations Target="graph.publicError/code"><Annotation Term="Org.OData.Core.V1.Description" String="The code." /><Annotation Term="Org.OData.Core.V1.Revisions"><Collection><Record><PropertyValue Property="Date" Date="2025-01-01" /><PropertyValue Property="Kind"><EnumMember>Org.OData.Core.V1.RevisionKind/Deprecated</EnumMember></PropertyValue><PropertyValue Property="Description" String="Use other." /></Record></Collection></Annotation></Annotations>
+</Schema>"#;
+
+fn full() -> Document {
+    doc("full.csdl", &format!("{BASE}\n{CONNECTORS}"))
+}
+
+#[test]
+fn closure_resolution_and_inheritance() {
+    let d = full();
+    let m = build(&[("global", &d)], "microsoft.graph.externalConnectors").unwrap();
+    let names: Vec<String> = m.types.iter().map(|t| t.name.to_string()).collect();
+    // The closure: the namespace, plus what it references; `unused` is not referenced.
+    assert!(names.contains(&"microsoft.graph.entity".to_string()));
+    assert!(names.contains(&"microsoft.graph.publicError".to_string()));
+    assert!(!names.contains(&"microsoft.graph.unused".to_string()), "{names:?}");
+    let activity = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "activity")).unwrap();
+    let result = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "activityResult")).unwrap();
+    let entity = m.type_id(&model::QName::new("microsoft.graph", "entity")).unwrap();
+    assert_eq!(m.ancestors(result), vec![activity, entity]);
+    assert!(m.descendants(activity).contains(&result));
+    let props: Vec<&str> = m.all_properties(result).iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(props, ["id", "startDateTime", "error"]);
+    assert!(m.all_properties(result)[0].is_key);
+    let item = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "item")).unwrap();
+    let kinds = &m.structure(item).unwrap().properties[0];
+    assert!(matches!(&kinds.ty, TypeRef::Collection(inner) if matches!(**inner, TypeRef::Named(_))));
+    assert!(!kinds.nullable);
+}
+
+#[test]
+fn annotations_apply() {
+    let d = full();
+    let m = build(&[("global", &d)], "microsoft.graph.externalConnectors").unwrap();
+    let conn = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "connection")).unwrap();
+    let state = m.structure(conn).unwrap().properties.iter().find(|p| p.name == "state").unwrap();
+    assert!(state.computed);
+    // Annotations whose target uses the alias apply too.
+    let err = m.type_id(&model::QName::new("microsoft.graph", "publicError")).unwrap();
+    let code = &m.structure(err).unwrap().properties[0];
+    assert_eq!(code.doc.description.as_deref(), Some("The code."));
+    let dep = code.doc.deprecation.as_ref().expect("deprecated");
+    assert_eq!(dep.date.as_deref(), Some("2025-01-01"));
+    assert_eq!(dep.description.as_deref(), Some("Use other."));
+}
+
+#[test]
+fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
+    let d = full();
+    let m = build(&[("global", &d)], "microsoft.graph.externalConnectors").unwrap();
+    let op = &m.operations[0];
+    assert_eq!(op.name.name, "add");
+    let path = op.path.as_ref().expect("placed");
+    assert_eq!(
+        path.to_string(),
+        "/external/connections/{connection-id}/items/{item-id}/add"
+    );
+    assert!(matches!(&path.segments[2], PathSegment::Key { entity } if entity.name == "connection"));
+    assert!(m.unplaced.is_empty());
+}
+
+#[test]
+fn an_operation_with_no_route_is_reported_not_dropped() {
+    let schema = BASE.replace(
+        "</Schema>",
+        r#"<EntityType Name="orphan" BaseType="graph.entity" /><Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.orphan" /></Action></Schema>"#,
+    );
+    let d = doc("orphan.csdl", &schema);
+    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
+    assert_eq!(m.unplaced.len(), 1);
+    assert_eq!(m.unplaced[0].operation.name, "poke");
+    assert!(m.unplaced[0].reason.contains("no entity container"), "{}", m.unplaced[0].reason);
+    assert_eq!(m.operations.len(), 1, "still generated as a type, just without a URL");
+}
+
+#[test]
+fn availability_is_computed_per_cloud() {
+    let global = full();
+    let china = doc("china.csdl", BASE);
+    let m = build(&[("global", &global), ("china", &china)], "microsoft.graph.externalConnectors").unwrap();
+    let item = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "item")).unwrap();
+    assert_eq!(m.ty(item).availability.0, ["global"]);
+    let entity = m.type_id(&model::QName::new("microsoft.graph", "entity")).unwrap();
+    assert_eq!(m.ty(entity).availability.0, ["global", "china"]);
+    assert_eq!(m.operations[0].availability.0, ["global"]);
+    assert_eq!(m.clouds, ["global", "china"]);
+}
+
+#[test]
+fn a_namespace_no_document_has_is_a_usage_error() {
+    let d = full();
+    let e = build(&[("global", &d)], "microsoft.graph.nope").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Usage);
+    assert!(e.message.contains("microsoft.graph.nope"));
+}
+
+/// Builds a one-schema document and returns the error, which must have a location.
+fn error_of(body: &str) -> Error {
+    let d = doc(
+        "bad.csdl",
+        &format!("<Schema Namespace=\"ns\" Alias=\"n\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n{body}\n</Schema>"),
+    );
+    let e = build(&[("global", &d)], "ns").unwrap_err();
+    let loc = e.location.as_ref().expect("errors about the input have a location");
+    assert_eq!(loc.file, "bad.csdl");
+    e
+}
+
+#[test]
+fn unknown_type_names_file_line_column_and_element() {
+    let e = error_of("<ComplexType Name=\"a\">\n  <Property Name=\"p\" Type=\"ns.missing\" />\n</ComplexType>");
+    assert_eq!(e.kind, ErrorKind::UnknownType);
+    let loc = e.location.unwrap();
+    assert_eq!((loc.line, loc.col), (6, 3));
+    assert_eq!(loc.element, "Schema[ns]/ComplexType[a]/Property[p]");
+    assert!(e.message.contains("ns.missing"));
+}
+
+#[test]
+fn unknown_primitive() {
+    let e = error_of("<ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.Strin\" /></ComplexType>");
+    assert_eq!(e.kind, ErrorKind::UnknownPrimitive);
+    assert!(e.message.contains("Edm.Strin"));
+}
+
+#[test]
+fn unterminated_collection() {
+    let e = error_of("<ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Collection(Edm.String\" /></ComplexType>");
+    assert_eq!(e.kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn duplicate_type() {
+    let e = error_of("<ComplexType Name=\"a\" />\n<EnumType Name=\"a\" />");
+    assert_eq!(e.kind, ErrorKind::DuplicateName);
+    assert_eq!(e.location.unwrap().element, "Schema[ns]/EnumType[a]");
+}
+
+#[test]
+fn duplicate_property_including_inherited() {
+    let e = error_of("<ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.String\" /></ComplexType>\n<ComplexType Name=\"b\" BaseType=\"n.a\"><Property Name=\"p\" Type=\"Edm.Int32\" /></ComplexType>");
+    assert_eq!(e.kind, ErrorKind::DuplicateName);
+    assert_eq!(e.location.unwrap().element, "Schema[ns]/ComplexType[b]/Property[p]");
+}
+
+#[test]
+fn base_type_cycles_direct_and_through_aliases() {
+    let e = error_of("<ComplexType Name=\"a\" BaseType=\"ns.a\" />");
+    assert_eq!(e.kind, ErrorKind::BaseTypeCycle);
+    let e = error_of("<ComplexType Name=\"a\" BaseType=\"n.b\" />\n<ComplexType Name=\"b\" BaseType=\"ns.a\" />");
+    assert_eq!(e.kind, ErrorKind::BaseTypeCycle);
+    assert!(e.message.contains("ns.a -> ns.b -> ns.a"), "{}", e.message);
+}
+
+#[test]
+fn base_type_cycle_across_namespaces() {
+    let d = doc(
+        "cross.csdl",
+        r#"<Schema Namespace="one" xmlns="http://docs.oasis-open.org/odata/ns/edm"><ComplexType Name="a" BaseType="two.b" /></Schema>
+<Schema Namespace="two" xmlns="http://docs.oasis-open.org/odata/ns/edm"><ComplexType Name="b" BaseType="one.a" /></Schema>"#,
+    );
+    let e = build(&[("global", &d)], "one").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BaseTypeCycle);
+}
+
+#[test]
+fn entity_deriving_from_complex_is_the_wrong_kind() {
+    let e = error_of("<ComplexType Name=\"c\" />\n<EntityType Name=\"e\" BaseType=\"ns.c\" />");
+    assert_eq!(e.kind, ErrorKind::WrongBaseKind);
+    assert_eq!(e.location.unwrap().element, "Schema[ns]/EntityType[e]");
+}
+
+#[test]
+fn enum_member_value_must_be_an_integer() {
+    let e = error_of("<EnumType Name=\"k\"><Member Name=\"a\" Value=\"one\" /></EnumType>");
+    assert_eq!(e.kind, ErrorKind::Syntax);
+    assert_eq!(e.location.unwrap().element, "Schema[ns]/EnumType[k]/Member[a]");
+}
+
+#[test]
+fn key_property_must_exist() {
+    let e = error_of("<EntityType Name=\"e\"><Key><PropertyRef Name=\"id\" /></Key></EntityType>");
+    assert_eq!(e.kind, ErrorKind::UnknownType);
+    assert_eq!(e.location.unwrap().element, "Schema[ns]/EntityType[e]/Key/PropertyRef[id]");
+}
+
+#[test]
+fn bound_action_needs_a_binding_parameter() {
+    let e = error_of("<Action Name=\"go\" IsBound=\"true\" />");
+    assert_eq!(e.kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn navigation_to_unknown_type() {
+    let e = error_of("<EntityType Name=\"e\"><NavigationProperty Name=\"n\" Type=\"ns.nothing\" /></EntityType>");
+    assert_eq!(e.kind, ErrorKind::UnknownType);
+}
+
+#[test]
+fn alias_colliding_with_a_namespace() {
+    let d = doc(
+        "alias.csdl",
+        r#"<Schema Namespace="one" Alias="two" xmlns="http://docs.oasis-open.org/odata/ns/edm" />
+<Schema Namespace="two" xmlns="http://docs.oasis-open.org/odata/ns/edm" />"#,
+    );
+    let e = build(&[("global", &d)], "one").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DuplicateName);
+}
+
+#[test]
+fn invalid_names_are_refused() {
+    let e = error_of("<ComplexType Name=\"a-b\" />");
+    assert_eq!(e.kind, ErrorKind::InvalidName);
+}
+
+#[test]
+fn enums_get_values_and_flags() {
+    let d = doc(
+        "enums.csdl",
+        r#"<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm"><EnumType Name="f" IsFlags="true" UnderlyingType="Edm.Int64"><Member Name="a" Value="1" /><Member Name="b" Value="2" /></EnumType><EnumType Name="plain"><Member Name="x" /><Member Name="y" /></EnumType></Schema>"#,
+    );
+    let m = build(&[("global", &d)], "ns").unwrap();
+    let TypeKind::Enum(f) = &m.types[0].kind else { panic!() };
+    assert!(f.is_flags);
+    let TypeKind::Enum(p) = &m.types[1].kind else { panic!() };
+    assert_eq!(p.members.iter().map(|m| m.value).collect::<Vec<_>>(), [0, 1]);
+}
