@@ -35,7 +35,8 @@ pub fn description(doc: &Doc) -> Vec<String> {
     out
 }
 
-/// `#[deprecated(...)]` for a Core.Revisions deprecation.
+/// `#[deprecated(...)]` for a Core.Revisions deprecation. The date goes in
+/// the note: `since` is for crate versions.
 pub fn deprecated(doc: &Doc) -> TokenStream {
     match &doc.deprecation {
         Some(d) => {
@@ -43,15 +44,15 @@ pub fn deprecated(doc: &Doc) -> TokenStream {
                 .description
                 .clone()
                 .unwrap_or_else(|| "deprecated in the metadata".into());
-            if let Some(date) = &d.removal_date {
-                note.push_str(&format!(" (removal date: {date})"));
+            match (&d.date, &d.removal_date) {
+                (Some(date), Some(removal)) => {
+                    note.push_str(&format!(" (deprecated {date}, removal {removal})"))
+                }
+                (Some(date), None) => note.push_str(&format!(" (deprecated {date})")),
+                (None, Some(removal)) => note.push_str(&format!(" (removal {removal})")),
+                (None, None) => {}
             }
-            let since = d.date.clone().unwrap_or_default();
-            if since.is_empty() {
-                quote!(#[deprecated(note = #note)])
-            } else {
-                quote!(#[deprecated(since = #since, note = #note)])
-            }
+            quote!(#[deprecated(note = #note)])
         }
         None => quote!(),
     }

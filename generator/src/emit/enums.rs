@@ -56,11 +56,6 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
     let as_str = variants.iter().map(|(v, s, _)| quote!(Self::#v => #s,));
     let from_known = variants.iter().map(|(v, s, _)| quote!(#s => Self::#v,));
     let known = variants.iter().map(|(v, _, _)| quote!(Self::#v));
-    let allow_deprecated = if def.members.iter().any(|m| m.doc.deprecation.is_some()) {
-        quote!(#[allow(deprecated)])
-    } else {
-        quote!()
-    };
     let from_known_body = if variants.is_empty() {
         quote!(let _ = name; None)
     } else {
@@ -78,7 +73,6 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             #unrecognized(String),
         }
 
-        #allow_deprecated
         impl #name {
             /// The members this crate knows, in metadata order.
             pub const KNOWN: &'static [Self] = &[#(#known),*];
@@ -92,7 +86,6 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             }
         }
 
-        #allow_deprecated
         impl graphgen_runtime::EnumMember for #name {
             fn from_known(name: &str) -> Option<Self> {
                 #from_known_body

@@ -50,10 +50,16 @@ pub fn namespace_files(plan: &Plan<'_>, module: &ModulePlan) -> Vec<(&'static st
             continue;
         }
         let doc = format!(" {what} of `{}`.", module.namespace);
+        // Generated code names deprecated items itself (fields, conversions);
+        // users still get the warning where they use them.
+        let allow = plan
+            .has_deprecations()
+            .then(|| quote!(#![allow(deprecated)]));
         files.push((
             file,
             quote! {
                 #![doc = #doc]
+                #allow
                 #(#items)*
             },
         ));
@@ -98,7 +104,7 @@ pub fn lib_rs(plan: &Plan<'_>) -> TokenStream {
         String::new(),
     ];
     for (name, ns) in plan.module_names() {
-        lines.push(format!(" - [`{name}`]: `{ns}`"));
+        lines.push(format!(" - `{ns}`: [`{name}`]"));
     }
     let modules = plan.modules.iter().map(|m| ident(&m.name));
     quote! {

@@ -152,6 +152,19 @@ impl<'m> Plan<'m> {
         }
     }
 
+    /// Whether anything in the model is deprecated (Core.Revisions).
+    pub fn has_deprecations(&self) -> bool {
+        self.model.types.iter().any(|t| {
+            t.doc.deprecation.is_some()
+                || match &t.kind {
+                    TypeKind::Enum(e) => e.members.iter().any(|m| m.doc.deprecation.is_some()),
+                    TypeKind::Complex(s) | TypeKind::Entity(s) => {
+                        s.properties.iter().any(|p| p.doc.deprecation.is_some())
+                    }
+                }
+        }) || self.model.operations.iter().any(|o| o.doc.deprecation.is_some())
+    }
+
     /// Open if the type or any base type is open (openness is inherited).
     pub fn is_open(&self, id: TypeId) -> bool {
         std::iter::once(id)

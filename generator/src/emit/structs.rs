@@ -124,11 +124,6 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     });
     let any_required = fields.iter().any(|f| f.required);
     let derive_default = (!any_required).then(|| quote!(Default,));
-    let allow_deprecated = fields
-        .iter()
-        .any(|f| f.prop.doc.deprecation.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
-
     let constructor = any_required.then(|| constructor(plan, id, &fields, open));
     let conversions = model
         .ancestors(id)
@@ -140,7 +135,6 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        #allow_deprecated
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
@@ -246,12 +240,7 @@ fn constructor(plan: &Plan<'_>, id: TypeId, fields: &[Field<'_>], open: bool) ->
     });
     let many = fields.iter().filter(|f| f.required).count() > 7;
     let allow = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let allow_deprecated = fields
-        .iter()
-        .any(|f| f.prop.doc.deprecation.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow_deprecated
         impl #name {
             /// A value with the required properties set and every optional one `None`.
             #allow
@@ -289,10 +278,6 @@ fn base_view(plan: &Plan<'_>, id: TypeId, base: TypeId, fields: &[Field<'_>], op
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
         quote!(#field: value.#field,)
     });
-    let allow_deprecated = base_fields
-        .iter()
-        .any(|f| f.prop.doc.deprecation.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
     let doc = format!(
         " The `{}` view of `{}`: its inherited properties.",
         plan.model.ty(base).name.name,
@@ -300,7 +285,6 @@ fn base_view(plan: &Plan<'_>, id: TypeId, base: TypeId, fields: &[Field<'_>], op
     );
     quote! {
         #[doc = #doc]
-        #allow_deprecated
         impl From<#derived> for #base_path {
             fn from(value: #derived) -> Self {
                 Self {
