@@ -1,0 +1,172 @@
+//! The generated models against the JSON the service documents.
+
+use graphgen_runtime::edm::DateTimeOffset;
+use graphgen_runtime::http::StatusCode;
+use msgraph_connectors::external_connectors::{
+    ActivitySettings, AddActivitiesBody, AnyExternalActivity, AnyUrlToItemResolverBase,
+    Configuration, ExternalActivity, ExternalActivityResult, ExternalActivityType, Identity,
+    IdentityType, Properties,
+};
+use msgraph_connectors::graph::PublicInnerError;
+use serde_json::{json, Value};
+
+/// The request body of the documented addActivities example.
+const REQUEST: &str = r##"{"activities":[{"@odata.type":"#microsoft.graph.externalConnectors.externalActivity","type":"created","startDateTime":"2021-04-06T18:04:31.033Z","performedBy":{"type":"user","id":"1f0c997e-99f7-43f1-8cca-086f8d42be8d"}}]}"##;
+
+/// The response body of the documented addActivities example.
+const RESPONSE: &str = r##"{"value":[{"@odata.type":"#microsoft.graph.externalConnectors.externalActivityResult","type":"created","startDateTime":"2021-04-06T18:04:31.033Z","error":null}]}"##;
+
+#[test]
+fn documented_request_body_round_trips() {
+    let body: AddActivitiesBody = serde_json::from_str(REQUEST).unwrap();
+    let [AnyExternalActivity::ExternalActivity(activity)] = body.activities.as_slice() else {
+        panic!("one plain activity expected: {body:?}");
+    };
+    assert_eq!(activity.r#type, ExternalActivityType::Created);
+    assert_eq!(activity.start_date_time.as_str(), "2021-04-06T18:04:31.033Z");
+    let by = activity.performed_by.as_ref().unwrap();
+    assert_eq!(by.r#type, Some(IdentityType::User));
+    assert_eq!(by.id.as_deref(), Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d"));
+
+    let written = serde_json::to_string(&body).unwrap();
+    let again: Value = serde_json::from_str(&written).unwrap();
+    let original: Value = serde_json::from_str(REQUEST).unwrap();
+    assert_eq!(again, original);
+    // The time is written back as the same text, not reformatted.
+    assert!(written.contains(r#""startDateTime":"2021-04-06T18:04:31.033Z""#), "{written}");
+}
+
+#[test]
+fn building_the_request_in_code_writes_odata_type_for_the_polymorphic_item() {
+    let mut activity = ExternalActivity::new(
+        DateTimeOffset::new("2021-04-06T18:04:31.033Z").unwrap(),
+        ExternalActivityType::Created,
+    );
+    let mut by = Identity::default();
+    by.r#type = Some(IdentityType::User);
+    by.id = Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
+    activity.performed_by = Some(by);
+    let op = msgraph_connectors::external_connectors::AddActivities::new(
+        "contosohr",
+        "TSP228082938",
+        vec![activity.into()],
+    );
+    let written: Value = serde_json::to_value(&op.body).unwrap();
+    assert_eq!(written, serde_json::from_str::<Value>(REQUEST).unwrap());
+}
+
+#[test]
+fn documented_response_parses_with_error_null() {
+    let results: Vec<ExternalActivityResult> =
+        graphgen_runtime::odata::collection(StatusCode::OK, RESPONSE.as_bytes()).unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].r#type, ExternalActivityType::Created);
+    assert_eq!(results[0].start_date_time.as_str(), "2021-04-06T18:04:31.033Z");
+    assert!(results[0].error.is_none());
+}
+
+#[test]
+fn a_failed_result_carries_a_typed_error() {
+    let body = json!({"value": [{
+        "@odata.type": "#microsoft.graph.externalConnectors.externalActivityResult",
+        "type": "modified",
+        "startDateTime": "2021-04-06T18:04:31.033Z",
+        "error": {"code": "InvalidRequest", "message": "The activity type is not supported."}
+    }]});
+    let results: Vec<ExternalActivityResult> =
+        graphgen_runtime::odata::collection(StatusCode::MULTI_STATUS, body.to_string().as_bytes())
+            .unwrap();
+    let error = results[0].error.as_ref().expect("error");
+    assert_eq!(error.code.as_deref(), Some("InvalidRequest"));
+    assert_eq!(error.message.as_deref(), Some("The activity type is not supported."));
+}
+
+#[test]
+fn unknown_enum_members_survive() {
+    let json = r#"{"type":"liked","startDateTime":"2021-04-06T18:04:31.033Z"}"#;
+    let activity: ExternalActivity = serde_json::from_str(json).unwrap();
+    assert_eq!(activity.r#type, ExternalActivityType::Unrecognized("liked".into()));
+    assert_eq!(activity.r#type.as_str(), "liked");
+    let back: Value = serde_json::to_value(&activity).unwrap();
+    assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
+    // unknownFutureValue is a member like the others.
+    let v: ExternalActivityType = serde_json::from_str(r#""unknownFutureValue""#).unwrap();
+    assert_eq!(v, ExternalActivityType::UnknownFutureValue);
+}
+
+#[test]
+fn derived_types_dispatch_on_odata_type() {
+    let json = json!({"urlToItemResolvers": [
+        {"@odata.type": "#microsoft.graph.externalConnectors.itemIdResolver", "priority": 1,
+         "itemId": "{slug}", "urlMatchInfo": {"baseUrls": ["https://contoso.com"], "urlPattern": "/items/(?<slug>[^/]+)"}},
+        {"@odata.type": "#microsoft.graph.externalConnectors.futureResolver", "priority": 2, "rule": "x"}
+    ]});
+    let settings: ActivitySettings = serde_json::from_value(json.clone()).unwrap();
+    let resolvers = settings.url_to_item_resolvers.as_ref().unwrap();
+    match &resolvers[0] {
+        AnyUrlToItemResolverBase::ItemIdResolver(r) => {
+            assert_eq!(r.item_id, "{slug}");
+            assert_eq!(r.priority, Some(1));
+        }
+        other => panic!("expected an item-id resolver, got {other:?}"),
+    }
+    // A derived type this crate does not know is kept whole.
+    match &resolvers[1] {
+        AnyUrlToItemResolverBase::Unrecognized(map) => assert_eq!(map["rule"], "x"),
+        other => panic!("expected an unrecognized resolver, got {other:?}"),
+    }
+    assert_eq!(
+        resolvers[1].odata_type(),
+        Some("microsoft.graph.externalConnectors.futureResolver")
+    );
+    // Serialization writes @odata.type back for both.
+    assert_eq!(serde_json::to_value(&settings).unwrap(), json);
+}
+
+#[test]
+fn open_types_keep_undeclared_properties() {
+    let json = json!({"authorizedAppIds": ["a"], "tenantHint": "contoso", "nested": {"x": [1, 2.5]}});
+    let config: Configuration = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(config.authorized_app_ids.as_deref(), Some(&["a".to_string()][..]));
+    assert_eq!(config.additional_properties["tenantHint"], "contoso");
+    assert_eq!(serde_json::to_value(&config).unwrap(), json);
+
+    let props = json!({"title": "Contoso", "tags": ["a"], "priority": 3});
+    let p: Properties = serde_json::from_value(props.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&p).unwrap(), props);
+
+    let inner = json!({"code": "x", "request-id": "r1", "date": "2025-02-13T10:17:05"});
+    let i: PublicInnerError = serde_json::from_value(inner.clone()).unwrap();
+    assert_eq!(i.additional_properties["request-id"], "r1");
+    assert_eq!(serde_json::to_value(&i).unwrap(), inner);
+}
+
+#[test]
+fn date_time_text_is_kept_to_the_digit() {
+    for text in ["2021-04-06T18:04:31.033Z", "2021-04-06T18:04:31.0330000Z"] {
+        let json = format!(r#"{{"type":"viewed","startDateTime":"{text}"}}"#);
+        let a: ExternalActivity = serde_json::from_str(&json).unwrap();
+        assert_eq!(a.start_date_time.as_str(), text);
+        let written = serde_json::to_string(&a).unwrap();
+        assert!(written.contains(&format!(r#""startDateTime":"{text}""#)), "{written}");
+    }
+}
+
+#[test]
+fn required_properties_are_required() {
+    let err = serde_json::from_str::<ExternalActivity>(r#"{"type":"viewed"}"#).unwrap_err();
+    assert!(err.to_string().contains("startDateTime"), "{err}");
+    let err = serde_json::from_str::<ExternalActivity>(r#"{"startDateTime":"2021-04-06T18:04:31Z"}"#)
+        .unwrap_err();
+    assert!(err.to_string().contains("type"), "{err}");
+}
+
+#[test]
+fn a_result_converts_to_its_base_view() {
+    let r: ExternalActivityResult = serde_json::from_str(
+        r#"{"type":"viewed","startDateTime":"2021-04-06T18:04:31Z","error":{"code":"x"}}"#,
+    )
+    .unwrap();
+    let base: ExternalActivity = r.into();
+    assert_eq!(base.r#type, ExternalActivityType::Viewed);
+}

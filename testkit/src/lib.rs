@@ -1,0 +1,225 @@
+//! A tiny scripted HTTP/1.1 server on 127.0.0.1 for tests: it records each
+//! raw request and answers with raw bytes, so tests can also send malformed,
+//! truncated or never-ending responses and reset connections.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One request as it arrived.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub request_line: String,
+    /// Header names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn body_str(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+/// What to do with one request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Write these bytes; keep the connection for further requests.
+    Raw(Vec<u8>),
+    /// Write these bytes, then close the connection.
+    RawThenClose(Vec<u8>),
+    /// Write this head (which should announce a chunked body), then send
+    /// chunks forever (until the client goes away).
+    Endless(Vec<u8>),
+    /// Close the connection without answering (after reading the request).
+    Reset,
+    /// Never answer.
+    Hang,
+}
+
+/// A complete response with `Content-Length`.
+pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut s = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (n, v) in headers {
+        s.push_str(&format!("{n}: {v}\r\n"));
+    }
+    s.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    s.push_str(body);
+    Reply::Raw(s.into_bytes())
+}
+
+/// A JSON response.
+pub fn json(status: u16, body: &str) -> Reply {
+    response(status, &[("Content-Type", "application/json")], body)
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        207 => "Multi-Status",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Whatever",
+    }
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    /// Starts a server answering requests with `script` in order; the last
+    /// reply repeats forever.
+    pub async fn start(script: Vec<Reply>) -> Server {
+        assert!(!script.is_empty());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let next = Arc::new(AtomicUsize::new(0));
+        let script = Arc::new(script);
+        let recs = requests.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (recs, next, script) = (recs.clone(), next.clone(), script.clone());
+                tokio::spawn(async move {
+                    let _ = serve(stream, recs, next, script).await;
+                });
+            }
+        });
+        Server {
+            addr,
+            requests,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    recs: Arc<Mutex<Vec<Recorded>>>,
+    next: Arc<AtomicUsize>,
+    script: Arc<Vec<Reply>>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    loop {
+        let Some(req) = read_request(&mut stream, &mut buf).await? else {
+            return Ok(());
+        };
+        recs.lock().unwrap().push(req);
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        let reply = script[i.min(script.len() - 1)].clone();
+        match reply {
+            Reply::Raw(bytes) => {
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+            }
+            Reply::RawThenClose(bytes) => {
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+                return Ok(());
+            }
+            Reply::Endless(head) => {
+                stream.write_all(&head).await?;
+                let chunk = format!("{:x}\r\n{}\r\n", 1024, "x".repeat(1024));
+                loop {
+                    stream.write_all(chunk.as_bytes()).await?;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            }
+            Reply::Reset => return Ok(()),
+            Reply::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+async fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<Recorded>> {
+    let head_end = loop {
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
+        }
+        let mut tmp = [0u8; 4096];
+        let n = stream.read(&mut tmp).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or("").to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .map(|(_, v)| v.parse().unwrap())
+        .unwrap_or(0);
+    let total = head_end + 4 + len;
+    while buf.len() < total {
+        let mut tmp = [0u8; 4096];
+        let n = stream.read(&mut tmp).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    }
+    let body = buf[head_end + 4..total].to_vec();
+    buf.drain(..total);
+    Ok(Some(Recorded {
+        request_line,
+        headers,
+        body,
+    }))
+}
