@@ -7,6 +7,7 @@
 pub mod csdl;
 pub mod emit;
 pub mod error;
+pub mod slice;
 mod generate;
 pub mod model;
 
