@@ -220,6 +220,34 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         }
     };
 
+    let send = match &batch {
+        Some(b) => {
+            let max = b.max;
+            let one = format!(" Sends this call: refused before sending when it holds more than {max} items; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).");
+            let split = format!(" Sends any number of items as calls of at most {max}, in order, and merges what became of each item (see [`graphgen_runtime::SplitOutcome`]).");
+            quote! {
+                #[doc = #one]
+                pub async fn send(self, client: &graphgen_runtime::Client) -> Result<#output, graphgen_runtime::Error> {
+                    client.send_batch(self).await
+                }
+
+                #[doc = #split]
+                pub async fn send_split(
+                    self,
+                    client: &graphgen_runtime::Client,
+                ) -> graphgen_runtime::SplitOutcome<<Self as graphgen_runtime::BatchOperation>::Item, <Self as graphgen_runtime::BatchOperation>::Result> {
+                    client.send_batch_split(self).await
+                }
+            }
+        }
+        None => quote! {
+            /// Sends this call with `client` (token, retries, typed errors).
+            pub async fn send(self, client: &graphgen_runtime::Client) -> Result<#output, graphgen_runtime::Error> {
+                client.send(self).await
+            }
+        },
+    };
+
     let batch_impl = batch.as_ref().map(|b| {
         let item = rust_type(plan, None, &TypeRef::Named(b.item));
         let result = type_path(plan, b.result);
@@ -267,6 +295,8 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
                     #init_body
                 }
             }
+
+            #send
         }
 
         impl graphgen_runtime::Operation for #name {
