@@ -154,6 +154,36 @@ pub fn slice(doc: &Document, namespace: &str) -> Result<Document> {
     Ok(out)
 }
 
+/// The text of a committed slice file: `slice` (cut from the document
+/// `source_name` whose sha256 is `source_sha256`) written as EDMX XML, with a
+/// comment after the XML declaration naming the command, the source and its
+/// hash. An empty slice gets a second comment saying that `namespace` is
+/// absent from the source.
+pub fn render(slice: &Document, namespace: &str, source_name: &str, source_sha256: &str) -> String {
+    // `--` may not occur inside an XML comment.
+    let clean = |s: &str| s.replace("--", "- -");
+    let mut header = format!(
+        "<!-- Sliced by `cargo xtask metadata slice` from {} (sha256 {}); do not edit. -->\n",
+        clean(source_name),
+        clean(source_sha256)
+    );
+    if slice.schemas.is_empty() {
+        header.push_str(&format!(
+            "<!-- The namespace {} is absent from {}: this slice is empty. -->\n",
+            clean(namespace),
+            clean(source_name)
+        ));
+    }
+    let xml = crate::csdl::write(slice);
+    let split = xml.find('\n').map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(xml.len() + header.len() + 1);
+    out.push_str(&xml[..split]);
+    out.push_str(&header);
+    out.push_str(&xml[split..]);
+    out.push('\n');
+    out
+}
+
 /// Strips `Collection(...)` from a type name.
 fn element_type(t: &str) -> &str {
     t.strip_prefix("Collection(")
