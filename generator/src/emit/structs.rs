@@ -125,10 +125,12 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     let any_required = fields.iter().any(|f| f.required);
     let derive_default = (!any_required).then(|| quote!(Default,));
     let constructor = any_required.then(|| constructor(plan, id, &fields, open));
+    // A base view of a base with no fields would carry nothing.
     let conversions = model
         .ancestors(id)
         .into_iter()
         .filter(|a| !plan.is_json_alias(*a))
+        .filter(|a| plan.is_open(*a) || !self::fields(plan, *a).is_empty())
         .map(|a| base_view(plan, id, a, &fields, open))
         .collect::<Vec<_>>();
 
