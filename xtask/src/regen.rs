@@ -23,10 +23,6 @@ const MANIFEST_EXTRA: &str = r#"[dev-dependencies]
 criterion = { version = "0.5", default-features = false }
 serde = { version = "1", features = ["derive"] }
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "io-std", "io-util", "net", "time", "sync"] }
-
-[[bench]]
-name = "wire"
-harness = false
 "#;
 
 /// A crate this repository commits generated: where it goes and how it is made.
