@@ -517,11 +517,16 @@ impl<'a> Parser<'a> {
     }
 
     fn utf8_err(&mut self, off: usize) -> Error {
+        self.utf8_err_in(off, None)
+    }
+
+    /// Invalid UTF-8 at `off`, inside the start tag of `leaf` when given.
+    fn utf8_err_in(&mut self, off: usize, leaf: Option<&str>) -> Error {
         let pos = self.pos_at(off);
         self.err(
             ErrorKind::Xml,
             pos,
-            None,
+            leaf,
             format!("invalid UTF-8 at byte offset {off}: the document must be UTF-8 encoded"),
         )
     }
@@ -559,7 +564,18 @@ impl<'a> Parser<'a> {
                     && ((self.reader.buffer_position() as usize) > bad
                         || matches!(event, Ok(Event::Eof)))
                 {
-                    return Err(self.utf8_err(bad));
+                    // Name the element when the bad byte is inside its start tag.
+                    let leaf = match &event {
+                        Ok(Event::Start(tag)) | Ok(Event::Empty(tag)) => self
+                            .input_range(tag)
+                            .filter(|&(start, end)| start <= bad && bad < end)
+                            .map(|_| {
+                                let name = tag.local_name();
+                                String::from_utf8_lossy(name.as_ref()).into_owned()
+                            }),
+                        _ => None,
+                    };
+                    return Err(self.utf8_err_in(bad, leaf.as_deref()));
                 }
             }
             match event {
@@ -572,7 +588,7 @@ impl<'a> Parser<'a> {
                     return Ok(Ev::Text(text, off));
                 }
                 Ok(Event::CData(text)) => {
-                    let off = self.markup_offset(&text);
+                    let off = self.input_range(&text).map_or(0, |r| r.0);
                     return Ok(Ev::CData(text, off));
                 }
                 Ok(Event::Comment(_)) | Ok(Event::PI(_)) => {}
