@@ -8,5 +8,5 @@
 //! - `microsoft.graph`: [`graph`]
 
 pub use graphgen_runtime as runtime;
-pub mod graph;
 pub mod external_connectors;
+pub mod graph;

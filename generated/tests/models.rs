@@ -23,17 +23,26 @@ fn documented_request_body_round_trips() {
         panic!("one plain activity expected: {body:?}");
     };
     assert_eq!(activity.r#type, ExternalActivityType::Created);
-    assert_eq!(activity.start_date_time.as_str(), "2021-04-06T18:04:31.033Z");
+    assert_eq!(
+        activity.start_date_time.as_str(),
+        "2021-04-06T18:04:31.033Z"
+    );
     let by = activity.performed_by.as_ref().unwrap();
     assert_eq!(by.r#type, Some(IdentityType::User));
-    assert_eq!(by.id.as_deref(), Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d"));
+    assert_eq!(
+        by.id.as_deref(),
+        Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d")
+    );
 
     let written = serde_json::to_string(&body).unwrap();
     let again: Value = serde_json::from_str(&written).unwrap();
     let original: Value = serde_json::from_str(REQUEST).unwrap();
     assert_eq!(again, original);
     // The time is written back as the same text, not reformatted.
-    assert!(written.contains(r#""startDateTime":"2021-04-06T18:04:31.033Z""#), "{written}");
+    assert!(
+        written.contains(r#""startDateTime":"2021-04-06T18:04:31.033Z""#),
+        "{written}"
+    );
 }
 
 #[test]
@@ -61,7 +70,10 @@ fn documented_response_parses_with_error_null() {
         graphgen_runtime::odata::collection(StatusCode::OK, RESPONSE.as_bytes()).unwrap();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].r#type, ExternalActivityType::Created);
-    assert_eq!(results[0].start_date_time.as_str(), "2021-04-06T18:04:31.033Z");
+    assert_eq!(
+        results[0].start_date_time.as_str(),
+        "2021-04-06T18:04:31.033Z"
+    );
     assert!(results[0].error.is_none());
 }
 
@@ -78,14 +90,20 @@ fn a_failed_result_carries_a_typed_error() {
             .unwrap();
     let error = results[0].error.as_ref().expect("error");
     assert_eq!(error.code.as_deref(), Some("InvalidRequest"));
-    assert_eq!(error.message.as_deref(), Some("The activity type is not supported."));
+    assert_eq!(
+        error.message.as_deref(),
+        Some("The activity type is not supported.")
+    );
 }
 
 #[test]
 fn unknown_enum_members_survive() {
     let json = r#"{"type":"liked","startDateTime":"2021-04-06T18:04:31.033Z"}"#;
     let activity: ExternalActivity = serde_json::from_str(json).unwrap();
-    assert_eq!(activity.r#type, ExternalActivityType::Unrecognized("liked".into()));
+    assert_eq!(
+        activity.r#type,
+        ExternalActivityType::Unrecognized("liked".into())
+    );
     assert_eq!(activity.r#type.as_str(), "liked");
     let back: Value = serde_json::to_value(&activity).unwrap();
     assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
@@ -125,9 +143,13 @@ fn derived_types_dispatch_on_odata_type() {
 
 #[test]
 fn open_types_keep_undeclared_properties() {
-    let json = json!({"authorizedAppIds": ["a"], "tenantHint": "contoso", "nested": {"x": [1, 2.5]}});
+    let json =
+        json!({"authorizedAppIds": ["a"], "tenantHint": "contoso", "nested": {"x": [1, 2.5]}});
     let config: Configuration = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(config.authorized_app_ids.as_deref(), Some(&["a".to_string()][..]));
+    assert_eq!(
+        config.authorized_app_ids.as_deref(),
+        Some(&["a".to_string()][..])
+    );
     assert_eq!(config.additional_properties["tenantHint"], "contoso");
     assert_eq!(serde_json::to_value(&config).unwrap(), json);
 
@@ -148,7 +170,10 @@ fn date_time_text_is_kept_to_the_digit() {
         let a: ExternalActivity = serde_json::from_str(&json).unwrap();
         assert_eq!(a.start_date_time.as_str(), text);
         let written = serde_json::to_string(&a).unwrap();
-        assert!(written.contains(&format!(r#""startDateTime":"{text}""#)), "{written}");
+        assert!(
+            written.contains(&format!(r#""startDateTime":"{text}""#)),
+            "{written}"
+        );
     }
 }
 
@@ -156,8 +181,9 @@ fn date_time_text_is_kept_to_the_digit() {
 fn required_properties_are_required() {
     let err = serde_json::from_str::<ExternalActivity>(r#"{"type":"viewed"}"#).unwrap_err();
     assert!(err.to_string().contains("startDateTime"), "{err}");
-    let err = serde_json::from_str::<ExternalActivity>(r#"{"startDateTime":"2021-04-06T18:04:31Z"}"#)
-        .unwrap_err();
+    let err =
+        serde_json::from_str::<ExternalActivity>(r#"{"startDateTime":"2021-04-06T18:04:31Z"}"#)
+            .unwrap_err();
     assert!(err.to_string().contains("type"), "{err}");
 }
 

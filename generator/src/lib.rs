@@ -7,9 +7,9 @@
 pub mod csdl;
 pub mod emit;
 pub mod error;
-pub mod slice;
 mod generate;
 pub mod model;
+pub mod slice;
 
 pub use error::{Error, ErrorKind, Location, Result};
 pub use generate::{generate, generate_into, read, Config, MetadataFile, Summary};

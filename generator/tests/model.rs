@@ -57,18 +57,44 @@ fn closure_resolution_and_inheritance() {
     // The closure: the namespace, plus what it references; `unused` is not referenced.
     assert!(names.contains(&"microsoft.graph.entity".to_string()));
     assert!(names.contains(&"microsoft.graph.publicError".to_string()));
-    assert!(!names.contains(&"microsoft.graph.unused".to_string()), "{names:?}");
-    let activity = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "activity")).unwrap();
-    let result = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "activityResult")).unwrap();
-    let entity = m.type_id(&model::QName::new("microsoft.graph", "entity")).unwrap();
+    assert!(
+        !names.contains(&"microsoft.graph.unused".to_string()),
+        "{names:?}"
+    );
+    let activity = m
+        .type_id(&model::QName::new(
+            "microsoft.graph.externalConnectors",
+            "activity",
+        ))
+        .unwrap();
+    let result = m
+        .type_id(&model::QName::new(
+            "microsoft.graph.externalConnectors",
+            "activityResult",
+        ))
+        .unwrap();
+    let entity = m
+        .type_id(&model::QName::new("microsoft.graph", "entity"))
+        .unwrap();
     assert_eq!(m.ancestors(result), vec![activity, entity]);
     assert!(m.descendants(activity).contains(&result));
-    let props: Vec<&str> = m.all_properties(result).iter().map(|p| p.name.as_str()).collect();
+    let props: Vec<&str> = m
+        .all_properties(result)
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
     assert_eq!(props, ["id", "startDateTime", "error"]);
     assert!(m.all_properties(result)[0].is_key);
-    let item = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "item")).unwrap();
+    let item = m
+        .type_id(&model::QName::new(
+            "microsoft.graph.externalConnectors",
+            "item",
+        ))
+        .unwrap();
     let kinds = &m.structure(item).unwrap().properties[0];
-    assert!(matches!(&kinds.ty, TypeRef::Collection(inner) if matches!(**inner, TypeRef::Named(_))));
+    assert!(
+        matches!(&kinds.ty, TypeRef::Collection(inner) if matches!(**inner, TypeRef::Named(_)))
+    );
     assert!(!kinds.nullable);
 }
 
@@ -76,11 +102,24 @@ fn closure_resolution_and_inheritance() {
 fn annotations_apply() {
     let d = full();
     let m = build(&[("global", &d)], "microsoft.graph.externalConnectors").unwrap();
-    let conn = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "connection")).unwrap();
-    let state = m.structure(conn).unwrap().properties.iter().find(|p| p.name == "state").unwrap();
+    let conn = m
+        .type_id(&model::QName::new(
+            "microsoft.graph.externalConnectors",
+            "connection",
+        ))
+        .unwrap();
+    let state = m
+        .structure(conn)
+        .unwrap()
+        .properties
+        .iter()
+        .find(|p| p.name == "state")
+        .unwrap();
     assert!(state.computed);
     // Annotations whose target uses the alias apply too.
-    let err = m.type_id(&model::QName::new("microsoft.graph", "publicError")).unwrap();
+    let err = m
+        .type_id(&model::QName::new("microsoft.graph", "publicError"))
+        .unwrap();
     let code = &m.structure(err).unwrap().properties[0];
     assert_eq!(code.doc.description.as_deref(), Some("The code."));
     let dep = code.doc.deprecation.as_ref().expect("deprecated");
@@ -99,7 +138,9 @@ fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
         path.to_string(),
         "/external/connections/{connection-id}/items/{item-id}/add"
     );
-    assert!(matches!(&path.segments[2], PathSegment::Key { entity } if entity.name == "connection"));
+    assert!(
+        matches!(&path.segments[2], PathSegment::Key { entity } if entity.name == "connection")
+    );
     assert!(m.unplaced.is_empty());
 }
 
@@ -113,18 +154,37 @@ fn an_operation_with_no_route_is_reported_not_dropped() {
     let m = build(&[("global", &d)], "microsoft.graph").unwrap();
     assert_eq!(m.unplaced.len(), 1);
     assert_eq!(m.unplaced[0].operation.name, "poke");
-    assert!(m.unplaced[0].reason.contains("no entity container"), "{}", m.unplaced[0].reason);
-    assert_eq!(m.operations.len(), 1, "still generated as a type, just without a URL");
+    assert!(
+        m.unplaced[0].reason.contains("no entity container"),
+        "{}",
+        m.unplaced[0].reason
+    );
+    assert_eq!(
+        m.operations.len(),
+        1,
+        "still generated as a type, just without a URL"
+    );
 }
 
 #[test]
 fn availability_is_computed_per_cloud() {
     let global = full();
     let china = doc("china.csdl", BASE);
-    let m = build(&[("global", &global), ("china", &china)], "microsoft.graph.externalConnectors").unwrap();
-    let item = m.type_id(&model::QName::new("microsoft.graph.externalConnectors", "item")).unwrap();
+    let m = build(
+        &[("global", &global), ("china", &china)],
+        "microsoft.graph.externalConnectors",
+    )
+    .unwrap();
+    let item = m
+        .type_id(&model::QName::new(
+            "microsoft.graph.externalConnectors",
+            "item",
+        ))
+        .unwrap();
     assert_eq!(m.ty(item).availability.0, ["global"]);
-    let entity = m.type_id(&model::QName::new("microsoft.graph", "entity")).unwrap();
+    let entity = m
+        .type_id(&model::QName::new("microsoft.graph", "entity"))
+        .unwrap();
     assert_eq!(m.ty(entity).availability.0, ["global", "china"]);
     assert_eq!(m.operations[0].availability.0, ["global"]);
     assert_eq!(m.clouds, ["global", "china"]);
@@ -145,14 +205,19 @@ fn error_of(body: &str) -> Error {
         &format!("<Schema Namespace=\"ns\" Alias=\"n\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n{body}\n</Schema>"),
     );
     let e = build(&[("global", &d)], "ns").unwrap_err();
-    let loc = e.location.as_ref().expect("errors about the input have a location");
+    let loc = e
+        .location
+        .as_ref()
+        .expect("errors about the input have a location");
     assert_eq!(loc.file, "bad.csdl");
     e
 }
 
 #[test]
 fn unknown_type_names_file_line_column_and_element() {
-    let e = error_of("<ComplexType Name=\"a\">\n  <Property Name=\"p\" Type=\"ns.missing\" />\n</ComplexType>");
+    let e = error_of(
+        "<ComplexType Name=\"a\">\n  <Property Name=\"p\" Type=\"ns.missing\" />\n</ComplexType>",
+    );
     assert_eq!(e.kind, ErrorKind::UnknownType);
     let loc = e.location.unwrap();
     assert_eq!((loc.line, loc.col), (6, 3));
@@ -162,7 +227,9 @@ fn unknown_type_names_file_line_column_and_element() {
 
 #[test]
 fn unknown_primitive() {
-    let e = error_of("<ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.Strin\" /></ComplexType>");
+    let e = error_of(
+        "<ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.Strin\" /></ComplexType>",
+    );
     assert_eq!(e.kind, ErrorKind::UnknownPrimitive);
     assert!(e.message.contains("Edm.Strin"));
 }
@@ -184,14 +251,19 @@ fn duplicate_type() {
 fn duplicate_property_including_inherited() {
     let e = error_of("<ComplexType Name=\"a\"><Property Name=\"p\" Type=\"Edm.String\" /></ComplexType>\n<ComplexType Name=\"b\" BaseType=\"n.a\"><Property Name=\"p\" Type=\"Edm.Int32\" /></ComplexType>");
     assert_eq!(e.kind, ErrorKind::DuplicateName);
-    assert_eq!(e.location.unwrap().element, "Schema[ns]/ComplexType[b]/Property[p]");
+    assert_eq!(
+        e.location.unwrap().element,
+        "Schema[ns]/ComplexType[b]/Property[p]"
+    );
 }
 
 #[test]
 fn base_type_cycles_direct_and_through_aliases() {
     let e = error_of("<ComplexType Name=\"a\" BaseType=\"ns.a\" />");
     assert_eq!(e.kind, ErrorKind::BaseTypeCycle);
-    let e = error_of("<ComplexType Name=\"a\" BaseType=\"n.b\" />\n<ComplexType Name=\"b\" BaseType=\"ns.a\" />");
+    let e = error_of(
+        "<ComplexType Name=\"a\" BaseType=\"n.b\" />\n<ComplexType Name=\"b\" BaseType=\"ns.a\" />",
+    );
     assert_eq!(e.kind, ErrorKind::BaseTypeCycle);
     assert!(e.message.contains("ns.a -> ns.b -> ns.a"), "{}", e.message);
 }
@@ -218,14 +290,20 @@ fn entity_deriving_from_complex_is_the_wrong_kind() {
 fn enum_member_value_must_be_an_integer() {
     let e = error_of("<EnumType Name=\"k\"><Member Name=\"a\" Value=\"one\" /></EnumType>");
     assert_eq!(e.kind, ErrorKind::Syntax);
-    assert_eq!(e.location.unwrap().element, "Schema[ns]/EnumType[k]/Member[a]");
+    assert_eq!(
+        e.location.unwrap().element,
+        "Schema[ns]/EnumType[k]/Member[a]"
+    );
 }
 
 #[test]
 fn key_property_must_exist() {
     let e = error_of("<EntityType Name=\"e\"><Key><PropertyRef Name=\"id\" /></Key></EntityType>");
     assert_eq!(e.kind, ErrorKind::UnknownType);
-    assert_eq!(e.location.unwrap().element, "Schema[ns]/EntityType[e]/Key/PropertyRef[id]");
+    assert_eq!(
+        e.location.unwrap().element,
+        "Schema[ns]/EntityType[e]/Key/PropertyRef[id]"
+    );
 }
 
 #[test]
@@ -236,7 +314,9 @@ fn bound_action_needs_a_binding_parameter() {
 
 #[test]
 fn navigation_to_unknown_type() {
-    let e = error_of("<EntityType Name=\"e\"><NavigationProperty Name=\"n\" Type=\"ns.nothing\" /></EntityType>");
+    let e = error_of(
+        "<EntityType Name=\"e\"><NavigationProperty Name=\"n\" Type=\"ns.nothing\" /></EntityType>",
+    );
     assert_eq!(e.kind, ErrorKind::UnknownType);
 }
 
@@ -264,8 +344,15 @@ fn enums_get_values_and_flags() {
         r#"<Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm"><EnumType Name="f" IsFlags="true" UnderlyingType="Edm.Int64"><Member Name="a" Value="1" /><Member Name="b" Value="2" /></EnumType><EnumType Name="plain"><Member Name="x" /><Member Name="y" /></EnumType></Schema>"#,
     );
     let m = build(&[("global", &d)], "ns").unwrap();
-    let TypeKind::Enum(f) = &m.types[0].kind else { panic!() };
+    let TypeKind::Enum(f) = &m.types[0].kind else {
+        panic!()
+    };
     assert!(f.is_flags);
-    let TypeKind::Enum(p) = &m.types[1].kind else { panic!() };
-    assert_eq!(p.members.iter().map(|m| m.value).collect::<Vec<_>>(), [0, 1]);
+    let TypeKind::Enum(p) = &m.types[1].kind else {
+        panic!()
+    };
+    assert_eq!(
+        p.members.iter().map(|m| m.value).collect::<Vec<_>>(),
+        [0, 1]
+    );
 }

@@ -23,7 +23,9 @@ fn generated_files_snapshots() {
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        for (dir, output) in xtask::regen::expected(&root).expect("the committed metadata generates") {
+        for (dir, output) in
+            xtask::regen::expected(&root).expect("the committed metadata generates")
+        {
             for (file, contents) in &output.files {
                 let name = format!("{dir}/{file}").replace(['/', '.'], "_");
                 insta::assert_snapshot!(name, contents);

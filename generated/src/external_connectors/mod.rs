@@ -2,12 +2,19 @@
 
 //! `microsoft.graph.externalConnectors`: 11 enum types, 14 complex types, 9 entity types, 1 bound operation.
 
-mod enums;
+#[rustfmt::skip]
 mod complex_types;
+
+#[rustfmt::skip]
 mod entity_types;
+
+#[rustfmt::skip]
+mod enums;
+
+#[rustfmt::skip]
 mod operations;
 
-pub use self::enums::*;
 pub use self::complex_types::*;
 pub use self::entity_types::*;
+pub use self::enums::*;
 pub use self::operations::*;

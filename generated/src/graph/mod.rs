@@ -2,10 +2,15 @@
 
 //! `microsoft.graph`: 1 enum type, 4 complex types, 1 entity type, 0 bound operations.
 
-mod enums;
+#[rustfmt::skip]
 mod complex_types;
+
+#[rustfmt::skip]
 mod entity_types;
 
-pub use self::enums::*;
+#[rustfmt::skip]
+mod enums;
+
 pub use self::complex_types::*;
 pub use self::entity_types::*;
+pub use self::enums::*;

@@ -46,12 +46,12 @@ pub fn clouds_of_label(label: &str) -> Result<&'static [Cloud]> {
         "usgov-l4" => &[Cloud::UsGovL4],
         "usgov-l5" => &[Cloud::UsGovL5],
         "china" => &[Cloud::China],
-        other => {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("unknown cloud label `{other}` (known: global, usgov, usgov-l4, usgov-l5, china)"),
-            ))
-        }
+        other => return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "unknown cloud label `{other}` (known: global, usgov, usgov-l4, usgov-l5, china)"
+            ),
+        )),
     })
 }
 
@@ -121,7 +121,10 @@ impl CloudSet {
             s.push_str(&format!(" Not in: {}.", list(&self.absent)));
         }
         if !self.unknown.is_empty() {
-            s.push_str(&format!(" Not checked (no metadata read): {}.", list(&self.unknown)));
+            s.push_str(&format!(
+                " Not checked (no metadata read): {}.",
+                list(&self.unknown)
+            ));
         }
         s.trim().to_string()
     }

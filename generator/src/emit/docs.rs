@@ -14,13 +14,18 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
         }
         lines.extend(p.lines().map(|l| format!(" {}", l.trim_end())));
     }
-    let lines = lines.iter().map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    let lines = lines
+        .iter()
+        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
     quote!(#(#[doc = #lines])*)
 }
 
 /// Text from the metadata can hold characters rustdoc would read as markup.
 fn escape(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The description paragraphs of an element, when its metadata has them.

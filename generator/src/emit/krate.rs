@@ -12,7 +12,8 @@ use super::{enums, operations, poly, structs, RuntimeDependency};
 /// The files of one namespace module: `mod.rs` and one file per item kind.
 pub fn namespace_files(plan: &Plan<'_>, module: &ModulePlan) -> Vec<(&'static str, TokenStream)> {
     let model = plan.model;
-    let (mut enum_items, mut complex_items, mut entity_items) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut enum_items, mut complex_items, mut entity_items) =
+        (Vec::new(), Vec::new(), Vec::new());
     let (mut n_enum, mut n_complex, mut n_entity) = (0, 0, 0);
     for &id in &module.types {
         match &model.ty(id).kind {
@@ -42,9 +43,24 @@ pub fn namespace_files(plan: &Plan<'_>, module: &ModulePlan) -> Vec<(&'static st
     let mut mods = Vec::new();
     for (file, module_name, items, what) in [
         ("enums.rs", "enums", enum_items, "Enum types"),
-        ("complex_types.rs", "complex_types", complex_items, "Complex types"),
-        ("entity_types.rs", "entity_types", entity_items, "Entity types"),
-        ("operations.rs", "operations", operation_items, "Bound operations"),
+        (
+            "complex_types.rs",
+            "complex_types",
+            complex_items,
+            "Complex types",
+        ),
+        (
+            "entity_types.rs",
+            "entity_types",
+            entity_items,
+            "Entity types",
+        ),
+        (
+            "operations.rs",
+            "operations",
+            operation_items,
+            "Bound operations",
+        ),
     ] {
         if items.iter().all(TokenStream::is_empty) {
             continue;
@@ -73,11 +89,14 @@ pub fn namespace_files(plan: &Plan<'_>, module: &ModulePlan) -> Vec<(&'static st
         count(n_entity, "entity type"),
         count(module.operations.len(), "bound operation"),
     );
+    // rustfmt sorts module declarations; the item files are formatted by the
+    // generator, so rustfmt is told to leave them alone.
+    mods.sort();
     files.push((
         "mod.rs",
         quote! {
             #![doc = #summary]
-            #(mod #mods;)*
+            #(#[rustfmt::skip] mod #mods;)*
             #(pub use self::#mods::*;)*
         },
     ));
@@ -106,7 +125,9 @@ pub fn lib_rs(plan: &Plan<'_>) -> TokenStream {
     for (name, ns) in plan.module_names() {
         lines.push(format!(" - `{ns}`: [`{name}`]"));
     }
-    let modules = plan.modules.iter().map(|m| ident(&m.name));
+    let mut names: Vec<&str> = plan.modules.iter().map(|m| m.name.as_str()).collect();
+    names.sort_unstable();
+    let modules = names.into_iter().map(ident);
     quote! {
         #(#![doc = #lines])*
 

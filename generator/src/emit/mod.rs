@@ -96,7 +96,10 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
 fn format_file(options: &Options, tokens: TokenStream, path: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         // A generator bug, not an input problem; say where so it can be fixed.
-        Error::new(ErrorKind::Usage, format!("internal: generated {path} does not parse: {e}"))
+        Error::new(
+            ErrorKind::Usage,
+            format!("internal: generated {path} does not parse: {e}"),
+        )
     })?;
     let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("// {}\n\n{body}", options.preamble))
@@ -116,11 +119,16 @@ fn space_items(text: &str) -> String {
         if let Some(prev) = prev {
             let prev_trimmed = prev.trim_start();
             let prev_indent = prev.len() - prev_trimmed.len();
-            let closes_item = prev_indent == indent && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
+            let closes_item = prev_indent == indent
+                && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
             let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
-            let same_run = prev_trimmed.starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
-                && (trimmed.starts_with("mod ") || trimmed.starts_with("pub use ") || trimmed.starts_with("use ") || trimmed.starts_with("pub mod "));
+            let same_run = prev_trimmed
+                .starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
+                && (trimmed.starts_with("mod ")
+                    || trimmed.starts_with("pub use ")
+                    || trimmed.starts_with("use ")
+                    || trimmed.starts_with("pub mod "));
             if (closes_item && starts_item && !same_run) || after_inner_doc {
                 out.push('\n');
             }

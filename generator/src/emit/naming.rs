@@ -14,11 +14,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (2021 edition, strict and reserved) that need `r#` as identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore.
@@ -27,8 +27,24 @@ const NOT_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 /// Type names the generated modules use unqualified; a CSDL type converting
 /// to one of them gets the suffix `Type` so it never shadows them.
 const TYPE_NAMES_IN_USE: &[&str] = &[
-    "Box", "Clone", "Debug", "Default", "Deserialize", "Deserializer", "Err", "Hash", "None",
-    "Ok", "Option", "PartialEq", "Result", "Self", "Serialize", "Serializer", "Some", "String",
+    "Box",
+    "Clone",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Deserializer",
+    "Err",
+    "Hash",
+    "None",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Result",
+    "Self",
+    "Serialize",
+    "Serializer",
+    "Some",
+    "String",
     "Vec",
 ];
 
@@ -162,8 +178,14 @@ mod tests {
     fn modules() {
         let p = "microsoft.graph";
         assert_eq!(module_name("microsoft.graph", p), "graph");
-        assert_eq!(module_name("microsoft.graph.externalConnectors", p), "external_connectors");
-        assert_eq!(module_name("microsoft.graph.partners.billing", p), "partners_billing");
+        assert_eq!(
+            module_name("microsoft.graph.externalConnectors", p),
+            "external_connectors"
+        );
+        assert_eq!(
+            module_name("microsoft.graph.partners.billing", p),
+            "partners_billing"
+        );
         assert_eq!(module_name("microsoft.graph.security", p), "security");
         assert_eq!(module_name("contoso.hr", p), "contoso_hr");
     }
@@ -191,8 +213,14 @@ mod tests {
     fn collisions_are_numbered_in_order() {
         let mut s = Scope::new();
         s.reserve(UNRECOGNIZED_VARIANT);
-        assert_eq!(s.claim(variant_name("remoteControlSoftware")), "RemoteControlSoftware");
-        assert_eq!(s.claim(variant_name("remote_Control_Software")), "RemoteControlSoftware2");
+        assert_eq!(
+            s.claim(variant_name("remoteControlSoftware")),
+            "RemoteControlSoftware"
+        );
+        assert_eq!(
+            s.claim(variant_name("remote_Control_Software")),
+            "RemoteControlSoftware2"
+        );
         assert_eq!(s.claim(variant_name("unrecognized")), "Unrecognized2");
         let mut f = Scope::new();
         assert_eq!(f.claim(field_name("type")), "r#type");

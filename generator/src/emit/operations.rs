@@ -84,7 +84,10 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
                 url.push_str(l);
             }
             PathSegment::Key { entity } => {
-                let field = scope.claim(format!("{}_id", naming::field_name(&entity.name).trim_start_matches("r#")));
+                let field = scope.claim(format!(
+                    "{}_id",
+                    naming::field_name(&entity.name).trim_start_matches("r#")
+                ));
                 let f = ident(&field);
                 builder.push(quote!(.key(&self.#f)?));
                 url.push_str(&format!("/{{{}-id}}", entity.name));
@@ -103,7 +106,11 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
     let clouds = plan.clouds(&op.availability);
     let availability = clouds.allowed().into_iter().map(|c| c.tokens());
     let qualified = op.name.to_string();
-    let binding = op.binding.as_ref().map(|b| csdl_type(plan, b)).unwrap_or_default();
+    let binding = op
+        .binding
+        .as_ref()
+        .map(|b| csdl_type(plan, b))
+        .unwrap_or_default();
 
     // The body: the parameters after the binding parameter.
     let params: Vec<(proc_macro2::Ident, &crate::model::ParameterDef, bool)> = op
@@ -111,7 +118,11 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         .iter()
         .map(|p| {
             let required = !p.nullable && !p.optional;
-            (ident(&scope.claim(naming::field_name(&p.name))), p, required)
+            (
+                ident(&scope.claim(naming::field_name(&p.name))),
+                p,
+                required,
+            )
         })
         .collect();
     let has_body = op.kind == OperationKind::Action && !params.is_empty();
@@ -181,7 +192,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
     });
     let init_keys = keys.iter().map(|(f, _)| quote!(#f: #f.into()));
     let init_body = has_body.then(|| {
-        let inits = params.iter().map(|(f, _, r)| if *r { quote!(#f) } else { quote!(#f: None) });
+        let inits = params
+            .iter()
+            .map(|(f, _, r)| if *r { quote!(#f) } else { quote!(#f: None) });
         quote!(body: #body_name { #(#inits),* },)
     });
     let many = keys.len() + params.iter().filter(|(_, _, r)| *r).count() > 7;
@@ -211,11 +224,26 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             let ty = rust_type(plan, None, &r.ty);
             let object = matches!(&r.ty, TypeRef::Named(id) if model.structure(*id).is_some() && !plan.is_json_alias(*id));
             match (r.ty.is_collection(), object, r.nullable) {
-                (true, _, _) => (quote!(#ty), quote!(graphgen_runtime::odata::collection(status, body))),
-                (false, true, false) => (quote!(#ty), quote!(graphgen_runtime::odata::object(status, body))),
-                (false, true, true) => (quote!(Option<#ty>), quote!(graphgen_runtime::odata::optional_object(status, body))),
-                (false, false, false) => (quote!(#ty), quote!(graphgen_runtime::odata::value(status, body))),
-                (false, false, true) => (quote!(Option<#ty>), quote!(graphgen_runtime::odata::optional_value(status, body))),
+                (true, _, _) => (
+                    quote!(#ty),
+                    quote!(graphgen_runtime::odata::collection(status, body)),
+                ),
+                (false, true, false) => (
+                    quote!(#ty),
+                    quote!(graphgen_runtime::odata::object(status, body)),
+                ),
+                (false, true, true) => (
+                    quote!(Option<#ty>),
+                    quote!(graphgen_runtime::odata::optional_object(status, body)),
+                ),
+                (false, false, false) => (
+                    quote!(#ty),
+                    quote!(graphgen_runtime::odata::value(status, body)),
+                ),
+                (false, false, true) => (
+                    quote!(Option<#ty>),
+                    quote!(graphgen_runtime::odata::optional_value(status, body)),
+                ),
             }
         }
     };
@@ -367,9 +395,12 @@ fn item_result(plan: &Plan<'_>, b: &Batch) -> TokenStream {
         if model.structure(b.item).is_some_and(|s| !s.is_abstract) {
             concrete.push(b.item);
         }
-        concrete.extend(model.descendants(b.item).into_iter().filter(|d| {
-            model.structure(*d).is_some_and(|s| !s.is_abstract)
-        }));
+        concrete.extend(
+            model
+                .descendants(b.item)
+                .into_iter()
+                .filter(|d| model.structure(*d).is_some_and(|s| !s.is_abstract)),
+        );
         let any = ident(plan.any_name(b.item).expect("checked"));
         let module = ident(plan.module_name(&model.ty(b.item).name.namespace));
         let mut scope = Scope::new();

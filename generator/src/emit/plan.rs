@@ -162,7 +162,11 @@ impl<'m> Plan<'m> {
                         s.properties.iter().any(|p| p.doc.deprecation.is_some())
                     }
                 }
-        }) || self.model.operations.iter().any(|o| o.doc.deprecation.is_some())
+        }) || self
+            .model
+            .operations
+            .iter()
+            .any(|o| o.doc.deprecation.is_some())
     }
 
     /// Open if the type or any base type is open (openness is inherited).
@@ -274,8 +278,7 @@ impl<'m> Plan<'m> {
 
     /// Availability of an element as clouds.
     pub fn clouds(&self, availability: &crate::model::Availability) -> CloudSet {
-        CloudSet::new(availability, &self.model.clouds)
-            .expect("labels were checked in Plan::new")
+        CloudSet::new(availability, &self.model.clouds).expect("labels were checked in Plan::new")
     }
 
     /// The modules by namespace, for the crate root.

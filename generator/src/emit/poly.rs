@@ -50,7 +50,10 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             #v(Box<#path>),
         }
     });
-    let own = variants.iter().find(|(_, c, _)| *c == id).map(|(v, _, _)| v);
+    let own = variants
+        .iter()
+        .find(|(_, c, _)| *c == id)
+        .map(|(v, _, _)| v);
     let arms = variants.iter().map(|(v, _, q)| {
         if Some(v) == own {
             quote!(None | Some(#q) => tagged.into_typed().map(Self::#v),)
@@ -68,7 +71,9 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             }
         }
     });
-    let odata_types = variants.iter().map(|(v, _, q)| quote!(Self::#v(_) => Some(#q),));
+    let odata_types = variants
+        .iter()
+        .map(|(v, _, q)| quote!(Self::#v(_) => Some(#q),));
     let unrecognized = ident(UNRECOGNIZED_VARIANT);
 
     let mut paragraphs = vec![format!(

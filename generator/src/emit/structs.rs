@@ -113,7 +113,9 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     let doc = docs::attrs(&paragraphs);
     let deprecated = docs::deprecated(&t.doc);
 
-    let field_decls = fields.iter().map(|f| field_decl(plan, id, f, &t.availability));
+    let field_decls = fields
+        .iter()
+        .map(|f| field_decl(plan, id, f, &t.availability));
     let additional = open.then(|| {
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
         quote! {
@@ -150,7 +152,12 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     }
 }
 
-fn field_decl(plan: &Plan<'_>, owner: TypeId, f: &Field<'_>, owner_availability: &crate::model::Availability) -> TokenStream {
+fn field_decl(
+    plan: &Plan<'_>,
+    owner: TypeId,
+    f: &Field<'_>,
+    owner_availability: &crate::model::Availability,
+) -> TokenStream {
     let p = f.prop;
     let name = ident(&f.name);
     let ty = rust_type(plan, Some(owner), &p.ty);
@@ -166,10 +173,15 @@ fn field_decl(plan: &Plan<'_>, owner: TypeId, f: &Field<'_>, owner_availability:
         paragraphs.push("The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.".into());
     }
     if p.computed {
-        paragraphs.push("Read-only: computed by the service (Core.Computed); never sent by clients.".into());
+        paragraphs.push(
+            "Read-only: computed by the service (Core.Computed); never sent by clients.".into(),
+        );
     }
     if p.immutable {
-        paragraphs.push("Immutable: can be set when the entity is created, never changed (Core.Immutable).".into());
+        paragraphs.push(
+            "Immutable: can be set when the entity is created, never changed (Core.Immutable)."
+                .into(),
+        );
     }
     if let Some(nav) = &p.navigation {
         let mut s = String::from("Navigation property");
@@ -189,7 +201,10 @@ fn field_decl(plan: &Plan<'_>, owner: TypeId, f: &Field<'_>, owner_availability:
             denied.push("delete");
         }
         if !denied.is_empty() {
-            s.push_str(&format!(" The service does not allow: {}.", denied.join(", ")));
+            s.push_str(&format!(
+                " The service does not allow: {}.",
+                denied.join(", ")
+            ));
         }
         paragraphs.push(s);
     }
@@ -257,7 +272,13 @@ fn constructor(plan: &Plan<'_>, id: TypeId, fields: &[Field<'_>], open: bool) ->
 }
 
 /// `impl From<Derived> for Base`: the base view keeps the inherited fields.
-fn base_view(plan: &Plan<'_>, id: TypeId, base: TypeId, fields: &[Field<'_>], open: bool) -> TokenStream {
+fn base_view(
+    plan: &Plan<'_>,
+    id: TypeId,
+    base: TypeId,
+    fields: &[Field<'_>],
+    open: bool,
+) -> TokenStream {
     let derived = ident(plan.type_name(id));
     let base_path = type_path(plan, base);
     let base_fields = self::fields(plan, base);

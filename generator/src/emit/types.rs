@@ -52,11 +52,24 @@ pub fn primitive(p: Primitive) -> TokenStream {
         Duration => quote!(graphgen_runtime::edm::Duration),
         Binary => quote!(graphgen_runtime::edm::Binary),
         // Untyped, streams and geo values (GeoJSON) are kept as JSON.
-        Untyped | Stream | Geography | GeographyPoint | GeographyLineString | GeographyPolygon
-        | GeographyMultiPoint | GeographyMultiLineString | GeographyMultiPolygon
-        | GeographyCollection | Geometry | GeometryPoint | GeometryLineString
-        | GeometryPolygon | GeometryMultiPoint | GeometryMultiLineString
-        | GeometryMultiPolygon | GeometryCollection => quote!(serde_json::Value),
+        Untyped
+        | Stream
+        | Geography
+        | GeographyPoint
+        | GeographyLineString
+        | GeographyPolygon
+        | GeographyMultiPoint
+        | GeographyMultiLineString
+        | GeographyMultiPolygon
+        | GeographyCollection
+        | Geometry
+        | GeometryPoint
+        | GeometryLineString
+        | GeometryPolygon
+        | GeometryMultiPoint
+        | GeometryMultiLineString
+        | GeometryMultiPolygon
+        | GeometryCollection => quote!(serde_json::Value),
     }
 }
 

@@ -39,9 +39,11 @@ pub fn facts<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Facts
             continue;
         }
         let term = term_name(&a.term);
-        let Some(local) = term.strip_prefix(CORE).map(|t| ("core", t)).or_else(|| {
-            term.strip_prefix(CAPABILITIES).map(|t| ("capabilities", t))
-        }) else {
+        let Some(local) = term
+            .strip_prefix(CORE)
+            .map(|t| ("core", t))
+            .or_else(|| term.strip_prefix(CAPABILITIES).map(|t| ("capabilities", t)))
+        else {
             continue;
         };
         match local {

@@ -225,9 +225,11 @@ impl<'a> Index<'a> {
                 if let SchemaItem::Annotations(a) = item {
                     let target = index.expand_target(&a.target);
                     let list = index.annotations.entry(target).or_default();
-                    list.extend(a.annotations.iter().filter(|x| {
-                        a.qualifier.is_none() || x.qualifier.is_some()
-                    }));
+                    list.extend(
+                        a.annotations
+                            .iter()
+                            .filter(|x| a.qualifier.is_none() || x.qualifier.is_some()),
+                    );
                 }
             }
         }
@@ -274,13 +276,15 @@ impl<'a> Index<'a> {
     pub(super) fn resolve(&self, text: &str, at: impl Fn() -> Location) -> Result<Resolved<'a>> {
         let raw = parse_type_ref(text).map_err(|m| Error::at(ErrorKind::Syntax, at(), m))?;
         let single = if raw.namespace == "Edm" {
-            Primitive::from_edm(raw.name).map(ResolvedSingle::Primitive).ok_or_else(|| {
-                Error::at(
-                    ErrorKind::UnknownPrimitive,
-                    at(),
-                    format!("`Edm.{}` is not an Edm primitive type", raw.name),
-                )
-            })?
+            Primitive::from_edm(raw.name)
+                .map(ResolvedSingle::Primitive)
+                .ok_or_else(|| {
+                    Error::at(
+                        ErrorKind::UnknownPrimitive,
+                        at(),
+                        format!("`Edm.{}` is not an Edm primitive type", raw.name),
+                    )
+                })?
         } else {
             let decl = self.lookup(raw.namespace, raw.name).ok_or_else(|| {
                 Error::at(
@@ -494,7 +498,13 @@ impl<'a> Index<'a> {
             }
         }
         for n in &t.navigation_properties {
-            let at = || loc(self.doc, n.pos, format!("{path}/NavigationProperty[{}]", n.name));
+            let at = || {
+                loc(
+                    self.doc,
+                    n.pos,
+                    format!("{path}/NavigationProperty[{}]", n.name),
+                )
+            };
             if !is_simple_identifier(&n.name) {
                 return Err(Error::at(
                     ErrorKind::InvalidName,
@@ -504,7 +514,8 @@ impl<'a> Index<'a> {
             }
             let r = self.resolve(&n.r#type, at)?;
             match r.single {
-                ResolvedSingle::Named(_, Decl::Struct(_, nt)) if nt.kind == StructuredKind::Entity => {}
+                ResolvedSingle::Named(_, Decl::Struct(_, nt))
+                    if nt.kind == StructuredKind::Entity => {}
                 _ => {
                     return Err(Error::at(
                         ErrorKind::UnknownType,
@@ -516,7 +527,11 @@ impl<'a> Index<'a> {
         }
         if let Some(key) = &t.key {
             if t.kind != StructuredKind::Entity {
-                return Err(Error::at(ErrorKind::Syntax, here(), "a complex type has no key"));
+                return Err(Error::at(
+                    ErrorKind::Syntax,
+                    here(),
+                    "a complex type has no key",
+                ));
             }
             for k in key {
                 let declared = chain
@@ -525,7 +540,11 @@ impl<'a> Index<'a> {
                 if !declared {
                     return Err(Error::at(
                         ErrorKind::UnknownType,
-                        loc(self.doc, k.pos, format!("{path}/Key/PropertyRef[{}]", k.name)),
+                        loc(
+                            self.doc,
+                            k.pos,
+                            format!("{path}/Key/PropertyRef[{}]", k.name),
+                        ),
                         format!("key property `{}` is not a property of the type", k.name),
                     ));
                 }
@@ -563,7 +582,9 @@ impl<'a> Index<'a> {
             self.resolve(&p.r#type, at)?;
         }
         if let Some(r) = &o.return_type {
-            self.resolve(&r.r#type, || loc(self.doc, r.pos, format!("{path}/ReturnType")))?;
+            self.resolve(&r.r#type, || {
+                loc(self.doc, r.pos, format!("{path}/ReturnType"))
+            })?;
         }
         Ok(())
     }
@@ -655,10 +676,16 @@ impl<'i, 'a> Builder<'i, 'a> {
                 let mut out = Vec::new();
                 for ns in list {
                     if !all_namespaces.contains(ns.as_str()) {
-                        let known = all_namespaces.iter().copied().collect::<Vec<_>>().join(", ");
+                        let known = all_namespaces
+                            .iter()
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         return Err(Error::new(
                             ErrorKind::Usage,
-                            format!("namespace `{ns}` is in none of the documents (they have: {known})"),
+                            format!(
+                                "namespace `{ns}` is in none of the documents (they have: {known})"
+                            ),
                         ));
                     }
                     out.push(ns.clone());
@@ -827,12 +854,21 @@ impl<'i, 'a> Builder<'i, 'a> {
         })
     }
 
-    fn type_ref(&self, ix: &Index<'a>, text: &str, at: impl Fn() -> Location, ids: &HashMap<&QName, TypeId>) -> Result<TypeRef> {
+    fn type_ref(
+        &self,
+        ix: &Index<'a>,
+        text: &str,
+        at: impl Fn() -> Location,
+        ids: &HashMap<&QName, TypeId>,
+    ) -> Result<TypeRef> {
         let r = ix.resolve(text, at)?;
         let single = match r.single {
             ResolvedSingle::Primitive(p) => TypeRef::Primitive(p),
             ResolvedSingle::Named(q, _) => TypeRef::Named(*ids.get(&q).ok_or_else(|| {
-                Error::new(ErrorKind::UnknownType, format!("`{q}` is outside the closure"))
+                Error::new(
+                    ErrorKind::UnknownType,
+                    format!("`{q}` is outside the closure"),
+                )
             })?),
         };
         Ok(if r.collection {
@@ -842,7 +878,13 @@ impl<'i, 'a> Builder<'i, 'a> {
         })
     }
 
-    fn type_def(&self, q: &QName, ix: &Index<'a>, decl: Decl<'a>, ids: &HashMap<&QName, TypeId>) -> Result<TypeDef> {
+    fn type_def(
+        &self,
+        q: &QName,
+        ix: &Index<'a>,
+        decl: Decl<'a>,
+        ids: &HashMap<&QName, TypeId>,
+    ) -> Result<TypeDef> {
         let target = q.to_string();
         let schema = decl.schema();
         let doc = ix.doc;
@@ -936,12 +978,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                     is_abstract: t.is_abstract,
                     is_open: t.open_type,
                     has_stream: t.has_stream,
-                    key: t
-                        .key
-                        .iter()
-                        .flatten()
-                        .map(|k| k.name.clone())
-                        .collect(),
+                    key: t.key.iter().flatten().map(|k| k.name.clone()).collect(),
                     properties,
                     derived: Vec::new(),
                 };
@@ -959,7 +996,10 @@ impl<'i, 'a> Builder<'i, 'a> {
     }
 
     fn type_availability(&self, q: &QName) -> Availability {
-        self.availability(|ix| ix.types.contains_key(&(q.namespace.as_str(), q.name.as_str())))
+        self.availability(|ix| {
+            ix.types
+                .contains_key(&(q.namespace.as_str(), q.name.as_str()))
+        })
     }
 
     fn property_availability(&self, q: &QName, name: &str) -> Availability {
@@ -985,8 +1025,15 @@ impl<'i, 'a> Builder<'i, 'a> {
         let mut params = o.parameters.iter();
         let binding = match o.is_bound {
             true => {
-                let b = params.next().expect("checked: bound operations have parameters");
-                Some(self.type_ref(ix, &b.r#type, || loc(doc, b.pos, format!("{path}/Parameter[{}]", b.name)), ids)?)
+                let b = params
+                    .next()
+                    .expect("checked: bound operations have parameters");
+                Some(self.type_ref(
+                    ix,
+                    &b.r#type,
+                    || loc(doc, b.pos, format!("{path}/Parameter[{}]", b.name)),
+                    ids,
+                )?)
             }
             false => None,
         };
@@ -1004,7 +1051,12 @@ impl<'i, 'a> Builder<'i, 'a> {
         }
         let return_type = match &o.return_type {
             Some(r) => Some(ReturnDef {
-                ty: self.type_ref(ix, &r.r#type, || loc(doc, r.pos, format!("{path}/ReturnType")), ids)?,
+                ty: self.type_ref(
+                    ix,
+                    &r.r#type,
+                    || loc(doc, r.pos, format!("{path}/ReturnType")),
+                    ids,
+                )?,
                 nullable: r.nullable.unwrap_or(true),
             }),
             None => None,
@@ -1038,9 +1090,14 @@ impl<'i, 'a> Builder<'i, 'a> {
                 };
                 let known = ix.types.contains_key(&(ns, name))
                     || ix.operations.contains_key(&(ns, name))
-                    || ix.container.is_some_and(|(s, c)| s.namespace == ns && c.name == name);
+                    || ix
+                        .container
+                        .is_some_and(|(s, c)| s.namespace == ns && c.name == name);
                 if !known {
-                    out.insert(format!("{}: annotation target `{target}` does not resolve", input.cloud));
+                    out.insert(format!(
+                        "{}: annotation target `{target}` does not resolve",
+                        input.cloud
+                    ));
                 }
             }
         }

@@ -19,7 +19,9 @@ pub fn parse_type_ref(text: &str) -> Result<RawTypeRef<'_>, String> {
         None => (false, text),
     };
     if inner.starts_with("Collection(") {
-        return Err(format!("`{text}`: a collection of collections is not allowed"));
+        return Err(format!(
+            "`{text}`: a collection of collections is not allowed"
+        ));
     }
     let (namespace, name) = split_qualified(inner)
         .ok_or_else(|| format!("`{text}`: expected a namespace-qualified type name"))?;

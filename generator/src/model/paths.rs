@@ -26,7 +26,10 @@ pub(super) fn place(ix: &Index<'_>, op: &Operation) -> Result<UrlPath, String> {
         .ok_or_else(|| "no binding parameter".to_string())?;
     let raw = parse_type_ref(&binding.r#type).map_err(|e| e.to_string())?;
     let Some(Decl::Struct(bs, bt)) = ix.lookup(raw.namespace, raw.name) else {
-        return Err(format!("bound to `{}`, which is not an entity type", binding.r#type));
+        return Err(format!(
+            "bound to `{}`, which is not an entity type",
+            binding.r#type
+        ));
     };
     let goal = Node {
         ty: QName::new(&bs.namespace, &bt.name),
@@ -88,7 +91,11 @@ pub(super) fn place(ix: &Index<'_>, op: &Operation) -> Result<UrlPath, String> {
     }
     Err(format!(
         "no entity set, singleton or containment navigation reaches {} `{}`",
-        if goal.collection { "a collection of" } else { "an entity of" },
+        if goal.collection {
+            "a collection of"
+        } else {
+            "an entity of"
+        },
         goal.ty
     ))
 }
@@ -135,12 +142,24 @@ fn roots(ix: &Index<'_>, container: &crate::csdl::ast::EntityContainer) -> Vec<(
     for set in &container.entity_sets {
         if let Some(ty) = entity_name(ix, &set.entity_type) {
             if !contained_by_singleton(&set.name, &ty) {
-                out.push((set.name.clone(), Node { ty, collection: true }));
+                out.push((
+                    set.name.clone(),
+                    Node {
+                        ty,
+                        collection: true,
+                    },
+                ));
             }
         }
     }
     for (name, ty) in singletons {
-        out.push((name, Node { ty, collection: false }));
+        out.push((
+            name,
+            Node {
+                ty,
+                collection: false,
+            },
+        ));
     }
     out
 }
