@@ -20,9 +20,19 @@ pub const SLICES: &[(&str, &str)] = &[
 /// Hand-written parts of the committed crate (tests, examples, benchmarks)
 /// need these in its manifest; the generator appends them verbatim.
 const MANIFEST_EXTRA: &str = r#"[dev-dependencies]
+clap = { version = "4", features = ["derive"] }
 criterion = { version = "0.5", default-features = false }
+graphgen-testkit = { path = "../testkit" }
 serde = { version = "1", features = ["derive"] }
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "io-std", "io-util", "net", "time", "sync"] }
+
+[[example]]
+name = "add_activities"
+required-features = ["reqwest"]
+
+[[bench]]
+name = "wire"
+harness = false
 "#;
 
 /// A crate this repository commits generated: where it goes and how it is made.
@@ -95,7 +105,8 @@ pub fn regen(root: &Path) -> Result<(), String> {
         .map(|t| generate(root, t).map(|o| (t, o)))
         .collect::<Result<Vec<_>, _>>()?;
     for (target, (output, summary)) in outputs {
-        let report = emit::write::write(&root.join(target.dir), &output).map_err(|e| e.to_string())?;
+        let report =
+            emit::write::write(&root.join(target.dir), &output).map_err(|e| e.to_string())?;
         println!("{}: {summary}", target.dir);
         for f in &report.written {
             println!("  wrote {}/{f}", target.dir);
