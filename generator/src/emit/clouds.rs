@@ -46,12 +46,14 @@ pub fn clouds_of_label(label: &str) -> Result<&'static [Cloud]> {
         "usgov-l4" => &[Cloud::UsGovL4],
         "usgov-l5" => &[Cloud::UsGovL5],
         "china" => &[Cloud::China],
-        other => return Err(Error::new(
-            ErrorKind::Usage,
-            format!(
+        other => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
                 "unknown cloud label `{other}` (known: global, usgov, usgov-l4, usgov-l5, china)"
             ),
-        )),
+            ))
+        }
     })
 }
 

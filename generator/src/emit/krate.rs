@@ -9,98 +9,130 @@ use super::plan::{ModulePlan, Plan};
 use super::types::ident;
 use super::{enums, operations, poly, structs, RuntimeDependency};
 
-/// The files of one namespace module: `mod.rs` and one file per item kind.
-pub fn namespace_files(plan: &Plan<'_>, module: &ModulePlan) -> Vec<(&'static str, TokenStream)> {
-    let model = plan.model;
-    let (mut enum_items, mut complex_items, mut entity_items) =
-        (Vec::new(), Vec::new(), Vec::new());
-    let (mut n_enum, mut n_complex, mut n_entity) = (0, 0, 0);
-    for &id in &module.types {
-        match &model.ty(id).kind {
-            TypeKind::Enum(e) => {
-                n_enum += 1;
-                enum_items.push(enums::emit(plan, id, e));
-            }
-            TypeKind::Complex(s) => {
-                n_complex += 1;
-                complex_items.push(structs::emit(plan, id, s));
-                complex_items.push(poly::emit(plan, id));
-            }
-            TypeKind::Entity(s) => {
-                n_entity += 1;
-                entity_items.push(structs::emit(plan, id, s));
-                entity_items.push(poly::emit(plan, id));
-            }
-        }
-    }
-    let operation_items: Vec<TokenStream> = module
-        .operations
-        .iter()
-        .map(|&i| operations::emit(plan, i))
-        .collect();
+/// The item files of a namespace module, one per kind of item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemFile {
+    ComplexTypes,
+    EntityTypes,
+    Enums,
+    Operations,
+}
 
-    let mut files = Vec::new();
-    let mut mods = Vec::new();
-    for (file, module_name, items, what) in [
-        ("enums.rs", "enums", enum_items, "Enum types"),
-        (
-            "complex_types.rs",
-            "complex_types",
-            complex_items,
-            "Complex types",
-        ),
-        (
-            "entity_types.rs",
-            "entity_types",
-            entity_items,
-            "Entity types",
-        ),
-        (
-            "operations.rs",
-            "operations",
-            operation_items,
-            "Bound operations",
-        ),
-    ] {
-        if items.iter().all(TokenStream::is_empty) {
-            continue;
+impl ItemFile {
+    pub const ALL: [ItemFile; 4] = [
+        ItemFile::ComplexTypes,
+        ItemFile::EntityTypes,
+        ItemFile::Enums,
+        ItemFile::Operations,
+    ];
+
+    /// The module name (and file stem).
+    pub fn module(self) -> &'static str {
+        match self {
+            ItemFile::ComplexTypes => "complex_types",
+            ItemFile::EntityTypes => "entity_types",
+            ItemFile::Enums => "enums",
+            ItemFile::Operations => "operations",
         }
-        let doc = format!(" {what} of `{}`.", module.namespace);
-        // Generated code names deprecated items itself (fields, conversions);
-        // users still get the warning where they use them.
-        let allow = plan
-            .has_deprecations()
-            .then(|| quote!(#![allow(deprecated)]));
-        files.push((
-            file,
-            quote! {
-                #![doc = #doc]
-                #allow
-                #(#items)*
-            },
-        ));
-        mods.push(ident(module_name));
     }
+
+    fn what(self) -> &'static str {
+        match self {
+            ItemFile::ComplexTypes => "Complex types",
+            ItemFile::EntityTypes => "Entity types",
+            ItemFile::Enums => "Enum types",
+            ItemFile::Operations => "Bound operations",
+        }
+    }
+
+    /// Whether the module has items of this kind (the file exists).
+    pub fn is_present(self, plan: &Plan<'_>, module: &ModulePlan) -> bool {
+        let model = plan.model;
+        let has =
+            |pred: fn(&TypeKind) -> bool| module.types.iter().any(|&id| pred(&model.ty(id).kind));
+        match self {
+            ItemFile::ComplexTypes => has(|k| matches!(k, TypeKind::Complex(_))),
+            ItemFile::EntityTypes => has(|k| matches!(k, TypeKind::Entity(_))),
+            ItemFile::Enums => has(|k| matches!(k, TypeKind::Enum(_))),
+            ItemFile::Operations => module
+                .operations
+                .iter()
+                .any(|&i| operations::is_generated(plan.operation(i))),
+        }
+    }
+}
+
+/// One item file of a namespace module.
+pub fn item_file(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> TokenStream {
+    let model = plan.model;
+    let mut items = Vec::new();
+    match file {
+        ItemFile::Operations => {
+            items.extend(module.operations.iter().map(|&i| operations::emit(plan, i)));
+        }
+        _ => {
+            for &id in &module.types {
+                match (&model.ty(id).kind, file) {
+                    (TypeKind::Enum(e), ItemFile::Enums) => items.push(enums::emit(plan, id, e)),
+                    (TypeKind::Complex(s), ItemFile::ComplexTypes)
+                    | (TypeKind::Entity(s), ItemFile::EntityTypes) => {
+                        items.push(structs::emit(plan, id, s));
+                        items.push(poly::emit(plan, id));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let doc = format!(" {} of `{}`.", file.what(), module.namespace);
+    // Generated code names deprecated items itself (fields, conversions);
+    // users still get the warning where they use them.
+    let allow = plan
+        .has_deprecations()
+        .then(|| quote!(#![allow(deprecated)]));
+    quote! {
+        #![doc = #doc]
+        #allow
+        #(#items)*
+    }
+}
+
+/// `mod.rs` of a namespace module: the item files, re-exported.
+pub fn mod_rs(plan: &Plan<'_>, module: &ModulePlan) -> TokenStream {
+    let model = plan.model;
+    let count_kind = |pred: fn(&TypeKind) -> bool| {
+        module
+            .types
+            .iter()
+            .filter(|&&id| pred(&model.ty(id).kind))
+            .count()
+    };
     let summary = format!(
         " `{}`: {}, {}, {}, {}.",
         module.namespace,
-        count(n_enum, "enum type"),
-        count(n_complex, "complex type"),
-        count(n_entity, "entity type"),
+        count(count_kind(|k| matches!(k, TypeKind::Enum(_))), "enum type"),
+        count(
+            count_kind(|k| matches!(k, TypeKind::Complex(_))),
+            "complex type"
+        ),
+        count(
+            count_kind(|k| matches!(k, TypeKind::Entity(_))),
+            "entity type"
+        ),
         count(module.operations.len(), "bound operation"),
     );
     // rustfmt sorts module declarations; the item files are formatted by the
     // generator, so rustfmt is told to leave them alone.
-    mods.sort();
-    files.push((
-        "mod.rs",
-        quote! {
-            #![doc = #summary]
-            #(#[rustfmt::skip] mod #mods;)*
-            #(pub use self::#mods::*;)*
-        },
-    ));
-    files
+    let mods: Vec<_> = ItemFile::ALL
+        .into_iter()
+        .filter(|f| f.is_present(plan, module))
+        .map(|f| ident(f.module()))
+        .collect();
+    quote! {
+        #![doc = #summary]
+        #(#[rustfmt::skip] mod #mods;)*
+        #(pub use self::#mods::*;)*
+    }
 }
 
 pub fn lib_rs(plan: &Plan<'_>) -> TokenStream {

@@ -72,24 +72,76 @@ pub struct Output {
     pub files: BTreeMap<String, String>,
 }
 
-/// Generates the crate for a model.
+/// Generates the crate for a model. Files are built and formatted on all
+/// cores; the result does not depend on how many.
 pub fn emit(model: &Model, options: &Options) -> Result<Output> {
     let plan = Plan::new(model, options)?;
-    let mut files = BTreeMap::new();
+    let mut jobs: Vec<(String, Job<'_>)> = vec![("src/lib.rs".into(), Job::Lib)];
     for module in &plan.modules {
-        for (file, tokens) in krate::namespace_files(&plan, module) {
-            files.insert(
-                format!("src/{}/{file}", module.name),
-                format_file(options, tokens, &format!("src/{}/{file}", module.name))?,
-            );
+        jobs.push((format!("src/{}/mod.rs", module.name), Job::Mod(module)));
+        for file in krate::ItemFile::ALL {
+            if file.is_present(&plan, module) {
+                let path = format!("src/{}/{}.rs", module.name, file.module());
+                jobs.push((path, Job::Items(module, file)));
+            }
         }
     }
-    files.insert(
-        "src/lib.rs".into(),
-        format_file(options, krate::lib_rs(&plan), "src/lib.rs")?,
-    );
+    // The biggest files first, so no thread is left with one at the end.
+    jobs.sort_by_key(|(_, job)| std::cmp::Reverse(job.weight()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let results: Vec<Vec<(String, Result<String>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, job)) = jobs.get(i) else {
+                            break;
+                        };
+                        let tokens = match job {
+                            Job::Lib => krate::lib_rs(&plan),
+                            Job::Mod(m) => krate::mod_rs(&plan, m),
+                            Job::Items(m, f) => krate::item_file(&plan, m, *f),
+                        };
+                        done.push((path.clone(), format_file(options, tokens, path)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("an emitter thread panicked"))
+            .collect()
+    });
+    let mut files = BTreeMap::new();
+    for (path, text) in results.into_iter().flatten() {
+        files.insert(path, text?);
+    }
     files.insert("Cargo.toml".into(), krate::manifest(&plan));
     Ok(Output { files })
+}
+
+/// One file to generate.
+enum Job<'p> {
+    Lib,
+    Mod(&'p plan::ModulePlan),
+    Items(&'p plan::ModulePlan, krate::ItemFile),
+}
+
+impl Job<'_> {
+    /// A rough size, to start the biggest files first.
+    fn weight(&self) -> usize {
+        match self {
+            Job::Lib | Job::Mod(_) => 0,
+            Job::Items(m, krate::ItemFile::Operations) => m.operations.len() * 4,
+            Job::Items(m, _) => m.types.len(),
+        }
+    }
 }
 
 /// Formats one file: the preamble line, then the pretty-printed items.

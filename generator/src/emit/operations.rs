@@ -57,15 +57,17 @@ pub fn batch_shape(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
     })
 }
 
+/// Whether an operation gets a request type: it needs a URL, and function
+/// parameters (which go into the URL) are not generated yet.
+pub fn is_generated(op: &OperationDef) -> bool {
+    op.path.is_some() && !(op.kind == OperationKind::Function && !op.parameters.is_empty())
+}
+
 pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
     let op = plan.operation(index);
-    let Some(path) = &op.path else {
+    let Some(path) = op.path.as_ref().filter(|_| is_generated(op)) else {
         return quote!();
     };
-    if op.kind == OperationKind::Function && !op.parameters.is_empty() {
-        // Function parameters go into the URL; not generated yet.
-        return quote!();
-    }
     let model = plan.model;
     let name = ident(plan.operation_name(index));
     let body_name = format_ident!("{}Body", plan.operation_name(index));

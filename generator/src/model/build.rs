@@ -806,10 +806,17 @@ impl<'i, 'a> Builder<'i, 'a> {
 
         let mut operations = Vec::new();
         let mut unplaced = Vec::new();
+        let reaches: Vec<Option<paths::Reach>> =
+            self.indexes.iter().map(paths::Reach::new).collect();
         for (ix, schema, o, binding) in ops {
             let q = QName::new(&schema.namespace, &o.name);
             let def = self.operation_def(ix, schema, o, &q, &ids)?;
-            let def = match (o.is_bound, paths::place(ix, o)) {
+            let reach = self
+                .indexes
+                .iter()
+                .position(|x| std::ptr::eq(x, ix))
+                .and_then(|i| reaches[i].as_ref());
+            let def = match (o.is_bound, paths::place(ix, reach, o)) {
                 (false, _) => {
                     unplaced.push(Unplaced {
                         operation: q,

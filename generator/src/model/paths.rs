@@ -1,9 +1,9 @@
 //! URLs for bound operations, derived from the entity container: from an
 //! entity set or singleton down containment navigation properties.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::csdl::ast::{Operation, StructuredType};
+use crate::csdl::ast::{Operation, Schema, StructuredType};
 
 use super::build::{Decl, Index};
 use super::names::{parse_type_ref, split_qualified};
@@ -16,10 +16,99 @@ struct Node {
     collection: bool,
 }
 
-/// The shortest URL that addresses the binding parameter of `op`, followed by
-/// the operation segment; ties go to the first entity set, singleton or
-/// navigation property in document order. `Err` says why there is none.
-pub(super) fn place(ix: &Index<'_>, op: &Operation) -> Result<UrlPath, String> {
+/// Every node the container reaches, in breadth-first order: the first path
+/// to each node is its shortest, ties going to the first entity set,
+/// singleton or navigation property in document order.
+pub(super) struct Reach {
+    nodes: Vec<(Node, Option<usize>, PathSegment)>,
+    index: HashMap<Node, usize>,
+}
+
+impl Reach {
+    /// One walk per document, shared by all its operations.
+    pub(super) fn new(ix: &Index<'_>) -> Option<Reach> {
+        let (_, container) = ix.container?;
+        let mut reach = Reach {
+            nodes: Vec::new(),
+            index: HashMap::new(),
+        };
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for (name, node) in roots(ix, container) {
+            if let Some(i) = reach.add(node, None, PathSegment::Literal(name)) {
+                queue.push_back(i);
+            }
+        }
+        while let Some(i) = queue.pop_front() {
+            let node = reach.nodes[i].0.clone();
+            if node.collection {
+                let step = PathSegment::Key {
+                    entity: node.ty.clone(),
+                };
+                let single = Node {
+                    ty: node.ty,
+                    collection: false,
+                };
+                if let Some(j) = reach.add(single, Some(i), step) {
+                    queue.push_back(j);
+                }
+                continue;
+            }
+            for (_, t) in chain(ix, &node.ty) {
+                for nav in t.navigation_properties.iter().filter(|n| n.contains_target) {
+                    let Ok(r) = parse_type_ref(&nav.r#type) else {
+                        continue;
+                    };
+                    let Some(Decl::Struct(ns, nt)) = ix.lookup(r.namespace, r.name) else {
+                        continue;
+                    };
+                    let next = Node {
+                        ty: QName::new(&ns.namespace, &nt.name),
+                        collection: r.collection,
+                    };
+                    if let Some(j) =
+                        reach.add(next, Some(i), PathSegment::Literal(nav.name.clone()))
+                    {
+                        queue.push_back(j);
+                    }
+                }
+            }
+        }
+        Some(reach)
+    }
+
+    fn add(&mut self, node: Node, parent: Option<usize>, step: PathSegment) -> Option<usize> {
+        if self.index.contains_key(&node) {
+            return None;
+        }
+        let i = self.nodes.len();
+        self.index.insert(node.clone(), i);
+        self.nodes.push((node, parent, step));
+        Some(i)
+    }
+
+    fn path_to(&self, mut i: usize) -> Vec<PathSegment> {
+        let mut out = Vec::new();
+        loop {
+            let (_, parent, step) = &self.nodes[i];
+            out.push(step.clone());
+            match parent {
+                Some(p) => i = *p,
+                None => break,
+            }
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// The shortest URL that addresses the binding parameter of `op` (the bound
+/// type itself, or a base type of it followed by a type-cast segment),
+/// followed by the operation segment. `Err` says why there is none.
+pub(super) fn place(
+    ix: &Index<'_>,
+    reach: Option<&Reach>,
+    op: &Operation,
+) -> Result<UrlPath, String> {
     let binding = op
         .parameters
         .first()
@@ -31,73 +120,40 @@ pub(super) fn place(ix: &Index<'_>, op: &Operation) -> Result<UrlPath, String> {
             binding.r#type
         ));
     };
-    let goal = Node {
-        ty: QName::new(&bs.namespace, &bt.name),
-        collection: raw.collection,
-    };
-    let Some((_, container)) = ix.container else {
+    let goal = QName::new(&bs.namespace, &bt.name);
+    let Some(reach) = reach else {
         return Err("the document has no entity container".into());
     };
-
-    let mut queue: VecDeque<(Node, Vec<PathSegment>)> = VecDeque::new();
-    for (name, node) in roots(ix, container) {
-        queue.push_back((node, vec![PathSegment::Literal(name)]));
-    }
-    let mut seen: HashSet<Node> = HashSet::new();
-    while let Some((node, path)) = queue.pop_front() {
-        if !seen.insert(node.clone()) {
-            continue;
-        }
-        if node.collection == goal.collection && derives_from(ix, &goal.ty, &node.ty) {
-            let mut segments = path;
-            if node.ty != goal.ty {
-                // A type-cast segment narrows the base type to the bound one.
-                segments.push(PathSegment::Literal(goal.ty.to_string()));
-            }
-            segments.push(PathSegment::Literal(operation_segment(ix, op, &goal.ty)));
-            return Ok(UrlPath { segments });
-        }
-        if node.collection {
-            let mut p = path.clone();
-            p.push(PathSegment::Key {
-                entity: node.ty.clone(),
-            });
-            let next = Node {
-                ty: node.ty.clone(),
-                collection: false,
-            };
-            queue.push_back((next, p));
-            continue;
-        }
-        for t in chain(ix, &node.ty) {
-            for nav in t.navigation_properties.iter().filter(|n| n.contains_target) {
-                let Ok(r) = parse_type_ref(&nav.r#type) else {
-                    continue;
-                };
-                let Some(Decl::Struct(ns, nt)) = ix.lookup(r.namespace, r.name) else {
-                    continue;
-                };
-                let next = Node {
-                    ty: QName::new(&ns.namespace, &nt.name),
-                    collection: r.collection,
-                };
-                if !seen.contains(&next) {
-                    let mut p = path.clone();
-                    p.push(PathSegment::Literal(nav.name.clone()));
-                    queue.push_back((next, p));
-                }
+    // The bound type or any of its base types, whichever the walk reached first.
+    let mut best: Option<(usize, QName)> = None;
+    for (s, t) in chain(ix, &goal) {
+        let node = Node {
+            ty: QName::new(&s.namespace, &t.name),
+            collection: raw.collection,
+        };
+        if let Some(&i) = reach.index.get(&node) {
+            if best.as_ref().is_none_or(|(b, _)| i < *b) {
+                best = Some((i, node.ty));
             }
         }
     }
-    Err(format!(
-        "no entity set, singleton or containment navigation reaches {} `{}`",
-        if goal.collection {
-            "a collection of"
-        } else {
-            "an entity of"
-        },
-        goal.ty
-    ))
+    let Some((i, reached)) = best else {
+        return Err(format!(
+            "no entity set, singleton or containment navigation reaches {} `{goal}`",
+            if raw.collection {
+                "a collection of"
+            } else {
+                "an entity of"
+            },
+        ));
+    };
+    let mut segments = reach.path_to(i);
+    if reached != goal {
+        // A type-cast segment narrows the base type to the bound one.
+        segments.push(PathSegment::Literal(goal.to_string()));
+    }
+    segments.push(PathSegment::Literal(operation_segment(ix, op, &goal)));
+    Ok(UrlPath { segments })
 }
 
 /// The entry points of canonical URLs, entity sets first, in document order.
@@ -125,7 +181,7 @@ fn roots(ix: &Index<'_>, container: &crate::csdl::ast::EntityContainer) -> Vec<(
         .collect();
     let contained_by_singleton = |set_name: &str, set_type: &QName| {
         singletons.iter().any(|(_, ty)| {
-            chain(ix, ty).iter().any(|t| {
+            chain(ix, ty).iter().any(|(_, t)| {
                 t.navigation_properties.iter().any(|n| {
                     n.contains_target
                         && n.name == set_name
@@ -168,7 +224,7 @@ fn roots(ix: &Index<'_>, container: &crate::csdl::ast::EntityContainer) -> Vec<(
 /// unless the bound type has a property of that name, which the qualified
 /// name then tells apart.
 fn operation_segment(ix: &Index<'_>, op: &Operation, bound: &QName) -> String {
-    let clash = chain(ix, bound).iter().any(|t| {
+    let clash = chain(ix, bound).iter().any(|(_, t)| {
         t.properties.iter().any(|p| p.name == op.name)
             || t.navigation_properties.iter().any(|n| n.name == op.name)
     });
@@ -194,30 +250,19 @@ fn entity_name(ix: &Index<'_>, text: &str) -> Option<QName> {
     }
 }
 
-/// The type and its base types, nearest first.
-fn chain<'a>(ix: &Index<'a>, q: &QName) -> Vec<&'a StructuredType> {
+/// The type and its base types, nearest first, each with its schema.
+fn chain<'a>(ix: &Index<'a>, q: &QName) -> Vec<(&'a Schema, &'a StructuredType)> {
     let mut out = Vec::new();
     let mut cur = match ix.lookup(&q.namespace, &q.name) {
-        Some(Decl::Struct(_, t)) => Some(t),
+        Some(Decl::Struct(s, t)) => Some((s, t)),
         _ => None,
     };
-    while let Some(t) = cur {
+    while let Some((s, t)) = cur {
         if out.len() > 64 {
             break;
         }
-        out.push(t);
-        cur = ix.base(t).map(|(_, b)| b);
+        out.push((s, t));
+        cur = ix.base(t);
     }
     out
-}
-
-/// Whether `ty` is `ancestor` or derives from it.
-fn derives_from(ix: &Index<'_>, ty: &QName, ancestor: &QName) -> bool {
-    if ty == ancestor {
-        return true;
-    }
-    let Some(Decl::Struct(_, a)) = ix.lookup(&ancestor.namespace, &ancestor.name) else {
-        return false;
-    };
-    chain(ix, ty).iter().skip(1).any(|t| std::ptr::eq(*t, a))
 }
