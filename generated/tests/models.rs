@@ -193,6 +193,6 @@ fn a_result_converts_to_its_base_view() {
         r#"{"type":"viewed","startDateTime":"2021-04-06T18:04:31Z","error":{"code":"x"}}"#,
     )
     .unwrap();
-    let base: ExternalActivity = r.into();
+    let base: ExternalActivity = r.into_external_activity();
     assert_eq!(base.r#type, ExternalActivityType::Viewed);
 }

@@ -148,10 +148,14 @@ impl ItemIdResolver {
     }
 }
 
-/// The `urlToItemResolverBase` view of `itemIdResolver`: its inherited properties.
-impl From<ItemIdResolver> for crate::external_connectors::UrlToItemResolverBase {
-    fn from(value: ItemIdResolver) -> Self {
-        Self { priority: value.priority }
+impl ItemIdResolver {
+    /// The `urlToItemResolverBase` view of this `itemIdResolver`: its inherited properties.
+    pub fn into_url_to_item_resolver_base(
+        self,
+    ) -> crate::external_connectors::UrlToItemResolverBase {
+        crate::external_connectors::UrlToItemResolverBase {
+            priority: self.priority,
+        }
     }
 }
 
@@ -371,11 +375,5 @@ impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
             }
             _ => Ok(Self::Unrecognized(tagged.into_map())),
         }
-    }
-}
-
-impl From<crate::external_connectors::ItemIdResolver> for AnyUrlToItemResolverBase {
-    fn from(value: crate::external_connectors::ItemIdResolver) -> Self {
-        Self::ItemIdResolver(Box::new(value))
     }
 }

@@ -22,10 +22,12 @@ pub struct ConnectionOperation {
     pub status: Option<crate::external_connectors::ConnectionOperationStatus>,
 }
 
-/// The `entity` view of `connectionOperation`: its inherited properties.
-impl From<ConnectionOperation> for crate::graph::Entity {
-    fn from(value: ConnectionOperation) -> Self {
-        Self { id: value.id }
+impl ConnectionOperation {
+    /// The `entity` view of this `connectionOperation`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -83,10 +85,12 @@ impl ExternalActivity {
     }
 }
 
-/// The `entity` view of `externalActivity`: its inherited properties.
-impl From<ExternalActivity> for crate::graph::Entity {
-    fn from(value: ExternalActivity) -> Self {
-        Self { id: value.id }
+impl ExternalActivity {
+    /// The `entity` view of this `externalActivity`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -152,12 +156,6 @@ impl From<crate::external_connectors::ExternalActivity> for AnyExternalActivity 
     }
 }
 
-impl From<crate::external_connectors::ExternalActivityResult> for AnyExternalActivity {
-    fn from(value: crate::external_connectors::ExternalActivityResult) -> Self {
-        Self::ExternalActivityResult(Box::new(value))
-    }
-}
-
 /// `microsoft.graph.externalConnectors.externalActivityResult` (CSDL EntityType, base type `microsoft.graph.externalConnectors.externalActivity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
@@ -200,22 +198,22 @@ impl ExternalActivityResult {
     }
 }
 
-/// The `externalActivity` view of `externalActivityResult`: its inherited properties.
-impl From<ExternalActivityResult> for crate::external_connectors::ExternalActivity {
-    fn from(value: ExternalActivityResult) -> Self {
-        Self {
-            id: value.id,
-            start_date_time: value.start_date_time,
-            r#type: value.r#type,
-            performed_by: value.performed_by,
+impl ExternalActivityResult {
+    /// The `externalActivity` view of this `externalActivityResult`: its inherited properties.
+    pub fn into_external_activity(self) -> crate::external_connectors::ExternalActivity {
+        crate::external_connectors::ExternalActivity {
+            id: self.id,
+            start_date_time: self.start_date_time,
+            r#type: self.r#type,
+            performed_by: self.performed_by,
         }
     }
-}
 
-/// The `entity` view of `externalActivityResult`: its inherited properties.
-impl From<ExternalActivityResult> for crate::graph::Entity {
-    fn from(value: ExternalActivityResult) -> Self {
-        Self { id: value.id }
+    /// The `entity` view of this `externalActivityResult`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -301,10 +299,12 @@ impl ExternalConnection {
     }
 }
 
-/// The `entity` view of `externalConnection`: its inherited properties.
-impl From<ExternalConnection> for crate::graph::Entity {
-    fn from(value: ExternalConnection) -> Self {
-        Self { id: value.id }
+impl ExternalConnection {
+    /// The `entity` view of this `externalConnection`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -333,10 +333,12 @@ pub struct ExternalGroup {
     pub members: Option<Vec<crate::external_connectors::Identity>>,
 }
 
-/// The `entity` view of `externalGroup`: its inherited properties.
-impl From<ExternalGroup> for crate::graph::Entity {
-    fn from(value: ExternalGroup) -> Self {
-        Self { id: value.id }
+impl ExternalGroup {
+    /// The `entity` view of this `externalGroup`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -375,10 +377,12 @@ pub struct ExternalItem {
     pub activities: Option<Vec<crate::external_connectors::AnyExternalActivity>>,
 }
 
-/// The `entity` view of `externalItem`: its inherited properties.
-impl From<ExternalItem> for crate::graph::Entity {
-    fn from(value: ExternalItem) -> Self {
-        Self { id: value.id }
+impl ExternalItem {
+    /// The `entity` view of this `externalItem`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -399,10 +403,12 @@ pub struct Identity {
     pub r#type: Option<crate::external_connectors::IdentityType>,
 }
 
-/// The `entity` view of `identity`: its inherited properties.
-impl From<Identity> for crate::graph::Entity {
-    fn from(value: Identity) -> Self {
-        Self { id: value.id }
+impl Identity {
+    /// The `entity` view of this `identity`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }
 
@@ -436,9 +442,11 @@ impl Schema {
     }
 }
 
-/// The `entity` view of `schema`: its inherited properties.
-impl From<Schema> for crate::graph::Entity {
-    fn from(value: Schema) -> Self {
-        Self { id: value.id }
+impl Schema {
+    /// The `entity` view of this `schema`: its inherited properties.
+    pub fn into_entity(self) -> crate::graph::Entity {
+        crate::graph::Entity {
+            id: self.id,
+        }
     }
 }

@@ -61,7 +61,10 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             quote!(Some(#q) => tagged.into_typed().map(Self::#v),)
         }
     });
-    let froms = variants.iter().map(|(v, c, _)| {
+    // Only the declared type converts with `From`: a `From` per derived type
+    // puts a thousand impls on one self type for `entity`, which rustc checks
+    // pairwise. Derived values go in through their variant.
+    let froms = variants.iter().filter(|(_, c, _)| *c == id).map(|(v, c, _)| {
         let path = type_path(plan, *c);
         quote! {
             impl From<#path> for #any {

@@ -1,6 +1,7 @@
 //! Complex and entity types: a struct per type with its inherited properties
 //! written out as fields (no `serde(flatten)` of the base: that buffers every
-//! value through a map and is slow), and `From` conversions to each base view.
+//! value through a map and is slow), and an `into_<base>()` method for each
+//! base view.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -127,14 +128,28 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     let any_required = fields.iter().any(|f| f.required);
     let derive_default = (!any_required).then(|| quote!(Default,));
     let constructor = any_required.then(|| constructor(plan, id, &fields, open));
-    // A base view of a base with no fields would carry nothing.
+    // Base views are methods, not `From` impls: a thousand `impl From<X> for
+    // Entity` share one self type, and rustc checks those pairwise. A base
+    // view of a base with no fields would carry nothing.
+    let mut method_names = Scope::new();
+    method_names.reserve("new");
     let conversions = model
         .ancestors(id)
         .into_iter()
         .filter(|a| !plan.is_json_alias(*a))
         .filter(|a| plan.is_open(*a) || !self::fields(plan, *a).is_empty())
-        .map(|a| base_view(plan, id, a, &fields, open))
+        .map(|a| {
+            let method = method_names.claim(format!("into_{}", naming::field_name(&model.ty(a).name.name).trim_start_matches("r#")));
+            base_view(plan, id, a, &fields, open, &method)
+        })
         .collect::<Vec<_>>();
+    let conversions = (!conversions.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#conversions)*
+            }
+        }
+    });
 
     quote! {
         #doc
@@ -148,7 +163,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         }
 
         #constructor
-        #(#conversions)*
+        #conversions
     }
 }
 
@@ -278,42 +293,40 @@ fn base_view(
     base: TypeId,
     fields: &[Field<'_>],
     open: bool,
+    method: &str,
 ) -> TokenStream {
-    let derived = ident(plan.type_name(id));
     let base_path = type_path(plan, base);
     let base_fields = self::fields(plan, base);
     let moves = base_fields.iter().map(|bf| {
         let n = ident(&bf.name);
         debug_assert!(fields.iter().any(|f| f.name == bf.name));
         // A field boxed in one type but not the other converts through Box.
-        let boxed_here = matches!(&bf.prop.ty, crate::model::TypeRef::Named(t) if plan.model.structure(*t).is_some() && plan.any_name(*t).is_none() && !plan.is_json_alias(*t) && plan.needs_box(id, *t));
-        let boxed_there = matches!(&bf.prop.ty, crate::model::TypeRef::Named(t) if plan.model.structure(*t).is_some() && plan.any_name(*t).is_none() && !plan.is_json_alias(*t) && plan.needs_box(base, *t));
-        let value = match (boxed_here, boxed_there, bf.required) {
-            (true, false, true) => quote!(*value.#n),
-            (true, false, false) => quote!(value.#n.map(|v| *v)),
-            (false, true, true) => quote!(Box::new(value.#n)),
-            (false, true, false) => quote!(value.#n.map(Box::new)),
-            _ => quote!(value.#n),
+        let boxed_in = |owner| matches!(&bf.prop.ty, crate::model::TypeRef::Named(t) if plan.model.structure(*t).is_some() && plan.any_name(*t).is_none() && !plan.is_json_alias(*t) && plan.needs_box(owner, *t));
+        let value = match (boxed_in(id), boxed_in(base), bf.required) {
+            (true, false, true) => quote!(*self.#n),
+            (true, false, false) => quote!(self.#n.map(|v| *v)),
+            (false, true, true) => quote!(Box::new(self.#n)),
+            (false, true, false) => quote!(self.#n.map(Box::new)),
+            _ => quote!(self.#n),
         };
         quote!(#n: #value)
     });
     let additional = (open && plan.is_open(base)).then(|| {
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
-        quote!(#field: value.#field,)
+        quote!(#field: self.#field,)
     });
     let doc = format!(
-        " The `{}` view of `{}`: its inherited properties.",
+        " The `{}` view of this `{}`: its inherited properties.",
         plan.model.ty(base).name.name,
         plan.model.ty(id).name.name
     );
+    let method = ident(method);
     quote! {
         #[doc = #doc]
-        impl From<#derived> for #base_path {
-            fn from(value: #derived) -> Self {
-                Self {
-                    #(#moves,)*
-                    #additional
-                }
+        pub fn #method(self) -> #base_path {
+            #base_path {
+                #(#moves,)*
+                #additional
             }
         }
     }
