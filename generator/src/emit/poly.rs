@@ -64,16 +64,19 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
     // Only the declared type converts with `From`: a `From` per derived type
     // puts a thousand impls on one self type for `entity`, which rustc checks
     // pairwise. Derived values go in through their variant.
-    let froms = variants.iter().filter(|(_, c, _)| *c == id).map(|(v, c, _)| {
-        let path = type_path(plan, *c);
-        quote! {
-            impl From<#path> for #any {
-                fn from(value: #path) -> Self {
-                    Self::#v(Box::new(value))
+    let froms = variants
+        .iter()
+        .filter(|(_, c, _)| *c == id)
+        .map(|(v, c, _)| {
+            let path = type_path(plan, *c);
+            quote! {
+                impl From<#path> for #any {
+                    fn from(value: #path) -> Self {
+                        Self::#v(Box::new(value))
+                    }
                 }
             }
-        }
-    });
+        });
     let odata_types = variants
         .iter()
         .map(|(v, _, q)| quote!(Self::#v(_) => Some(#q),));

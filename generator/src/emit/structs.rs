@@ -139,7 +139,10 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         .filter(|a| !plan.is_json_alias(*a))
         .filter(|a| plan.is_open(*a) || !self::fields(plan, *a).is_empty())
         .map(|a| {
-            let method = method_names.claim(format!("into_{}", naming::field_name(&model.ty(a).name.name).trim_start_matches("r#")));
+            let method = method_names.claim(format!(
+                "into_{}",
+                naming::field_name(&model.ty(a).name.name).trim_start_matches("r#")
+            ));
             base_view(plan, id, a, &fields, open, &method)
         })
         .collect::<Vec<_>>();
