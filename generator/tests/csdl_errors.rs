@@ -591,3 +591,37 @@ fn attribute_count_limit() {
     );
     says(&e, "MAX_ATTRIBUTES");
 }
+
+#[test]
+fn malformed_attribute_lists() {
+    for (tag, part) in [
+        (
+            "<EntityType Name=\"user\"Abstract=\"true\" />",
+            "no space after",
+        ),
+        ("<EntityType Name />", "has no value"),
+        ("<EntityType Name=user />", "not quoted"),
+        ("<EntityType Name=\"a<b\" />", "`<`"),
+        (
+            "<EntityType =\"x\" Name=\"user\" />",
+            "expected an attribute name",
+        ),
+    ] {
+        let e = fails(
+            doc(&format!("      {tag}")),
+            ErrorKind::Xml,
+            5,
+            7,
+            "Schema[ns]/EntityType",
+        );
+        says(&e, part);
+    }
+    // Single quotes and spaces around `=` are fine.
+    let ok = doc("      <EntityType Name = 'user' Abstract='true' />");
+    let d = parse("t", ok.as_bytes()).unwrap();
+    let graphgen::csdl::ast::SchemaItem::EntityType(t) = &d.schemas[0].items[0] else {
+        panic!()
+    };
+    assert_eq!(t.name, "user");
+    assert!(t.is_abstract);
+}

@@ -565,3 +565,34 @@ fn an_unresolvable_reference_is_an_error_with_its_location() {
     );
     assert!(e.message.contains("m.nowhere"));
 }
+
+#[test]
+fn line_ends_and_tabs_are_read_as_xml_defines_them() {
+    let text =
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\r\n\
+        <edmx:DataServices>\r\n\
+        <Schema Namespace=\"ns\">\r\n\
+        <Annotations Target=\"ns.x\">\r\n\
+        <Annotation Term=\"a\" String=\"one\r\ntwo\tthree\nfour&#xD;&#xA;five\" />\r\n\
+        <Annotation Term=\"b\">\r\n<String>one\r\ntwo\rthree&#xD;</String>\r\n</Annotation>\r\n\
+        </Annotations>\r\n\
+        </Schema>\r\n\
+        </edmx:DataServices>\r\n\
+        </edmx:Edmx>";
+    let d = parse("crlf", text.as_bytes()).unwrap();
+    let SchemaItem::Annotations(a) = &d.schemas[0].items[0] else {
+        panic!()
+    };
+    // In attributes, line ends and tabs written as such are spaces; as references they stay.
+    assert_eq!(
+        a.annotations[0].value,
+        Some(Expr::String("one two three four\r\nfive".into()))
+    );
+    // In text, CRLF and CR are LF; a reference to CR stays CR.
+    assert_eq!(
+        a.annotations[1].value,
+        Some(Expr::String("one\ntwo\nthree\r".into()))
+    );
+    // Two line ends inside the first annotation's value count as lines.
+    assert_eq!(a.annotations[1].pos, Pos { line: 8, col: 1 });
+}

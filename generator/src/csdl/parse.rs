@@ -327,6 +327,15 @@ impl A {
     }
 }
 
+/// Line ends as XML reads them: CRLF and a lone CR become LF.
+fn normalize_line_ends(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `true`/`false` as CSDL writes them; `1`/`0` as XML Schema also allows.
 fn parse_bool(text: &str) -> Option<bool> {
     match text {
@@ -772,21 +781,30 @@ impl<'a> Parser<'a> {
         loop {
             match self.next()? {
                 Ev::Text(text, off) => {
-                    let text = match text.unescape() {
+                    let Ok(raw) = std::str::from_utf8(&text) else {
+                        return Err(self.utf8_err(self.bad_utf8.unwrap_or(off)));
+                    };
+                    // XML reads CRLF and lone CR as LF; references stay as they are.
+                    let raw = normalize_line_ends(raw);
+                    let text = match quick_xml::escape::unescape(&raw) {
                         Ok(t) => t,
                         Err(e) => {
                             let pos = self.pos_at(off);
-                            return Err(self.err(ErrorKind::Xml, pos, None, e.to_string()));
+                            return Err(self.err(
+                                ErrorKind::Xml,
+                                pos,
+                                None,
+                                format!("malformed XML: {e}"),
+                            ));
                         }
                     };
                     self.push_text(&mut out, &text, off)?;
                 }
                 Ev::CData(text, off) => {
-                    let text = match std::str::from_utf8(&text) {
-                        Ok(t) => t,
-                        Err(_) => return Err(self.utf8_err(off)),
+                    let Ok(text) = std::str::from_utf8(&text) else {
+                        return Err(self.utf8_err(self.bad_utf8.unwrap_or(off)));
                     };
-                    self.push_text(&mut out, text, off)?;
+                    self.push_text(&mut out, &normalize_line_ends(text), off)?;
                 }
                 Ev::Start(s) => return Err(self.unknown_element(&s)),
                 Ev::End => {
@@ -966,25 +984,30 @@ impl<'a> Parser<'a> {
                 let off = self.bad_utf8.unwrap_or(0);
                 return Err(self.utf8_err_in(off, Some(name)));
             };
-            let value = match memchr::memchr2(b'&', b'<', text.as_bytes()) {
-                None => Cow::Borrowed(text),
-                Some(at) if text.as_bytes()[at] == b'<' => {
+            let special = |b: u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
+            let value = if !text.bytes().any(special) {
+                Cow::Borrowed(text)
+            } else {
+                if text.contains('<') {
                     return Err(malformed(
                         self,
                         format!("`<` in the value of attribute `{}`", id.name()),
-                    ))
+                    ));
                 }
-                Some(_) => match quick_xml::escape::unescape(text) {
+                // Attribute-value normalisation: a line end or tab written as
+                // such reads as a space (written as a reference, it stays).
+                let normalized = normalize_line_ends(text).replace(['\n', '\t'], " ");
+                match quick_xml::escape::unescape(&normalized) {
                     Ok(v) => Cow::Owned(v.into_owned()),
                     Err(e) => {
                         return Err(self.err(
                             ErrorKind::Xml,
                             s.pos,
                             Some(name),
-                            format!("attribute `{}`: {e}", id.name()),
+                            format!("malformed XML: attribute `{}`: {e}", id.name()),
                         ))
                     }
-                },
+                }
             };
             items.push((id, value));
         }
