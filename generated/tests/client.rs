@@ -129,13 +129,14 @@ fn fast_retries(max_attempts: u32) -> RetryPolicy {
     }
 }
 
+/// A client from the crate's own builder (`msgraph_connectors::client`),
+/// which names the crate in `User-Agent`.
 fn builder(cloud: Cloud, server: &Server) -> graphgen_runtime::ClientBuilder {
-    Client::builder(cloud)
+    msgraph_connectors::client(cloud)
         .base_url(format!("{}/v1.0", server.url()))
         .bearer_token(TOKEN)
         .retry_policy(fast_retries(5))
         .timeout(Duration::from_secs(10))
-        .user_agent(CRATE_USER_AGENT)
 }
 
 fn client(server: &Server) -> Client {
@@ -256,11 +257,15 @@ async fn each_call_has_a_fresh_client_request_id() {
     );
 }
 
-/// With no `.user_agent(...)`, what a user of the generated crate sends.
-/// The generated crate gives the client no name of its own, so the
-/// runtime's default goes out.
+#[test]
+fn the_crate_names_itself_in_user_agent() {
+    assert_eq!(msgraph_connectors::USER_AGENT, CRATE_USER_AGENT);
+}
+
+/// A client built with the runtime's `Client::builder` directly (not
+/// `msgraph_connectors::client`) sends the runtime's default `User-Agent`.
 #[tokio::test]
-async fn default_user_agent_is_the_runtimes() {
+async fn runtime_builder_sends_the_runtime_default_user_agent() {
     let acts = activities(1);
     let server = Server::start(vec![ok_reply(&acts)]).await;
     let c = Client::builder(Cloud::Global)
@@ -268,31 +273,18 @@ async fn default_user_agent_is_the_runtimes() {
         .bearer_token(TOKEN)
         .build()
         .unwrap();
-    add(acts).send(&c).await.unwrap();
-    let reqs = server.requests();
-    assert_eq!(reqs[0].header("user-agent"), Some(DEFAULT_USER_AGENT));
-    assert!(DEFAULT_USER_AGENT.starts_with("graphgen-runtime/"));
-}
-
-/// The issue asks for "a `User-Agent` naming the crate and version": the
-/// generated crate does not pass its name to the client (no constant, no
-/// builder helper), so a caller who does not set one sends
-/// `graphgen-runtime/0.1.0`.
-#[tokio::test]
-#[ignore = "generator bug: the generated crate does not name itself in User-Agent (runtime default graphgen-runtime/x.y.z goes out)"]
-async fn default_user_agent_names_the_generated_crate() {
-    let acts = activities(1);
-    let server = Server::start(vec![ok_reply(&acts)]).await;
-    let c = Client::builder(Cloud::Global)
+    add(acts.clone()).send(&c).await.unwrap();
+    // The crate's builder with nothing else set.
+    let c = msgraph_connectors::client(Cloud::Global)
         .base_url(format!("{}/v1.0", server.url()))
         .build()
         .unwrap();
     add(acts).send(&c).await.unwrap();
-    let ua = server.requests()[0]
-        .header("user-agent")
-        .unwrap()
-        .to_owned();
-    assert!(ua.contains(CRATE_USER_AGENT), "{ua}");
+    let reqs = server.requests();
+    assert_eq!(reqs[0].header("user-agent"), Some(DEFAULT_USER_AGENT));
+    assert!(DEFAULT_USER_AGENT.starts_with("graphgen-runtime/"));
+    assert_eq!(reqs[1].header("user-agent"), Some(CRATE_USER_AGENT));
+    assert_eq!(reqs[1].header("authorization"), None, "no token set");
 }
 
 // ---------------------------------------------------------------------------
