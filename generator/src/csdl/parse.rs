@@ -7,8 +7,14 @@
 //! not know are an error that names the element and its parent.
 //!
 //! Positions are computed incrementally from byte offsets (one pass over the
-//! input in total), columns count Unicode scalar values, lines end at `\n`
-//! (so CRLF files count like LF files).
+//! input in total); columns count Unicode scalar values; lines end at `\n`,
+//! so CRLF files count like LF files (a lone CR, the line end of classic Mac
+//! OS, is not counted as a line end in positions).
+//!
+//! Values follow XML's rules: line ends in text read as `\n`, line ends and
+//! tabs written as such in attribute values read as spaces, references
+//! (`&amp;`, `&#xA;`) are resolved; entities other than the predefined ones
+//! are refused. Text content of expression elements is kept untrimmed.
 
 use std::borrow::Cow;
 
@@ -95,16 +101,12 @@ impl Lines {
             *self = Lines::START;
         }
         let seg = &input[self.off..to];
-        match memchr::memrchr(b'\n', seg) {
+        // Segments run from one start tag to the next, so they are short and
+        // the last line end is near their end (before the indentation).
+        match seg.iter().rposition(|&b| b == b'\n') {
             Some(nl) => {
-                // Newlines are sparse (one per line of markup): count by search.
-                let mut newlines = 1;
-                let mut rest = &seg[..nl];
-                while let Some(i) = memchr::memchr(b'\n', rest) {
-                    newlines += 1;
-                    rest = &rest[i + 1..];
-                }
-                self.line = self.line.saturating_add(newlines as u32);
+                let newlines = 1 + count_bytes(&seg[..nl], b'\n');
+                self.line = self.line.saturating_add(newlines);
                 self.col = 1 + count_chars(&seg[nl + 1..]);
             }
             None => self.col = self.col.saturating_add(count_chars(seg)),
@@ -122,12 +124,20 @@ fn count_chars(bytes: &[u8]) -> u32 {
     if bytes.is_ascii() {
         return bytes.len() as u32;
     }
-    // Count in byte-wide lanes, 255 bytes at a time.
+    count_where(bytes, |b| (b as i8) >= -0x40)
+}
+
+/// Number of bytes equal to `byte`.
+fn count_bytes(bytes: &[u8], byte: u8) -> u32 {
+    count_where(bytes, |b| b == byte)
+}
+
+/// Counts in byte-wide lanes, 255 bytes at a time, which vectorises well.
+#[inline(always)]
+fn count_where(bytes: &[u8], f: impl Fn(u8) -> bool) -> u32 {
     let mut total = 0u32;
     for chunk in bytes.chunks(255) {
-        let n = chunk
-            .iter()
-            .fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40));
+        let n = chunk.iter().fold(0u8, |n, &b| n + u8::from(f(b)));
         total += u32::from(n);
     }
     total
@@ -325,6 +335,22 @@ impl A {
             _ => return None,
         }))
     }
+}
+
+/// Bytes that end an attribute name (or may not occur in one).
+static NAME_STOP: [bool; 256] = byte_set(b" \t\r\n=\"'<>&/");
+
+/// Bytes of an attribute value that end it or need a closer look.
+static VALUE_STOP: [bool; 256] = byte_set(b"\"'&<\t\n\r");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
 }
 
 /// Line ends as XML reads them: CRLF and a lone CR become LF.
@@ -874,15 +900,12 @@ impl<'a> Parser<'a> {
             }
             // name
             let key_start = i;
-            while i < raw.len() && !is_xml_space(raw[i]) && raw[i] != b'=' {
-                i += 1;
-            }
+            i += raw[i..]
+                .iter()
+                .position(|&b| NAME_STOP[b as usize])
+                .unwrap_or(raw.len() - i);
             let key = &raw[key_start..i];
-            if key.is_empty()
-                || key
-                    .iter()
-                    .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'>' | b'&' | b'/'))
-            {
+            if key.is_empty() || (i < raw.len() && !is_xml_space(raw[i]) && raw[i] != b'=') {
                 let shown = String::from_utf8_lossy(&raw[key_start..]).into_owned();
                 return Err(malformed(
                     self,
@@ -924,14 +947,30 @@ impl<'a> Parser<'a> {
                 }
             };
             let value_start = i + 1;
-            // Values are short: a plain loop beats a vectorised search here.
-            let Some(len) = memchr::memchr(quote, &raw[value_start..]) else {
-                return Err(malformed(
-                    self,
-                    format!("the value of attribute `{}` is not closed", key_text()),
-                ));
+            // One pass finds the closing quote and notes whether the value
+            // needs a closer look (references, `<`, line ends, tabs).
+            let mut special = false;
+            let mut j = value_start;
+            let value_end = loop {
+                match raw[j..].iter().position(|&b| VALUE_STOP[b as usize]) {
+                    None => {
+                        return Err(malformed(
+                            self,
+                            format!("the value of attribute `{}` is not closed", key_text()),
+                        ))
+                    }
+                    Some(at) => {
+                        j += at;
+                        let b = raw[j];
+                        if b == quote {
+                            break j;
+                        }
+                        special |= b != b'"' && b != b'\'';
+                        j += 1;
+                    }
+                }
             };
-            let value_end = value_start + len;
+            let len = value_end - value_start;
             i = value_end + 1;
             if i < raw.len() && !is_xml_space(raw[i]) {
                 return Err(malformed(
@@ -984,8 +1023,7 @@ impl<'a> Parser<'a> {
                 let off = self.bad_utf8.unwrap_or(0);
                 return Err(self.utf8_err_in(off, Some(name)));
             };
-            let special = |b: u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
-            let value = if !text.bytes().any(special) {
+            let value = if !special {
                 Cow::Borrowed(text)
             } else {
                 if text.contains('<') {
