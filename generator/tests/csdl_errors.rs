@@ -625,3 +625,17 @@ fn malformed_attribute_lists() {
     assert_eq!(t.name, "user");
     assert!(t.is_abstract);
 }
+
+#[test]
+fn parse_file_names_the_file() {
+    let missing = std::path::Path::new("/nonexistent/graph.csdl");
+    let e = graphgen::csdl::parse_file(missing).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Io);
+    assert!(e.message.contains("/nonexistent/graph.csdl"), "{e}");
+    let committed = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../metadata/china.csdl"
+    ));
+    let d = graphgen::csdl::parse_file(committed).unwrap();
+    assert!(d.source.ends_with("china.csdl"));
+}
