@@ -47,8 +47,11 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub types: usize,
+    /// Operations with a request type.
     pub operations: usize,
-    pub unplaced: usize,
+    /// Operations without one (no URL, unbound, function parameters), listed
+    /// with the reason in the crate's `OPERATIONS.md`.
+    pub not_generated: usize,
     pub files: usize,
     pub bytes_read: usize,
     pub parse: Duration,
@@ -60,10 +63,10 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} types, {} operations ({} not placed on a URL), {} files in {:.0?} (parse {:.0?}, resolve {:.0?}, emit {:.0?})",
+            "{} types, {} operations ({} not generated, see OPERATIONS.md), {} files in {:.0?} (parse {:.0?}, resolve {:.0?}, emit {:.0?})",
             self.types,
             self.operations,
-            self.unplaced,
+            self.not_generated,
             self.files,
             self.parse + self.resolve + self.emit,
             self.parse,
@@ -109,8 +112,17 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
     let emit = start.elapsed();
     let summary = Summary {
         types: model.types.len(),
-        operations: model.operations.len(),
-        unplaced: model.unplaced.len(),
+        operations: model
+            .operations
+            .iter()
+            .filter(|o| emit::operations::is_generated(o))
+            .count(),
+        not_generated: model
+            .operations
+            .iter()
+            .filter(|o| !emit::operations::is_generated(o))
+            .count()
+            + model.unplaced.iter().filter(|u| u.binding.is_empty()).count(),
         files: output.files.len(),
         bytes_read,
         parse,

@@ -9,7 +9,7 @@ mod docs;
 mod enums;
 mod krate;
 pub mod naming;
-mod operations;
+pub mod operations;
 mod plan;
 mod poly;
 mod service;
@@ -123,6 +123,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
         files.insert(path, text?);
     }
     files.insert("Cargo.toml".into(), krate::manifest(&plan));
+    files.insert("OPERATIONS.md".into(), operations::list(&plan));
     Ok(Output { files })
 }
 

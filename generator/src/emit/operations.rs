@@ -60,7 +60,69 @@ pub fn batch_shape(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
 /// Whether an operation gets a request type: it needs a URL, and function
 /// parameters (which go into the URL) are not generated yet.
 pub fn is_generated(op: &OperationDef) -> bool {
-    op.path.is_some() && !(op.kind == OperationKind::Function && !op.parameters.is_empty())
+    not_generated_reason(op).is_none()
+}
+
+/// Why a placed operation gets no request type, if it does not.
+pub fn not_generated_reason(op: &OperationDef) -> Option<&'static str> {
+    if op.kind == OperationKind::Function && !op.parameters.is_empty() {
+        Some("function parameters go into the URL, which is not generated yet")
+    } else if op.path.is_none() {
+        Some("no URL")
+    } else {
+        None
+    }
+}
+
+/// `OPERATIONS.md`: every operation of the crate with its URL, and every one
+/// that got no request type with the reason. Nothing is dropped silently.
+pub fn list(plan: &Plan<'_>) -> String {
+    let model = plan.model;
+    let mut out = format!(
+        "<!-- {} -->\n\n# Operations\n\nBound actions and functions of {}: a request type for each one placed on a URL derived from the entity container.\n\n| operation | request type | method and URL |\n| --- | --- | --- |\n",
+        plan.options.preamble,
+        model.selected.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    );
+    let mut skipped = Vec::new();
+    for (i, op) in model.operations.iter().enumerate() {
+        match (not_generated_reason(op), &op.path) {
+            (None, Some(path)) => {
+                let method = match op.kind {
+                    OperationKind::Action => "POST",
+                    OperationKind::Function => "GET",
+                };
+                let module = plan.module_name(&op.name.namespace);
+                out.push_str(&format!(
+                    "| `{}` | `{module}::{}` | `{method} {path}` |\n",
+                    op.name,
+                    plan.operation_name(i)
+                ));
+            }
+            (Some(reason), _) => {
+                let binding = op.binding.as_ref().map(|b| csdl_type(plan, b)).unwrap_or_default();
+                let reason = model
+                    .unplaced
+                    .iter()
+                    .find(|u| u.operation == op.name && op.path.is_none())
+                    .map_or(reason.to_string(), |u| u.reason.clone());
+                skipped.push(format!("| `{}` | `{binding}` | {reason} |\n", op.name));
+            }
+            (None, None) => unreachable!("an operation without a path has a reason"),
+        }
+    }
+    for u in model.unplaced.iter().filter(|u| u.binding.is_empty()) {
+        skipped.push(format!("| `{}` | (unbound) | {} |\n", u.operation, u.reason));
+    }
+    if !skipped.is_empty() {
+        out.push_str(&format!(
+            "\n## Not generated ({})\n\n| operation | bound to | why |\n| --- | --- | --- |\n",
+            skipped.len()
+        ));
+        for line in skipped {
+            out.push_str(&line);
+        }
+    }
+    out
 }
 
 pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
