@@ -635,3 +635,37 @@ fn the_committed_slices_parse_and_are_their_own_slice() {
     .unwrap();
     assert!(china.schemas.is_empty());
 }
+
+/// Reading speed, for maintainers: `cargo test --release -p graphgen --test
+/// csdl_official -- --ignored --nocapture parse_speed`. Prints the best and
+/// the median of 30 parses of each official document; asserts nothing,
+/// because shared machines make timings unreliable.
+#[test]
+#[ignore]
+fn parse_speed() {
+    if shared_dir().is_dir() {
+        for name in ALL {
+            let bytes = std::fs::read(shared_dir().join(name)).unwrap();
+            let mut times: Vec<f64> = (0..30)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    let doc = parse(name, &bytes).unwrap();
+                    let t = start.elapsed().as_secs_f64();
+                    drop(doc);
+                    t
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            let mb = bytes.len() as f64 / 1e6;
+            eprintln!(
+                "{name}: {mb:.1} MB, best {:.1} ms ({:.0} MB/s), median {:.1} ms ({:.0} MB/s)",
+                times[0] * 1e3,
+                mb / times[0],
+                times[15] * 1e3,
+                mb / times[15]
+            );
+        }
+    } else {
+        eprintln!("parse_speed: SKIPPED: no {}", shared_dir().display());
+    }
+}
