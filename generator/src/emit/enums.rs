@@ -51,6 +51,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
     let doc = docs::attrs(&paragraphs);
     let deprecated = docs::deprecated(&t.doc);
     let unrecognized = ident(UNRECOGNIZED_VARIANT);
+    let cfg = plan.cfg(id);
 
     let decls = variants.iter().map(|(v, _, attrs)| quote!(#attrs #v,));
     let as_str = variants.iter().map(|(v, s, _)| quote!(Self::#v => #s,));
@@ -65,6 +66,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -73,6 +75,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             #unrecognized(String),
         }
 
+        #cfg
         impl #name {
             /// The members this crate knows, in metadata order.
             pub const KNOWN: &'static [Self] = &[#(#known),*];
@@ -86,6 +89,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl graphgen_runtime::EnumMember for #name {
             fn from_known(name: &str) -> Option<Self> {
                 #from_known_body
@@ -100,6 +104,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
@@ -109,18 +114,21 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 graphgen_runtime::enums::serialize(self, serializer)
             }
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 graphgen_runtime::enums::deserialize(deserializer)

@@ -123,15 +123,33 @@ pub fn mod_rs(plan: &Plan<'_>, module: &ModulePlan) -> TokenStream {
     );
     // rustfmt sorts module declarations; the item files are formatted by the
     // generator, so rustfmt is told to leave them alone.
-    let mods: Vec<_> = ItemFile::ALL
+    let files: Vec<ItemFile> = ItemFile::ALL
         .into_iter()
         .filter(|f| f.is_present(plan, module))
-        .map(|f| ident(f.module()))
+        .collect();
+    let mods: Vec<_> = files.iter().map(|f| ident(f.module())).collect();
+    // With namespace features, a file is compiled when any of its items is.
+    let cfgs: Vec<TokenStream> = files
+        .iter()
+        .map(|f| match f {
+            ItemFile::Operations => plan.cfg_union([], &[module.namespace.as_str()]),
+            kind => plan.cfg_union(
+                module.types.iter().copied().filter(|&id| {
+                    matches!(
+                        (&model.ty(id).kind, kind),
+                        (TypeKind::Enum(_), ItemFile::Enums)
+                            | (TypeKind::Complex(_), ItemFile::ComplexTypes)
+                            | (TypeKind::Entity(_), ItemFile::EntityTypes)
+                    )
+                }),
+                &[],
+            ),
+        })
         .collect();
     quote! {
         #![doc = #summary]
-        #(#[rustfmt::skip] mod #mods;)*
-        #(pub use self::#mods::*;)*
+        #(#cfgs #[rustfmt::skip] mod #mods;)*
+        #(#cfgs pub use self::#mods::*;)*
     }
 }
 
@@ -200,13 +218,29 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 
 [features]
-default = ["reqwest"]
+default = [{defaults}]
 # The default async transport: reqwest with rustls. Turn it off to bring your own.
 reqwest = ["graphgen-runtime/reqwest"]
-"#,
+{namespaces}"#,
         preamble = o.preamble,
         name = o.crate_name,
         version = o.crate_version,
+        defaults = std::iter::once("reqwest")
+            .chain(plan.features.iter().map(String::as_str))
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        namespaces = if plan.features.is_empty() {
+            String::new()
+        } else {
+            let mut s = String::from(
+                "# One feature per namespace: it compiles the namespace and what it references.\n",
+            );
+            for f in &plan.features {
+                s.push_str(&format!("{f} = []\n"));
+            }
+            s
+        },
     );
     if !o.manifest_extra.is_empty() {
         s.push('\n');

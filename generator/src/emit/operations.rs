@@ -131,6 +131,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         return quote!();
     };
     let model = plan.model;
+    let cfg = plan.cfg_namespace(&op.name.namespace);
     let name = ident(plan.operation_name(index));
     let body_name = format_ident!("{}Body", plan.operation_name(index));
 
@@ -239,6 +240,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let d = format!(" The request body of [`{}`].", plan.operation_name(index));
         quote! {
             #[doc = #d]
+            #cfg
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(rename_all = "camelCase")]
             #[non_exhaustive]
@@ -347,6 +349,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let (items_field, _, _) = &params[0];
         let clone_keys = keys.iter().map(|(f, _)| quote!(#f: self.#f.clone()));
         quote! {
+            #cfg
             impl graphgen_runtime::BatchOperation for #name {
                 type Item = #item;
                 type Result = #result;
@@ -365,10 +368,11 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             }
         }
     });
-    let item_result_impl = batch.as_ref().map(|b| item_result(plan, b));
+    let item_result_impl = batch.as_ref().map(|b| item_result(plan, b, &cfg));
 
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
@@ -378,6 +382,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
 
         #body_struct
 
+        #cfg
         impl #name {
             /// The operation for the entity these keys address, with the required parameters.
             #allow_many
@@ -391,6 +396,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             #send
         }
 
+        #cfg
         impl graphgen_runtime::Operation for #name {
             type Output = #output;
             const NAME: &'static str = #qualified;
@@ -423,7 +429,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
 /// `ItemResult` for a batch's result type: its `publicError` property is the
 /// item's failure, and it echoes an item when every required property of the
 /// item type is equal (instants compared as instants, not as text).
-fn item_result(plan: &Plan<'_>, b: &Batch) -> TokenStream {
+fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
     let model = plan.model;
     let item_any = plan.any_name(b.item).is_some();
     let item_ty = rust_type(plan, None, &TypeRef::Named(b.item));
@@ -483,6 +489,7 @@ fn item_result(plan: &Plan<'_>, b: &Batch) -> TokenStream {
         compare
     };
     quote! {
+        #cfg
         impl graphgen_runtime::ItemResult<#item_ty> for #result {
             type Error = #error_ty;
 

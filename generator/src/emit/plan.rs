@@ -4,6 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use proc_macro2::TokenStream;
+use quote::quote;
+
 use crate::error::Result;
 use crate::model::{Model, OperationDef, Primitive, TypeId, TypeKind, TypeRef};
 
@@ -35,6 +38,11 @@ pub struct Plan<'m> {
     /// connected component must be boxed.
     component: Vec<usize>,
     recursive: HashSet<usize>,
+    /// Cargo features, one per selected namespace (its module name), sorted;
+    /// empty when only one namespace is selected.
+    pub features: Vec<String>,
+    /// For each type, the features whose namespace's closure holds it.
+    needed_by: Vec<Vec<usize>>,
 }
 
 impl<'m> Plan<'m> {
@@ -115,8 +123,11 @@ impl<'m> Plan<'m> {
             operation_names,
             component: Vec::new(),
             recursive: HashSet::new(),
+            features: Vec::new(),
+            needed_by: Vec::new(),
         };
         plan.find_cycles();
+        plan.find_features();
         Ok(plan)
     }
 
@@ -274,6 +285,96 @@ impl<'m> Plan<'m> {
         }
         self.component = component;
         self.recursive = recursive;
+    }
+
+    /// One feature per selected namespace, and which types each one needs:
+    /// the namespace's own types and operations and, transitively, the types
+    /// they reference (base types, property and parameter types).
+    fn find_features(&mut self) {
+        let model = self.model;
+        if model.selected.len() < 2 {
+            return;
+        }
+        let mut features: Vec<(String, &str)> = model
+            .selected
+            .iter()
+            .map(|ns| (self.modules[self.module_of_ns[ns.as_str()]].name.clone(), ns.as_str()))
+            .collect();
+        features.sort();
+        let mut needed_by = vec![Vec::new(); model.types.len()];
+        for (f, (_, ns)) in features.iter().enumerate() {
+            let mut seen = vec![false; model.types.len()];
+            let mut stack: Vec<TypeId> = model
+                .types
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.name.namespace == *ns)
+                .map(|(i, _)| TypeId(i as u32))
+                .collect();
+            for o in model.operations.iter().filter(|o| o.name.namespace == *ns) {
+                stack.extend(o.binding.iter().filter_map(TypeRef::named));
+                stack.extend(o.parameters.iter().filter_map(|p| p.ty.named()));
+                stack.extend(o.return_type.iter().filter_map(|r| r.ty.named()));
+            }
+            while let Some(id) = stack.pop() {
+                if std::mem::replace(&mut seen[id.0 as usize], true) {
+                    continue;
+                }
+                needed_by[id.0 as usize].push(f);
+                if let Some(s) = model.structure(id) {
+                    stack.extend(s.base);
+                    stack.extend(s.properties.iter().filter_map(|p| p.ty.named()));
+                }
+            }
+        }
+        self.features = features.into_iter().map(|(name, _)| name).collect();
+        self.needed_by = needed_by;
+    }
+
+    /// `#[cfg(...)]` for the items of a type: present when a feature that
+    /// needs it is on; nothing when every feature needs it (or there are none).
+    pub fn cfg(&self, id: TypeId) -> TokenStream {
+        match self.needed_by.get(id.0 as usize) {
+            Some(needed) => self.cfg_of(needed.iter().copied()),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// `#[cfg(...)]` for the items of an operation: its namespace's feature.
+    pub fn cfg_namespace(&self, namespace: &str) -> TokenStream {
+        let name = self.module_name(namespace);
+        self.cfg_of(self.features.iter().position(|f| f == name))
+    }
+
+    /// `#[cfg(...)]` for a module file holding these types and operations:
+    /// on when any of their features is.
+    pub fn cfg_union(&self, types: impl IntoIterator<Item = TypeId>, namespaces: &[&str]) -> TokenStream {
+        let mut needed: Vec<usize> = types
+            .into_iter()
+            .filter_map(|id| self.needed_by.get(id.0 as usize))
+            .flatten()
+            .copied()
+            .collect();
+        needed.extend(
+            namespaces
+                .iter()
+                .filter_map(|ns| self.features.iter().position(|f| f == self.module_name(ns))),
+        );
+        self.cfg_of(needed)
+    }
+
+    fn cfg_of(&self, needed: impl IntoIterator<Item = usize>) -> TokenStream {
+        let mut needed: Vec<usize> = needed.into_iter().collect();
+        needed.sort_unstable();
+        needed.dedup();
+        if self.features.is_empty() || needed.len() == self.features.len() {
+            return TokenStream::new();
+        }
+        let names: Vec<&str> = needed.iter().map(|&f| self.features[f].as_str()).collect();
+        match names.as_slice() {
+            [one] => quote!(#[cfg(feature = #one)]),
+            _ => quote!(#[cfg(any(#(feature = #names),*))]),
+        }
     }
 
     /// Availability of an element as clouds.

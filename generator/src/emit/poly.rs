@@ -40,12 +40,17 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         })
         .collect();
 
+    let cfg = plan.cfg(id);
+    // A derived type may be needed by fewer features than the declared one.
+    let variant_cfg = |c: TypeId| if plan.cfg(c).to_string() == cfg.to_string() { quote!() } else { plan.cfg(c) };
     let decls = variants.iter().map(|(v, c, q)| {
         let path = type_path(plan, *c);
         let tag = format!("#{q}");
         let doc = format!(" `{q}`.");
+        let vcfg = variant_cfg(*c);
         quote! {
             #[doc = #doc]
+            #vcfg
             #[serde(rename = #tag)]
             #v(Box<#path>),
         }
@@ -54,11 +59,12 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         .iter()
         .find(|(_, c, _)| *c == id)
         .map(|(v, _, _)| v);
-    let arms = variants.iter().map(|(v, _, q)| {
+    let arms = variants.iter().map(|(v, c, q)| {
+        let vcfg = variant_cfg(*c);
         if Some(v) == own {
-            quote!(None | Some(#q) => tagged.into_typed().map(Self::#v),)
+            quote!(#vcfg None | Some(#q) => tagged.into_typed().map(Self::#v),)
         } else {
-            quote!(Some(#q) => tagged.into_typed().map(Self::#v),)
+            quote!(#vcfg Some(#q) => tagged.into_typed().map(Self::#v),)
         }
     });
     // Only the declared type converts with `From`: a `From` per derived type
@@ -99,6 +105,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
 
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(tag = "@odata.type")]
         #[non_exhaustive]
@@ -109,6 +116,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             #unrecognized(serde_json::Map<String, serde_json::Value>),
         }
 
+        #cfg
         impl #any {
             /// The qualified type name of the value (`@odata.type` without `#`).
             pub fn odata_type(&self) -> Option<&str> {
@@ -122,6 +130,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             }
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #any {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let tagged = graphgen_runtime::poly::Tagged::deserialize(deserializer)?;

@@ -51,6 +51,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     let t = model.ty(id);
     let name = ident(plan.type_name(id));
 
+    let cfg = plan.cfg(id);
     if plan.is_json_alias(id) {
         let mut paragraphs = vec![format!(
             "`{}` (CSDL ComplexType with no properties): any JSON value.",
@@ -61,6 +62,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         let doc = docs::attrs(&paragraphs);
         return quote! {
             #doc
+            #cfg
             pub type #name = serde_json::Value;
         };
     }
@@ -127,7 +129,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     });
     let any_required = fields.iter().any(|f| f.required);
     let derive_default = (!any_required).then(|| quote!(Default,));
-    let constructor = any_required.then(|| constructor(plan, id, &fields, open));
+    let constructor = any_required.then(|| constructor(plan, id, &fields, open, &cfg));
     // Base views are methods, not `From` impls: a thousand `impl From<X> for
     // Entity` share one self type, and rustc checks those pairwise. A base
     // view of a base with no fields would carry nothing.
@@ -148,6 +150,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         .collect::<Vec<_>>();
     let conversions = (!conversions.is_empty()).then(|| {
         quote! {
+            #cfg
             impl #name {
                 #(#conversions)*
             }
@@ -157,6 +160,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     quote! {
         #doc
         #deprecated
+        #cfg
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
@@ -254,7 +258,13 @@ fn field_decl(
     }
 }
 
-fn constructor(plan: &Plan<'_>, id: TypeId, fields: &[Field<'_>], open: bool) -> TokenStream {
+fn constructor(
+    plan: &Plan<'_>,
+    id: TypeId,
+    fields: &[Field<'_>],
+    open: bool,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(plan.type_name(id));
     let params = fields.iter().filter(|f| f.required).map(|f| {
         let n = ident(&f.name);
@@ -276,6 +286,7 @@ fn constructor(plan: &Plan<'_>, id: TypeId, fields: &[Field<'_>], open: bool) ->
     let many = fields.iter().filter(|f| f.required).count() > 7;
     let allow = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
+        #cfg
         impl #name {
             /// A value with the required properties set and every optional one `None`.
             #allow
