@@ -10,7 +10,9 @@ use crate::csdl::ast::{
 use crate::error::{Error, ErrorKind, Location, Result};
 
 use super::annotations::{facts, Facts};
-use super::names::{is_property_name, is_simple_identifier, parse_type_ref, split_qualified};
+use super::names::{
+    has_rust_name, is_property_name, is_simple_identifier, parse_type_ref, split_qualified,
+};
 use super::paths;
 use super::{
     Availability, EnumDef, MemberDef, Model, Navigation, OperationDef, ParameterDef, Primitive,
@@ -129,6 +131,9 @@ impl<'a> Index<'a> {
                     format!("`{}` is not a valid namespace", s.namespace),
                 ));
             }
+            for segment in s.namespace.split('.') {
+                rust_name(segment, "namespace segment", here)?;
+            }
             if namespaces.insert(&s.namespace, s).is_some() {
                 return Err(Error::at(
                     ErrorKind::DuplicateName,
@@ -198,6 +203,9 @@ impl<'a> Index<'a> {
                         loc(doc, pos, path),
                         format!("`{name}` is not a valid CSDL name"),
                     ));
+                }
+                if !matches!(item, SchemaItem::EntityContainer(_)) {
+                    rust_name(name, "name", || loc(doc, pos, path.clone()))?;
                 }
                 let key = (s.namespace.as_str(), name.as_str());
                 // Operations are looked up apart from types (Graph has both a
@@ -352,7 +360,19 @@ impl<'a> Index<'a> {
                 ));
             }
         }
+        let underlying = e
+            .underlying_type
+            .as_deref()
+            .and_then(|u| u.strip_prefix("Edm."))
+            .and_then(Primitive::from_edm)
+            .unwrap_or(Primitive::Int32);
+        let (min, max) = integer_range(underlying);
+        // CSDL: a flags enum gives every member a non-negative value; a
+        // non-flags enum gives values to all members or to none.
+        let valued = e.members.iter().filter(|m| m.value.is_some()).count();
+        let mixed = !e.is_flags && valued != 0 && valued != e.members.len();
         let mut seen = BTreeSet::new();
+        let mut values: HashMap<i64, &str> = HashMap::new();
         for m in &e.members {
             let mpath = || format!("{path}/Member[{}]", m.name);
             if !is_simple_identifier(&m.name) {
@@ -362,6 +382,7 @@ impl<'a> Index<'a> {
                     format!("`{}` is not a valid member name", m.name),
                 ));
             }
+            rust_name(&m.name, "member name", || loc(self.doc, m.pos, mpath()))?;
             if !seen.insert(m.name.as_str()) {
                 return Err(Error::at(
                     ErrorKind::DuplicateName,
@@ -369,12 +390,61 @@ impl<'a> Index<'a> {
                     format!("member `{}` is declared twice", m.name),
                 ));
             }
-            if let Some(v) = &m.value {
-                if v.trim().parse::<i64>().is_err() {
+            let Some(v) = &m.value else {
+                if e.is_flags || mixed {
+                    let why = if e.is_flags {
+                        "a member of a flags enum needs a value"
+                    } else {
+                        "some members of this enum have a value and this one has none: give all of them a value, or none"
+                    };
                     return Err(Error::at(
                         ErrorKind::Syntax,
                         loc(self.doc, m.pos, mpath()),
-                        format!("member value `{v}` is not an integer"),
+                        why,
+                    ));
+                }
+                continue;
+            };
+            let out_of_range = || {
+                Error::at(
+                    ErrorKind::Syntax,
+                    loc(self.doc, m.pos, mpath()),
+                    format!(
+                        "member value `{v}` is out of the range of the underlying type \
+                         `Edm.{underlying:?}` ({min} to {max})"
+                    ),
+                )
+            };
+            let text = v.trim();
+            let Ok(value) = text.parse::<i64>() else {
+                let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(out_of_range());
+                }
+                return Err(Error::at(
+                    ErrorKind::Syntax,
+                    loc(self.doc, m.pos, mpath()),
+                    format!("member value `{v}` is not an integer"),
+                ));
+            };
+            if value < min || value > max {
+                return Err(out_of_range());
+            }
+            if e.is_flags {
+                if value < 0 {
+                    return Err(Error::at(
+                        ErrorKind::Syntax,
+                        loc(self.doc, m.pos, mpath()),
+                        format!("member value `{v}` is negative; the members of a flags enum are non-negative"),
+                    ));
+                }
+                // A member may combine others (15 = 1|2|4|8) or be zero
+                // (`none`), but two members with the same value overlap.
+                if let Some(first) = values.insert(value, &m.name) {
+                    return Err(Error::at(
+                        ErrorKind::DuplicateName,
+                        loc(self.doc, m.pos, mpath()),
+                        format!("member `{}` has the value {value} of member `{first}`: the members of a flags enum must have distinct values", m.name),
                     ));
                 }
             }
@@ -404,19 +474,26 @@ impl<'a> Index<'a> {
                     format!("base type `{base}` is an enum type"),
                 ));
             };
-            if r.collection || bt.kind != cur.1.kind {
+            if r.collection {
+                return Err(Error::at(
+                    ErrorKind::WrongBaseKind,
+                    here(),
+                    format!("base type `{base}` is a collection"),
+                ));
+            }
+            if bt.kind != cur.1.kind {
                 let kinds = |k| match k {
-                    StructuredKind::Complex => "complex type",
-                    StructuredKind::Entity => "entity type",
+                    StructuredKind::Complex => "a complex type",
+                    StructuredKind::Entity => "an entity type",
                 };
                 return Err(Error::at(
                     ErrorKind::WrongBaseKind,
                     here(),
                     format!(
-                        "the {} `{}.{}` derives from `{qn}`, a {}",
-                        kinds(cur.1.kind),
+                        "`{}.{}` is {} and derives from `{qn}`, {}",
                         cur.0.namespace,
                         cur.1.name,
+                        kinds(cur.1.kind),
                         kinds(bt.kind)
                     ),
                 ));
@@ -486,6 +563,7 @@ impl<'a> Index<'a> {
                     format!("`{}` is not a valid property name", p.name),
                 ));
             }
+            rust_name(&p.name, "property name", at)?;
             let r = self.resolve(&p.r#type, at)?;
             if let ResolvedSingle::Named(qn, Decl::Struct(_, pt)) = &r.single {
                 if pt.kind == StructuredKind::Entity {
@@ -512,6 +590,7 @@ impl<'a> Index<'a> {
                     format!("`{}` is not a valid property name", n.name),
                 ));
             }
+            rust_name(&n.name, "property name", at)?;
             let r = self.resolve(&n.r#type, at)?;
             match r.single {
                 ResolvedSingle::Named(_, Decl::Struct(_, nt))
@@ -572,6 +651,7 @@ impl<'a> Index<'a> {
                     format!("`{}` is not a valid parameter name", p.name),
                 ));
             }
+            rust_name(&p.name, "parameter name", at)?;
             if !seen.insert(p.name.as_str()) {
                 return Err(Error::at(
                     ErrorKind::DuplicateName,
@@ -911,7 +991,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                         Some(v) => v.trim().parse::<i64>().unwrap_or_default(),
                         None => next,
                     };
-                    next = value + 1;
+                    next = value.saturating_add(1);
                     let mtarget = format!("{target}/{}", m.name);
                     let mf = ix.facts(&mtarget, &m.annotations);
                     members.push(MemberDef {
@@ -1114,6 +1194,37 @@ impl<'i, 'a> Builder<'i, 'a> {
 
 fn facts_inline(annotations: &[Annotation]) -> Facts {
     facts(annotations.iter())
+}
+
+/// Refuses a valid CSDL name that has no Rust name (see [`has_rust_name`]).
+fn rust_name(name: &str, what: &str, at: impl Fn() -> Location) -> Result<()> {
+    if has_rust_name(name) {
+        return Ok(());
+    }
+    let rest = if name.bytes().all(|b| b == b'_' || b == b'-') {
+        "nothing is left"
+    } else {
+        "it starts with a digit"
+    };
+    Err(Error::at(
+        ErrorKind::InvalidName,
+        at(),
+        format!(
+            "`{name}` is a valid CSDL {what}, but has no Rust name: once the leading \
+             underscores are dropped, {rest} (a limit of this generator)"
+        ),
+    ))
+}
+
+/// The values an integer type holds, for enum member values.
+fn integer_range(p: Primitive) -> (i64, i64) {
+    match p {
+        Primitive::Byte => (0, u8::MAX.into()),
+        Primitive::SByte => (i8::MIN.into(), i8::MAX.into()),
+        Primitive::Int16 => (i16::MIN.into(), i16::MAX.into()),
+        Primitive::Int32 => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN, i64::MAX),
+    }
 }
 
 /// The binding parameter's type with aliases expanded, as a key for overloads.

@@ -55,6 +55,15 @@ pub fn is_property_name(name: &str) -> bool {
     name.split('-').all(is_simple_identifier) && !name.starts_with('-')
 }
 
+/// Whether the generator can make a Rust name of a valid CSDL name: case
+/// conversion drops leading underscores (`_id` -> `id`), so `_`, `__` or
+/// `_1` would leave no identifier, or one starting with a digit. None of
+/// Microsoft's names is like that.
+pub fn has_rust_name(name: &str) -> bool {
+    name.trim_start_matches(['_', '-'])
+        .starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +93,10 @@ mod tests {
         assert!(!is_property_name("request--id"));
         assert!(!is_property_name("-id"));
         assert!(!is_property_name("a b"));
+        assert!(has_rust_name("_id"));
+        assert!(has_rust_name("x1"));
+        assert!(!has_rust_name("_"));
+        assert!(!has_rust_name("__"));
+        assert!(!has_rust_name("_1"));
     }
 }
