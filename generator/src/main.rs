@@ -37,6 +37,47 @@ struct Args {
     /// the generated crate; by default the registry version matching this generator.
     #[arg(long, value_name = "PATH")]
     runtime_path: Option<String>,
+    /// For benchmarks: stop after a stage and print its time.
+    #[arg(long, hide = true, value_enum)]
+    stop_after: Option<Stage>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Stage {
+    Parse,
+    Resolve,
+}
+
+/// Runs the first stages only, for `cargo xtask bench`.
+fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
+    let start = std::time::Instant::now();
+    let documents = graphgen::read(&config.metadata)?;
+    let parse = start.elapsed();
+    let bytes: u64 = config
+        .metadata
+        .iter()
+        .filter_map(|m| std::fs::metadata(&m.path).ok())
+        .map(|m| m.len())
+        .sum();
+    if let Stage::Parse = stop_after {
+        return Ok(format!("parsed {bytes} bytes in {parse:?}"));
+    }
+    let inputs: Vec<graphgen::model::Input<'_>> = config
+        .metadata
+        .iter()
+        .zip(&documents)
+        .map(|(m, d)| graphgen::model::Input {
+            cloud: &m.cloud,
+            document: d,
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let model = graphgen::model::build(&inputs, &config.selection)?;
+    Ok(format!(
+        "parsed {bytes} bytes in {parse:?}, resolved {} types in {:?}",
+        model.types.len(),
+        start.elapsed()
+    ))
 }
 
 fn main() -> ExitCode {
@@ -63,6 +104,18 @@ fn main() -> ExitCode {
         selection,
         options,
     };
+    if let Some(stage) = args.stop_after {
+        return match stages(&config, stage) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match graphgen::generate_into(&config, &args.out) {
         Ok(summary) => {
             println!("{summary}");

@@ -91,7 +91,8 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
             selection: case.selection.clone(),
             options,
         };
-        let summary = graphgen::generate_into(&config, &dir).map_err(|e| format!("{}: {e}", case.name))?;
+        let summary =
+            graphgen::generate_into(&config, &dir).map_err(|e| format!("{}: {e}", case.name))?;
         let start = Instant::now();
         let output = Command::new("/usr/bin/time")
             .arg("-v")
@@ -114,7 +115,10 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let peak = stderr
             .lines()
-            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("Maximum resident set size (kbytes): ")
+            })
             .and_then(|k| k.trim().parse::<u64>().ok())
             .map(|k| format!(", peak {:.1} GB", k as f64 / 1e6))
             .unwrap_or_default();
@@ -141,6 +145,10 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("graph-check: {} failed: {}", failures.len(), failures.join(", ")))
+        Err(format!(
+            "graph-check: {} failed: {}",
+            failures.len(),
+            failures.join(", ")
+        ))
     }
 }

@@ -1,6 +1,7 @@
 //! Project automation behind `cargo xtask`, as a library so tests run the
 //! same code as the commands.
 
+pub mod bench;
 pub mod graph_check;
 pub mod metadata;
 pub mod regen;

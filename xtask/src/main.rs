@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{graph_check, metadata, project_root, regen};
+use xtask::{bench, graph_check, metadata, project_root, regen};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for graphgen")]
@@ -18,6 +18,8 @@ enum Command {
     Regen,
     /// Fail when `generated/` is stale against `metadata/` and the generator.
     Check,
+    /// Measure the generator (release build) on the whole Graph document.
+    Bench(bench::Args),
     /// Generate crates from the official Graph documents and `cargo check` them.
     GraphCheck(graph_check::Args),
     /// Work on the committed metadata slices.
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regen => regen::regen(&project_root()),
         Command::Check => regen::check(&project_root()),
+        Command::Bench(args) => bench::run(&project_root(), args),
         Command::GraphCheck(args) => graph_check::run(&project_root(), args),
         Command::Metadata { command } => metadata::run(&project_root(), command),
     };

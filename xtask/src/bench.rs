@@ -1,0 +1,165 @@
+//! `cargo xtask bench`: the generator's speed and memory on the whole
+//! Microsoft Graph document and on the committed crate, in a release build.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The folder holding the official documents.
+    #[arg(long, default_value = "../shared/metadata")]
+    from: PathBuf,
+    /// Runs per measurement (the median is reported).
+    #[arg(long, default_value_t = 7)]
+    runs: usize,
+}
+
+struct Measure {
+    median: Duration,
+    peak_mb: f64,
+    last_line: String,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<(), String> {
+    let from = if args.from.is_absolute() {
+        args.from.clone()
+    } else {
+        root.join(&args.from)
+    };
+    let clean = from.join("graph-v1.0.clean.xml");
+    if !clean.exists() {
+        return Err(format!("bench: {} not found", clean.display()));
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "graphgen"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("bench: cargo build: {e}"))?;
+    if !status.success() {
+        return Err("bench: cargo build --release -p graphgen failed".into());
+    }
+    let bin = root.join("target/release/graphgen");
+    let out = root.join("target/bench/out");
+    let size_mb = std::fs::metadata(&clean).map_err(|e| e.to_string())?.len() as f64 / 1e6;
+    let clean_arg = format!("global={}", clean.display());
+    let whole = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "--metadata".into(),
+            clean_arg.clone(),
+            "--all-namespaces".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+
+    println!(
+        "graphgen on {} ({size_mb:.1} MB, all namespaces), median of {} runs, release build:",
+        clean.display(),
+        args.runs
+    );
+    let parse = measure(&bin, &whole(&["--stop-after", "parse"]), args.runs)?;
+    let parse_ms = internal_ms(&parse.last_line, "in ").unwrap_or(parse.median.as_secs_f64() * 1e3);
+    println!(
+        "  parse alone:          {:>7.1} ms  ({:.0} MB/s in the parser)  peak {:.0} MB",
+        parse.median.as_secs_f64() * 1e3,
+        size_mb / (parse_ms / 1e3),
+        parse.peak_mb
+    );
+    let resolve = measure(&bin, &whole(&["--stop-after", "resolve"]), args.runs)?;
+    println!(
+        "  parse + resolve:      {:>7.1} ms  peak {:.0} MB",
+        resolve.median.as_secs_f64() * 1e3,
+        resolve.peak_mb
+    );
+    // Full runs write into the same folder each time; the first writes it all.
+    let _ = std::fs::remove_dir_all(&out);
+    let full = measure(&bin, &whole(&[]), args.runs)?;
+    println!(
+        "  full run (format, write): {:>7.1} ms  peak {:.0} MB   [{}]",
+        full.median.as_secs_f64() * 1e3,
+        full.peak_mb,
+        full.last_line
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let mut slices: Vec<String> = Vec::new();
+    for (cloud, path) in crate::regen::SLICES {
+        slices.push("--metadata".into());
+        slices.push(format!("{cloud}={}", root.join(path).display()));
+    }
+    slices.extend([
+        "--namespace".into(),
+        crate::regen::NAMESPACE.into(),
+        "--out".into(),
+        root.join("target/bench/connectors").display().to_string(),
+    ]);
+    let connectors = measure(&bin, &slices, args.runs)?;
+    println!(
+        "  externalConnectors from the three slices: {:.1} ms  peak {:.0} MB",
+        connectors.median.as_secs_f64() * 1e3,
+        connectors.peak_mb
+    );
+    Ok(())
+}
+
+/// Runs `bin args` `runs` times; the median wall time (the whole process)
+/// and the largest peak resident memory.
+fn measure(bin: &Path, args: &[String], runs: usize) -> Result<Measure, String> {
+    let mut times = Vec::new();
+    let mut peak_kb = 0u64;
+    let mut last_line = String::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let output = Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(bin)
+            .args(args)
+            .output()
+            .map_err(|e| {
+                format!(
+                    "bench: {}: {e} (GNU time is needed for peak memory)",
+                    bin.display()
+                )
+            })?;
+        times.push(start.elapsed());
+        if !output.status.success() {
+            return Err(format!(
+                "bench: {} failed: {}",
+                bin.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some(kb) = stderr
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("Maximum resident set size (kbytes): ")
+            })
+            .and_then(|k| k.trim().parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        last_line = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    }
+    times.sort();
+    Ok(Measure {
+        median: times[times.len() / 2],
+        peak_mb: peak_kb as f64 / 1e3,
+        last_line,
+    })
+}
+
+/// The duration after `marker` in a line like "parsed 3517196 bytes in 18.2ms", in ms.
+fn internal_ms(line: &str, marker: &str) -> Option<f64> {
+    let text = line.split(marker).nth(1)?.split([',', ' ']).next()?;
+    if let Some(ms) = text.strip_suffix("ms") {
+        ms.parse().ok()
+    } else if let Some(us) = text.strip_suffix("µs") {
+        us.parse::<f64>().ok().map(|u| u / 1e3)
+    } else {
+        text.strip_suffix('s')?.parse::<f64>().ok().map(|s| s * 1e3)
+    }
+}
