@@ -122,7 +122,11 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
             .iter()
             .filter(|o| !emit::operations::is_generated(o))
             .count()
-            + model.unplaced.iter().filter(|u| u.binding.is_empty()).count(),
+            + model
+                .unplaced
+                .iter()
+                .filter(|u| u.binding.is_empty())
+                .count(),
         files: output.files.len(),
         bytes_read,
         parse,

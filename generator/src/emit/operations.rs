@@ -99,7 +99,11 @@ pub fn list(plan: &Plan<'_>) -> String {
                 ));
             }
             (Some(reason), _) => {
-                let binding = op.binding.as_ref().map(|b| csdl_type(plan, b)).unwrap_or_default();
+                let binding = op
+                    .binding
+                    .as_ref()
+                    .map(|b| csdl_type(plan, b))
+                    .unwrap_or_default();
                 let reason = model
                     .unplaced
                     .iter()
@@ -111,7 +115,10 @@ pub fn list(plan: &Plan<'_>) -> String {
         }
     }
     for u in model.unplaced.iter().filter(|u| u.binding.is_empty()) {
-        skipped.push(format!("| `{}` | (unbound) | {} |\n", u.operation, u.reason));
+        skipped.push(format!(
+            "| `{}` | (unbound) | {} |\n",
+            u.operation, u.reason
+        ));
     }
     if !skipped.is_empty() {
         out.push_str(&format!(

@@ -298,7 +298,12 @@ impl<'m> Plan<'m> {
         let mut features: Vec<(String, &str)> = model
             .selected
             .iter()
-            .map(|ns| (self.modules[self.module_of_ns[ns.as_str()]].name.clone(), ns.as_str()))
+            .map(|ns| {
+                (
+                    self.modules[self.module_of_ns[ns.as_str()]].name.clone(),
+                    ns.as_str(),
+                )
+            })
             .collect();
         features.sort();
         let mut needed_by = vec![Vec::new(); model.types.len()];
@@ -348,7 +353,11 @@ impl<'m> Plan<'m> {
 
     /// `#[cfg(...)]` for a module file holding these types and operations:
     /// on when any of their features is.
-    pub fn cfg_union(&self, types: impl IntoIterator<Item = TypeId>, namespaces: &[&str]) -> TokenStream {
+    pub fn cfg_union(
+        &self,
+        types: impl IntoIterator<Item = TypeId>,
+        namespaces: &[&str],
+    ) -> TokenStream {
         let mut needed: Vec<usize> = types
             .into_iter()
             .filter_map(|id| self.needed_by.get(id.0 as usize))

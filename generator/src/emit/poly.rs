@@ -42,7 +42,13 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
 
     let cfg = plan.cfg(id);
     // A derived type may be needed by fewer features than the declared one.
-    let variant_cfg = |c: TypeId| if plan.cfg(c).to_string() == cfg.to_string() { quote!() } else { plan.cfg(c) };
+    let variant_cfg = |c: TypeId| {
+        if plan.cfg(c).to_string() == cfg.to_string() {
+            quote!()
+        } else {
+            plan.cfg(c)
+        }
+    };
     let decls = variants.iter().map(|(v, c, q)| {
         let path = type_path(plan, *c);
         let tag = format!("#{q}");
