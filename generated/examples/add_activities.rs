@@ -218,6 +218,13 @@ fn line(out: &mut impl Write, index: usize, a: &AnyExternalActivity, outcome: &s
     );
 }
 
+/// Results that echo none of the activities sent are not printed as lines.
+fn unmatched_note(count: usize) {
+    if count > 0 {
+        eprintln!("note: {count} result(s) in the response matched no activity sent");
+    }
+}
+
 async fn run(args: Args) -> ExitCode {
     let activities = match read_activities(&args.activities) {
         Ok(a) => a,
@@ -238,6 +245,7 @@ async fn run(args: Args) -> ExitCode {
                     line(&mut out, entry.index, &entry.item, &outcome_text(entry));
                 }
                 let _ = out.flush();
+                unmatched_note(outcome.unmatched_results().len());
                 if outcome.is_complete_success() {
                     ExitCode::SUCCESS
                 } else {
@@ -258,7 +266,8 @@ async fn run(args: Args) -> ExitCode {
         for call in outcome.failed_calls() {
             let why = describe(&call.error);
             for (i, a) in &call.items {
-                lines.push((*i, a, format!("not recorded: {why}")));
+                // A 500 or a timeout may have been recorded all the same.
+                lines.push((*i, a, format!("call failed: {why}")));
             }
             for (i, a) in &call.not_sent {
                 lines.push((*i, a, "not sent: an earlier call failed".to_owned()));
@@ -269,6 +278,7 @@ async fn run(args: Args) -> ExitCode {
             line(&mut out, *i, a, text);
         }
         let _ = out.flush();
+        unmatched_note(outcome.unmatched_results().len());
         if !outcome.failed_calls().is_empty() {
             for call in outcome.failed_calls() {
                 eprintln!(

@@ -364,3 +364,54 @@ async fn client_credentials_from_the_environment_and_a_split_send() {
         .iter()
         .all(|r| r.header("authorization") == Some("Bearer env-token")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_call_of_a_split_send_exits_1_and_lists_every_activity() {
+    let acts: Vec<Value> = (0..25)
+        .map(|i| {
+            json!({
+                "@odata.type": "#microsoft.graph.externalConnectors.externalActivity",
+                "type": "modified",
+                "startDateTime": format!("2021-04-06T18:05:{i:02}Z"),
+            })
+        })
+        .collect();
+    let server = Server::start(vec![
+        json(
+            500,
+            r#"{"error":{"code":"generalException","message":"An internal error occurred."}}"#,
+        ),
+        json(200, &results(&acts[20..], &[])),
+    ])
+    .await;
+    let file = temp_file("split-500.json", &json!({ "activities": acts }).to_string());
+    let o = run(
+        args(&server, file.to_str().unwrap(), &["--token", "t"]),
+        None,
+        vec![],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 25, "{out}");
+    for (i, l) in lines.iter().enumerate() {
+        assert!(l.starts_with(&format!("{i}\tmodified\t")), "{l}");
+        if i < 20 {
+            assert!(l.contains("\tcall failed: HTTP 500"), "{l}");
+            assert!(l.contains("generalException"), "{l}");
+        } else {
+            assert!(l.ends_with("\tok"), "{l}");
+        }
+    }
+    assert!(
+        stderr(&o).contains("activities 0..=19 failed"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        server.count(),
+        2,
+        "the 500 is not retried; the next call goes"
+    );
+}
