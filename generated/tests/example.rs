@@ -103,13 +103,31 @@ fn results(activities: &[Value], failed: &[usize]) -> String {
     json!({ "value": value }).to_string()
 }
 
-fn temp_file(name: &str, text: &str) -> PathBuf {
+/// A file removed when dropped (with its folder, once empty).
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn to_str(&self) -> Option<&str> {
+        self.0.to_str()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn temp_file(name: &str, text: &str) -> TempFile {
     let dir =
         std::env::temp_dir().join(format!("msgraph-connectors-example-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
-    path
+    TempFile(path)
 }
 
 /// Runs the example (off the async runtime, which keeps serving).
