@@ -347,10 +347,8 @@ async fn results_in_another_order_and_time_format_are_paired_by_echo() {
         out.entries()[0].error().unwrap().code.as_deref(),
         Some("ItemNotFound")
     );
-    assert_eq!(
-        out.into_retry_items(),
-        vec![acts[0].clone(), acts[1].clone()]
-    );
+    // The missing one may have been recorded: not resubmitted.
+    assert_eq!(out.into_retry_items(), vec![acts[0].clone()]);
 }
 
 // ---------------------------------------------------------------------------
@@ -797,7 +795,10 @@ async fn a_failed_call_of_a_split_keeps_its_activities() {
         (20..40).collect::<Vec<_>>()
     );
     assert!(calls[0].not_sent.is_empty());
-    assert_eq!(out.into_retry_items(), acts[20..40].to_vec());
+    // A 500 may have recorded them: unconfirmed, not handed back to resubmit.
+    let unconfirmed: Vec<usize> = out.unconfirmed().iter().map(|(i, _)| *i).collect();
+    assert_eq!(unconfirmed, (20..40).collect::<Vec<_>>());
+    assert!(out.into_retry_items().is_empty());
 }
 
 #[tokio::test]

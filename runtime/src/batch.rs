@@ -134,7 +134,8 @@ impl<I, R: ItemResult<I>> BatchOutcome<I, R> {
     /// assert!(matches!(out.entries()[0].status, EntryStatus::Failed(_)));
     /// assert!(matches!(out.entries()[1].status, EntryStatus::Missing));
     /// assert!(matches!(out.entries()[2].status, EntryStatus::Succeeded(_)));
-    /// assert_eq!(out.into_retry_items(), vec![10, 20]);
+    /// // 20 got no result: it may have been recorded, so it is not resubmitted.
+    /// assert_eq!(out.into_retry_items(), vec![10]);
     /// ```
     pub fn pair(status: StatusCode, items: Vec<I>, results: Vec<R>) -> Self {
         let positional =
@@ -240,11 +241,16 @@ impl<I, R> BatchOutcome<I, R> {
         self.unmatched.is_empty() && self.entries.iter().all(|e| e.status.is_success())
     }
 
-    /// The failed and missing items, in submitted order, to resubmit.
+    /// The items to resubmit, in submitted order: those whose result reports
+    /// an error, which the service did not record.
+    ///
+    /// [`Missing`](EntryStatus::Missing) items are left out: the service
+    /// answered 2xx without a result for them, so they may have been recorded,
+    /// and resubmitting could record them twice. See [`missing`](Self::missing).
     pub fn into_retry_items(self) -> Vec<I> {
         self.entries
             .into_iter()
-            .filter(|e| !e.status.is_success())
+            .filter(|e| matches!(e.status, EntryStatus::Failed(_)))
             .map(|e| e.item)
             .collect()
     }
@@ -350,21 +356,42 @@ impl<I, R> SplitOutcome<I, R> {
             && self.entries.iter().all(|e| e.status.is_success())
     }
 
-    /// Every item that did not succeed (failed, missing, in a failed call or
-    /// not sent), in input order.
+    /// The items to resubmit, in input order: every item the service
+    /// certainly did not record — those whose result reports an error, those
+    /// of calls refused or rejected before processing (see
+    /// [`Error::certainly_not_processed`]), and those not sent.
+    ///
+    /// Items that may have been recorded are left out, so resubmitting never
+    /// records an item twice: see [`unconfirmed`](Self::unconfirmed).
     pub fn into_retry_items(self) -> Vec<I> {
         let mut all: Vec<(usize, I)> = self
             .entries
             .into_iter()
-            .filter(|e| !e.status.is_success())
+            .filter(|e| matches!(e.status, EntryStatus::Failed(_)))
             .map(|e| (e.index, e.item))
             .collect();
         for call in self.failed_calls {
-            all.extend(call.items);
+            if call.error.certainly_not_processed() {
+                all.extend(call.items);
+            }
             all.extend(call.not_sent);
         }
         all.sort_by_key(|(i, _)| *i);
         all.into_iter().map(|(_, item)| item).collect()
+    }
+
+    /// Items whose fate is unknown, with their positions in the input: those
+    /// that got no result in a 2xx answer, and those of calls that failed
+    /// after the service may have acted on them (a 5xx other than 503, a
+    /// timeout, a connection lost after sending, an unreadable 2xx body).
+    /// Check before resubmitting them.
+    pub fn unconfirmed(&self) -> Vec<(usize, &I)> {
+        let mut out: Vec<(usize, &I)> = self.missing().map(|e| (e.index, &e.item)).collect();
+        for call in self.failed_calls.iter().filter(|c| !c.error.certainly_not_processed()) {
+            out.extend(call.items.iter().map(|(i, item)| (*i, item)));
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out
     }
 }
 
@@ -430,7 +457,7 @@ mod tests {
         assert_eq!(o.unmatched_results(), &[ok(9)]);
         assert_eq!(o.missing().count(), 1);
         assert!(!o.is_complete_success());
-        assert_eq!(o.into_retry_items(), vec![5, 7]);
+        assert_eq!(o.into_retry_items(), vec![5], "the missing 7 may have been recorded");
     }
 
     #[test]

@@ -151,6 +151,32 @@ impl Error {
         }
     }
 
+    /// Whether the service certainly did not act on the request: it was
+    /// refused before sending (not available in the cloud, too many items,
+    /// an invalid key, URL or body, no token), never reached the service (a
+    /// failure to connect), was rejected with a 4xx answer other than 408, or
+    /// was throttled (429, 503). Everything else (a 5xx, a timeout, a
+    /// connection lost after sending, a 2xx body too large or unreadable) may
+    /// have been processed: resending it could do the work twice.
+    pub fn certainly_not_processed(&self) -> bool {
+        match self {
+            Error::NotAvailable { .. }
+            | Error::TooManyItems { .. }
+            | Error::InvalidKey { .. }
+            | Error::InvalidBaseUrl { .. }
+            | Error::InvalidRequest(_)
+            | Error::Encode(_)
+            | Error::Auth(_)
+            | Error::Throttled { .. } => true,
+            Error::Transport { connect, .. } => *connect,
+            Error::Service(e) => {
+                let s = e.status.as_u16();
+                (400..500).contains(&s) && s != 408 || s == 503
+            }
+            _ => false,
+        }
+    }
+
     /// A decode error for a 2xx body, with serde_json's position.
     pub fn decode(status: StatusCode, source: serde_json::Error) -> Self {
         Error::Decode {

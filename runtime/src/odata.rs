@@ -18,8 +18,12 @@ pub fn json_body<T: Serialize>(value: &T) -> Result<Option<Vec<u8>>, Error> {
     serde_json::to_vec(value).map(Some).map_err(Error::Encode)
 }
 
-/// `{"value": [...]}` (other members, such as `@odata.context`, are ignored).
+/// `{"value": [...]}` (other members, such as `@odata.context`, are ignored);
+/// an empty body is an empty collection.
 pub fn collection<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<Vec<T>, Error> {
+    if is_empty(body) {
+        return Ok(Vec::new());
+    }
     value(status, body)
 }
 
@@ -61,6 +65,44 @@ fn is_empty(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
 }
 
+/// A value in OData URL literal syntax, for function parameters in a path
+/// (see [`PathBuilder::function`](crate::PathBuilder::function)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literal(String);
+
+impl Literal {
+    /// A string (or enum member): `'it''s'`.
+    pub fn string(text: &str) -> Self {
+        Literal(format!("'{}'", text.replace('\'', "''")))
+    }
+
+    /// A value written as its `Display` text: numbers, booleans, dates,
+    /// date-times, times of day, GUIDs.
+    pub fn raw(value: impl std::fmt::Display) -> Self {
+        Literal(value.to_string())
+    }
+
+    /// A duration: `duration'P1D'`.
+    pub fn duration(value: &crate::edm::Duration) -> Self {
+        Literal(format!("duration'{}'", value.as_str()))
+    }
+
+    /// Binary data: `binary'<base64url>'`.
+    pub fn binary(value: &crate::edm::Binary) -> Self {
+        Literal(format!("binary'{}'", value.to_base64url()))
+    }
+
+    /// A complex value or a collection, as JSON (OData 4.01 URL syntax).
+    pub fn json<T: Serialize>(value: &T) -> Result<Self, Error> {
+        serde_json::to_string(value).map(Literal).map_err(Error::Encode)
+    }
+
+    /// The literal text, before percent-encoding.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,8 +124,23 @@ mod tests {
             optional_object::<serde_json::Value>(ok, b" ").unwrap(),
             None
         );
+        assert!(collection::<u32>(ok, b"").unwrap().is_empty());
         let err = collection::<u32>(ok, b"{\"value\":[1,").unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         assert_eq!(json_body(&vec![1]).unwrap(), Some(b"[1]".to_vec()));
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(Literal::string("it's").as_str(), "'it''s'");
+        assert_eq!(Literal::raw(2.5).as_str(), "2.5");
+        assert_eq!(Literal::raw(true).as_str(), "true");
+        let d = crate::edm::Duration::new("P1D").unwrap();
+        assert_eq!(Literal::duration(&d).as_str(), "duration'P1D'");
+        assert_eq!(Literal::json(&vec!["a"]).unwrap().as_str(), r#"["a"]"#);
+        let path = crate::PathBuilder::new()
+            .function("f", &[("q", Literal::string("a/b?c#d e"))])
+            .finish();
+        assert_eq!(path, "/f(q=%27a%2Fb%3Fc%23d%20e%27)");
     }
 }

@@ -116,6 +116,33 @@ impl PathBuilder {
         Ok(self)
     }
 
+    /// Appends a function call, `name(p1=v1,p2=v2)`: each value an OData URL
+    /// literal, percent-encoded like a key, so no value can change the path.
+    ///
+    /// ```
+    /// use graphgen_runtime::{odata::Literal, PathBuilder};
+    ///
+    /// let path = PathBuilder::new()
+    ///     .segment("reports")
+    ///     .function("getReport", &[("period", Literal::string("D7")), ("top", Literal::raw(5))])
+    ///     .finish();
+    /// assert_eq!(path, "/reports/getReport(period=%27D7%27,top=5)");
+    /// ```
+    pub fn function(mut self, name: &'static str, args: &[(&'static str, crate::odata::Literal)]) -> Self {
+        self = self.segment(name);
+        self.path.push('(');
+        for (i, (param, value)) in args.iter().enumerate() {
+            if i > 0 {
+                self.path.push(',');
+            }
+            self.path.push_str(param);
+            self.path.push('=');
+            self.path.extend(utf8_percent_encode(value.as_str(), KEY_ENCODE));
+        }
+        self.path.push(')');
+        self
+    }
+
     /// The path, starting with `/` (empty if nothing was appended).
     pub fn finish(self) -> String {
         self.path

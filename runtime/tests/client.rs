@@ -155,10 +155,8 @@ async fn results_in_another_order_and_a_missing_one() {
         })
         .collect();
     assert_eq!(st, ["failed", "missing", "ok"]);
-    assert_eq!(
-        out.into_retry_items(),
-        vec![op.activities[0].clone(), op.activities[1].clone()]
-    );
+    // The missing one may have been recorded: not resubmitted.
+    assert_eq!(out.into_retry_items(), vec![op.activities[0].clone()]);
 }
 
 #[tokio::test]
@@ -614,7 +612,10 @@ async fn a_failed_call_in_a_split_keeps_its_items() {
     let idx: Vec<_> = calls[0].items.iter().map(|(i, _)| *i).collect();
     assert_eq!(idx, (20..40).collect::<Vec<_>>());
     assert!(calls[0].not_sent.is_empty());
-    assert_eq!(out.into_retry_items(), a[20..40].to_vec());
+    // A 500 may have recorded them: unconfirmed, not handed back to resubmit.
+    let unconfirmed: Vec<usize> = out.unconfirmed().iter().map(|(i, _)| *i).collect();
+    assert_eq!(unconfirmed, (20..40).collect::<Vec<_>>());
+    assert!(out.into_retry_items().is_empty());
 
     // An auth failure stops the split: the rest is not sent.
     let server = Server::start(vec![json(

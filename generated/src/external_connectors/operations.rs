@@ -123,7 +123,6 @@ impl graphgen_runtime::BatchOperation for AddActivities {
             external_item_id: self.external_item_id.clone(),
             body: AddActivitiesBody {
                 activities: items,
-                ..self.body.clone()
             },
         }
     }
@@ -139,16 +138,18 @@ for crate::external_connectors::ExternalActivityResult {
     fn echoes(&self, item: &crate::external_connectors::AnyExternalActivity) -> bool {
         match item {
             crate::external_connectors::AnyExternalActivity::ExternalActivity(item) => {
-                self.start_date_time.same_instant(&item.start_date_time)
+                (self.start_date_time.same_instant(&item.start_date_time)
+                    || self.start_date_time == item.start_date_time)
                     && self.r#type == item.r#type
             }
             crate::external_connectors::AnyExternalActivity::ExternalActivityResult(
                 item,
             ) => {
-                self.start_date_time.same_instant(&item.start_date_time)
+                (self.start_date_time.same_instant(&item.start_date_time)
+                    || self.start_date_time == item.start_date_time)
                     && self.r#type == item.r#type
             }
-            _ => false,
+            _ => true,
         }
     }
 }

@@ -57,17 +57,14 @@ pub fn batch_shape(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
     })
 }
 
-/// Whether an operation gets a request type: it needs a URL, and function
-/// parameters (which go into the URL) are not generated yet.
+/// Whether an operation gets a request type: it needs a URL.
 pub fn is_generated(op: &OperationDef) -> bool {
     not_generated_reason(op).is_none()
 }
 
 /// Why a placed operation gets no request type, if it does not.
 pub fn not_generated_reason(op: &OperationDef) -> Option<&'static str> {
-    if op.kind == OperationKind::Function && !op.parameters.is_empty() {
-        Some("function parameters go into the URL, which is not generated yet")
-    } else if op.path.is_none() {
+    if op.path.is_none() {
         Some("no URL")
     } else {
         None
@@ -198,6 +195,51 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         })
         .collect();
     let has_body = op.kind == OperationKind::Action && !params.is_empty();
+    // A function's parameters go into the URL: `name(p=value,...)`.
+    let url_params = op.kind == OperationKind::Function && !params.is_empty();
+    if url_params {
+        builder.pop();
+        let name = match path.segments.last() {
+            Some(PathSegment::Literal(l)) => l.clone(),
+            _ => op.name.name.clone(),
+        };
+        builder.push(quote!(.function(#name, &args)));
+    }
+    let args = url_params.then(|| {
+        let pushes = params.iter().map(|(f, p, required)| {
+            let name = &p.name;
+            let literal = literal(plan, &p.ty, quote!(value));
+            if *required {
+                quote!(let value = &self.#f; args.push((#name, #literal));)
+            } else {
+                quote!(if let Some(value) = &self.#f { args.push((#name, #literal)); })
+            }
+        });
+        quote! {
+            let mut args = Vec::new();
+            #(#pushes)*
+        }
+    });
+    let param_fields = url_params.then(|| {
+        let fields = params.iter().map(|(f, p, required)| {
+            let ty = rust_type(plan, None, &p.ty);
+            let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
+            first.push_str(if *required { ", required; in the URL." } else { ", optional; in the URL when set." });
+            let mut paragraphs = vec![first];
+            paragraphs.extend(docs::description(&p.doc));
+            let doc = docs::attrs(&paragraphs);
+            if *required {
+                quote!(#doc pub #f: #ty,)
+            } else {
+                quote!(#doc pub #f: Option<#ty>,)
+            }
+        });
+        quote!(#(#fields)*)
+    });
+    let init_url_params = url_params.then(|| {
+        let inits = params.iter().map(|(f, _, r)| if *r { quote!(#f,) } else { quote!(#f: None,) });
+        quote!(#(#inits)*)
+    });
     let batch = batch_shape(plan, op);
 
     let kind = match op.kind {
@@ -355,6 +397,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let max = b.max;
         let (items_field, _, _) = &params[0];
         let clone_keys = keys.iter().map(|(f, _)| quote!(#f: self.#f.clone()));
+        // The other parameters are cloned; the items are not (cloning the
+        // whole body per call made splitting quadratic).
+        let other_params = params[1..].iter().map(|(f, _, _)| quote!(#f: self.body.#f.clone(),));
         quote! {
             #cfg
             impl graphgen_runtime::BatchOperation for #name {
@@ -369,7 +414,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
                 fn with_items(&self, items: Vec<Self::Item>) -> Self {
                     Self {
                         #(#clone_keys,)*
-                        body: #body_name { #items_field: items, ..self.body.clone() },
+                        body: #body_name { #items_field: items, #(#other_params)* },
                     }
                 }
             }
@@ -384,6 +429,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         #[non_exhaustive]
         pub struct #name {
             #(#key_fields)*
+            #param_fields
             #body_field
         }
 
@@ -396,6 +442,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             pub fn new(#(#ctor_keys,)* #(#ctor_params),*) -> Self {
                 Self {
                     #(#init_keys,)*
+                    #init_url_params
                     #init_body
                 }
             }
@@ -411,6 +458,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             const AVAILABILITY: &'static [graphgen_runtime::Cloud] = &[#(#availability),*];
 
             fn path(&self) -> Result<String, graphgen_runtime::Error> {
+                #args
                 Ok(#(#builder)*.finish())
             }
 
@@ -433,9 +481,40 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
     }
 }
 
+/// An expression for the OData URL literal of `value` (a reference to a
+/// parameter of type `ty`).
+fn literal(plan: &Plan<'_>, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    let lit = quote!(graphgen_runtime::odata::Literal);
+    match ty {
+        TypeRef::Primitive(Primitive::String) => quote!(#lit::string(#value)),
+        TypeRef::Primitive(Primitive::Duration) => quote!(#lit::duration(#value)),
+        TypeRef::Primitive(Primitive::Binary) => quote!(#lit::binary(#value)),
+        TypeRef::Primitive(
+            Primitive::Boolean
+            | Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Single
+            | Primitive::Double
+            | Primitive::Decimal
+            | Primitive::Date
+            | Primitive::DateTimeOffset
+            | Primitive::TimeOfDay
+            | Primitive::Guid,
+        ) => quote!(#lit::raw(#value)),
+        TypeRef::Named(id) if matches!(plan.model.ty(*id).kind, crate::model::TypeKind::Enum(_)) => {
+            quote!(#lit::string(&#value.to_string()))
+        }
+        _ => quote!(#lit::json(#value)?),
+    }
+}
+
 /// `ItemResult` for a batch's result type: its `publicError` property is the
 /// item's failure, and it echoes an item when every required property of the
-/// item type is equal (instants compared as instants, not as text).
+/// item type is equal (instants compared as instants, not as text); an item
+/// of a type this crate does not know may be echoed by any result.
 fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
     let model = plan.model;
     let item_any = plan.any_name(b.item).is_some();
@@ -454,7 +533,7 @@ fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
             let n = ident(&f.name);
             match &f.prop.ty {
                 TypeRef::Primitive(Primitive::DateTimeOffset) => {
-                    quote!(self.#n.same_instant(&item.#n))
+                    quote!((self.#n.same_instant(&item.#n) || self.#n == item.#n))
                 }
                 _ => quote!(self.#n == item.#n),
             }
@@ -486,10 +565,11 @@ fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
             let v = ident(&scope.claim(naming::type_name(&model.ty(*c).name.name)));
             quote!(crate::#module::#any::#v(item) => #compare,)
         });
+        // An item this crate cannot read cannot be compared: it may be the one.
         quote! {
             match item {
                 #(#arms)*
-                _ => false,
+                _ => true,
             }
         }
     } else {
