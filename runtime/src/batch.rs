@@ -387,7 +387,11 @@ impl<I, R> SplitOutcome<I, R> {
     /// Check before resubmitting them.
     pub fn unconfirmed(&self) -> Vec<(usize, &I)> {
         let mut out: Vec<(usize, &I)> = self.missing().map(|e| (e.index, &e.item)).collect();
-        for call in self.failed_calls.iter().filter(|c| !c.error.certainly_not_processed()) {
+        for call in self
+            .failed_calls
+            .iter()
+            .filter(|c| !c.error.certainly_not_processed())
+        {
             out.extend(call.items.iter().map(|(i, item)| (*i, item)));
         }
         out.sort_by_key(|(i, _)| *i);
@@ -457,7 +461,11 @@ mod tests {
         assert_eq!(o.unmatched_results(), &[ok(9)]);
         assert_eq!(o.missing().count(), 1);
         assert!(!o.is_complete_success());
-        assert_eq!(o.into_retry_items(), vec![5], "the missing 7 may have been recorded");
+        assert_eq!(
+            o.into_retry_items(),
+            vec![5],
+            "the missing 7 may have been recorded"
+        );
     }
 
     #[test]

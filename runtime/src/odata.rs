@@ -94,7 +94,9 @@ impl Literal {
 
     /// A complex value or a collection, as JSON (OData 4.01 URL syntax).
     pub fn json<T: Serialize>(value: &T) -> Result<Self, Error> {
-        serde_json::to_string(value).map(Literal).map_err(Error::Encode)
+        serde_json::to_string(value)
+            .map(Literal)
+            .map_err(Error::Encode)
     }
 
     /// The literal text, before percent-encoding.

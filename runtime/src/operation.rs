@@ -128,7 +128,11 @@ impl PathBuilder {
     ///     .finish();
     /// assert_eq!(path, "/reports/getReport(period=%27D7%27,top=5)");
     /// ```
-    pub fn function(mut self, name: &'static str, args: &[(&'static str, crate::odata::Literal)]) -> Self {
+    pub fn function(
+        mut self,
+        name: &'static str,
+        args: &[(&'static str, crate::odata::Literal)],
+    ) -> Self {
         self = self.segment(name);
         self.path.push('(');
         for (i, (param, value)) in args.iter().enumerate() {
@@ -137,7 +141,8 @@ impl PathBuilder {
             }
             self.path.push_str(param);
             self.path.push('=');
-            self.path.extend(utf8_percent_encode(value.as_str(), KEY_ENCODE));
+            self.path
+                .extend(utf8_percent_encode(value.as_str(), KEY_ENCODE));
         }
         self.path.push(')');
         self

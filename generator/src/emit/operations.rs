@@ -224,7 +224,11 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let fields = params.iter().map(|(f, p, required)| {
             let ty = rust_type(plan, None, &p.ty);
             let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
-            first.push_str(if *required { ", required; in the URL." } else { ", optional; in the URL when set." });
+            first.push_str(if *required {
+                ", required; in the URL."
+            } else {
+                ", optional; in the URL when set."
+            });
             let mut paragraphs = vec![first];
             paragraphs.extend(docs::description(&p.doc));
             let doc = docs::attrs(&paragraphs);
@@ -237,7 +241,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         quote!(#(#fields)*)
     });
     let init_url_params = url_params.then(|| {
-        let inits = params.iter().map(|(f, _, r)| if *r { quote!(#f,) } else { quote!(#f: None,) });
+        let inits = params
+            .iter()
+            .map(|(f, _, r)| if *r { quote!(#f,) } else { quote!(#f: None,) });
         quote!(#(#inits)*)
     });
     let batch = batch_shape(plan, op);
@@ -399,7 +405,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let clone_keys = keys.iter().map(|(f, _)| quote!(#f: self.#f.clone()));
         // The other parameters are cloned; the items are not (cloning the
         // whole body per call made splitting quadratic).
-        let other_params = params[1..].iter().map(|(f, _, _)| quote!(#f: self.body.#f.clone(),));
+        let other_params = params[1..]
+            .iter()
+            .map(|(f, _, _)| quote!(#f: self.body.#f.clone(),));
         quote! {
             #cfg
             impl graphgen_runtime::BatchOperation for #name {
@@ -504,7 +512,9 @@ fn literal(plan: &Plan<'_>, ty: &TypeRef, value: TokenStream) -> TokenStream {
             | Primitive::TimeOfDay
             | Primitive::Guid,
         ) => quote!(#lit::raw(#value)),
-        TypeRef::Named(id) if matches!(plan.model.ty(*id).kind, crate::model::TypeKind::Enum(_)) => {
+        TypeRef::Named(id)
+            if matches!(plan.model.ty(*id).kind, crate::model::TypeKind::Enum(_)) =>
+        {
             quote!(#lit::string(&#value.to_string()))
         }
         _ => quote!(#lit::json(#value)?),
