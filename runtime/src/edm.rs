@@ -674,59 +674,51 @@ impl Serialize for Decimal {
 }
 
 impl<'de> Deserialize<'de> for Decimal {
+    /// Reads the number's own text (through `serde_json`'s raw values), so
+    /// `1.50` and `123456789012345678901234.5` keep every digit; a string
+    /// (`"1.50"`, also `INF`/`NaN` in some payloads) is kept as written.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Decimal;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal number or a string holding one")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-                self.visit_string(v.to_owned())
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Decimal, E> {
-                // OData also allows INF/-INF/NaN as strings for Decimal-like
-                // values in some payloads; keep any text rather than fail.
-                Ok(Decimal {
-                    text: v,
-                    quoted: true,
-                })
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-                Ok(Decimal::from(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-                Ok(Decimal::from(v))
-            }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Decimal, E> {
-                Ok(Decimal {
-                    text: v.to_string(),
-                    quoted: false,
-                })
-            }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Decimal, E> {
-                Ok(Decimal {
-                    text: v.to_string(),
-                    quoted: false,
-                })
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-                if !v.is_finite() {
-                    return Err(E::custom("a decimal must be finite"));
-                }
-                Ok(Decimal {
-                    text: v.to_string(),
-                    quoted: false,
-                })
-            }
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get().trim();
+        if text.starts_with('"') {
+            let text: String = serde_json::from_str(text).map_err(de::Error::custom)?;
+            return Ok(Decimal { text, quoted: true });
         }
-        d.deserialize_any(V)
+        let number = text.strip_prefix('-').unwrap_or(text);
+        if number.starts_with(|c: char| c.is_ascii_digit())
+            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+        {
+            Ok(Decimal {
+                text: text.to_string(),
+                quoted: false,
+            })
+        } else {
+            Err(de::Error::custom(format!(
+                "expected a decimal number or a string holding one, found `{text}`"
+            )))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_keep_every_digit() {
+        for json in [
+            "1.50",
+            "123456789012345678901234.5",
+            "-0.000",
+            "\"1.50\"",
+            "7",
+        ] {
+            let d: Decimal = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&d).unwrap(), json);
+        }
+        assert!(serde_json::from_str::<Decimal>("true").is_err());
+        assert!(serde_json::from_str::<Decimal>("[1]").is_err());
+    }
 
     fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(json: &str) {
         let v: T = serde_json::from_str(json).unwrap();
