@@ -139,6 +139,19 @@ fn derived_types_dispatch_on_odata_type() {
     );
     // Serialization writes @odata.type back for both.
     assert_eq!(serde_json::to_value(&settings).unwrap(), json);
+
+    // @odata.type after other members: the object is buffered, same result.
+    let late = r##"{"priority":3,"itemId":"x","@odata.type":"#microsoft.graph.externalConnectors.itemIdResolver"}"##;
+    let r: AnyUrlToItemResolverBase = serde_json::from_str(late).unwrap();
+    assert!(
+        matches!(&r, AnyUrlToItemResolverBase::ItemIdResolver(r) if r.item_id == "x" && r.priority == Some(3))
+    );
+    // The abstract declared type has no variant of its own: no @odata.type is unrecognized.
+    let r: AnyUrlToItemResolverBase = serde_json::from_str(r#"{"priority":1}"#).unwrap();
+    assert!(matches!(r, AnyUrlToItemResolverBase::Unrecognized(_)));
+    // A known type with a bad member is an error, not silently unrecognized.
+    let bad = r##"{"@odata.type":"#microsoft.graph.externalConnectors.itemIdResolver","priority":"high","itemId":"x"}"##;
+    assert!(serde_json::from_str::<AnyUrlToItemResolverBase>(bad).is_err());
 }
 
 #[test]

@@ -147,3 +147,68 @@ mod tests {
         assert!(e.to_string().contains("a JSON object"), "{e}");
     }
 }
+
+/// A polymorphic enum that picks its variant from `@odata.type`;
+/// implemented by generated code, used through [`deserialize`].
+pub trait Dispatch: Sized {
+    /// Whether a value of this qualified type (without `#`; `None` when the
+    /// value has no `@odata.type`) is one of the variants.
+    fn is_known(odata_type: Option<&str>) -> bool;
+    /// Reads the variant for `odata_type` (one [`is_known`](Self::is_known) accepts) from `de`.
+    fn dispatch<'de, D: Deserializer<'de>>(
+        odata_type: Option<&str>,
+        de: D,
+    ) -> Result<Self, D::Error>;
+    /// A value of a type this crate does not know, kept whole.
+    fn unrecognized(object: Map<String, Value>) -> Self;
+}
+
+/// Deserializes a polymorphic value. When `@odata.type` is the object's first
+/// member (as the service and this crate write it), the variant reads the
+/// rest of the object straight from the input; otherwise the object is held
+/// in memory until its `@odata.type` is known.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Dispatch>(d: D) -> Result<T, D::Error> {
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Dispatch> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let Some(first) = map.next_key::<String>()? else {
+                return finish(Map::new());
+            };
+            if first == ODATA_TYPE {
+                let tag: Value = map.next_value()?;
+                if let Value::String(name) = &tag {
+                    let name = name.strip_prefix('#').unwrap_or(name);
+                    if T::is_known(Some(name)) {
+                        return T::dispatch(Some(name), de::value::MapAccessDeserializer::new(map));
+                    }
+                }
+                let mut rest: Map<String, Value> =
+                    Map::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                rest.insert(ODATA_TYPE.to_string(), tag);
+                return Ok(T::unrecognized(rest));
+            }
+            let mut object = Map::new();
+            let value: Value = map.next_value()?;
+            object.insert(first, value);
+            while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                object.insert(k, v);
+            }
+            finish(object)
+        }
+    }
+    fn finish<T: Dispatch, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
+        let tagged = Tagged(object);
+        let name = tagged.odata_type();
+        if T::is_known(name) {
+            let name = name.map(str::to_string);
+            T::dispatch(name.as_deref(), Value::Object(tagged.0)).map_err(E::custom)
+        } else {
+            Ok(T::unrecognized(tagged.0))
+        }
+    }
+    d.deserialize_map(V(std::marker::PhantomData))
+}

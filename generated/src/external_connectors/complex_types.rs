@@ -333,7 +333,7 @@ pub struct UrlToItemResolverBase {
 
 /// A `microsoft.graph.externalConnectors.urlToItemResolverBase` or a type derived from it: the value of a property, parameter or result declared as `microsoft.graph.externalConnectors.urlToItemResolverBase`.
 ///
-/// Deserialization picks the variant from `@odata.type` (the declared type is abstract, so a value without it is unrecognized); serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `Unrecognized` and written back unchanged.
+/// Deserialization picks the variant from `@odata.type` (the declared type is abstract, so a value without it is unrecognized), reading straight from the input when `@odata.type` comes first; serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `Unrecognized` and written back unchanged.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -364,16 +364,43 @@ impl AnyUrlToItemResolverBase {
     }
 }
 
+impl graphgen_runtime::poly::Dispatch for AnyUrlToItemResolverBase {
+    fn is_known(odata_type: Option<&str>) -> bool {
+        match odata_type {
+            Some("microsoft.graph.externalConnectors.itemIdResolver") => true,
+            _ => false,
+        }
+    }
+
+    fn dispatch<'de, D: serde::Deserializer<'de>>(
+        odata_type: Option<&str>,
+        de: D,
+    ) -> Result<Self, D::Error> {
+        match odata_type {
+            Some("microsoft.graph.externalConnectors.itemIdResolver") => {
+                serde::Deserialize::deserialize(de).map(Self::ItemIdResolver)
+            }
+            other => {
+                Err(
+                    serde::de::Error::custom(
+                        format_args!(
+                            "`{}` is not a variant", other.unwrap_or("(no @odata.type)")
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+
+    fn unrecognized(object: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unrecognized(object)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let tagged = graphgen_runtime::poly::Tagged::deserialize(deserializer)?;
-        match tagged.odata_type() {
-            Some("microsoft.graph.externalConnectors.itemIdResolver") => {
-                tagged.into_typed().map(Self::ItemIdResolver)
-            }
-            _ => Ok(Self::Unrecognized(tagged.into_map())),
-        }
+        graphgen_runtime::poly::deserialize(deserializer)
     }
 }

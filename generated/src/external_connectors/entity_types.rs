@@ -96,7 +96,7 @@ impl ExternalActivity {
 
 /// A `microsoft.graph.externalConnectors.externalActivity` or a type derived from it: the value of a property, parameter or result declared as `microsoft.graph.externalConnectors.externalActivity`.
 ///
-/// Deserialization picks the variant from `@odata.type` (a value without it is the declared type); serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `Unrecognized` and written back unchanged.
+/// Deserialization picks the variant from `@odata.type` (a value without it is the declared type), reading straight from the input when `@odata.type` comes first; serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `Unrecognized` and written back unchanged.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -133,20 +133,48 @@ impl AnyExternalActivity {
     }
 }
 
+impl graphgen_runtime::poly::Dispatch for AnyExternalActivity {
+    fn is_known(odata_type: Option<&str>) -> bool {
+        match odata_type {
+            None | Some("microsoft.graph.externalConnectors.externalActivity") => true,
+            Some("microsoft.graph.externalConnectors.externalActivityResult") => true,
+            _ => false,
+        }
+    }
+
+    fn dispatch<'de, D: serde::Deserializer<'de>>(
+        odata_type: Option<&str>,
+        de: D,
+    ) -> Result<Self, D::Error> {
+        match odata_type {
+            None | Some("microsoft.graph.externalConnectors.externalActivity") => {
+                serde::Deserialize::deserialize(de).map(Self::ExternalActivity)
+            }
+            Some("microsoft.graph.externalConnectors.externalActivityResult") => {
+                serde::Deserialize::deserialize(de).map(Self::ExternalActivityResult)
+            }
+            other => {
+                Err(
+                    serde::de::Error::custom(
+                        format_args!(
+                            "`{}` is not a variant", other.unwrap_or("(no @odata.type)")
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+
+    fn unrecognized(object: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unrecognized(object)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AnyExternalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let tagged = graphgen_runtime::poly::Tagged::deserialize(deserializer)?;
-        match tagged.odata_type() {
-            None | Some("microsoft.graph.externalConnectors.externalActivity") => {
-                tagged.into_typed().map(Self::ExternalActivity)
-            }
-            Some("microsoft.graph.externalConnectors.externalActivityResult") => {
-                tagged.into_typed().map(Self::ExternalActivityResult)
-            }
-            _ => Ok(Self::Unrecognized(tagged.into_map())),
-        }
+        graphgen_runtime::poly::deserialize(deserializer)
     }
 }
 

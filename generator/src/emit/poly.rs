@@ -68,9 +68,17 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
     let arms = variants.iter().map(|(v, c, q)| {
         let vcfg = variant_cfg(*c);
         if Some(v) == own {
-            quote!(#vcfg None | Some(#q) => tagged.into_typed().map(Self::#v),)
+            quote!(#vcfg None | Some(#q) => serde::Deserialize::deserialize(de).map(Self::#v),)
         } else {
-            quote!(#vcfg Some(#q) => tagged.into_typed().map(Self::#v),)
+            quote!(#vcfg Some(#q) => serde::Deserialize::deserialize(de).map(Self::#v),)
+        }
+    });
+    let known = variants.iter().map(|(v, c, q)| {
+        let vcfg = variant_cfg(*c);
+        if Some(v) == own {
+            quote!(#vcfg None | Some(#q) => true,)
+        } else {
+            quote!(#vcfg Some(#q) => true,)
         }
     });
     // Only the declared type converts with `From`: a `From` per derived type
@@ -99,7 +107,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         t.name, t.name
     )];
     paragraphs.push(format!(
-        "Deserialization picks the variant from `@odata.type` ({}); serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `{UNRECOGNIZED_VARIANT}` and written back unchanged.",
+        "Deserialization picks the variant from `@odata.type` ({}), reading straight from the input when `@odata.type` comes first; serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `{UNRECOGNIZED_VARIANT}` and written back unchanged.",
         if own.is_some() {
             "a value without it is the declared type"
         } else {
@@ -137,13 +145,30 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         }
 
         #cfg
+        impl graphgen_runtime::poly::Dispatch for #any {
+            fn is_known(odata_type: Option<&str>) -> bool {
+                match odata_type {
+                    #(#known)*
+                    _ => false,
+                }
+            }
+
+            fn dispatch<'de, D: serde::Deserializer<'de>>(odata_type: Option<&str>, de: D) -> Result<Self, D::Error> {
+                match odata_type {
+                    #(#arms)*
+                    other => Err(serde::de::Error::custom(format_args!("`{}` is not a variant", other.unwrap_or("(no @odata.type)")))),
+                }
+            }
+
+            fn unrecognized(object: serde_json::Map<String, serde_json::Value>) -> Self {
+                Self::#unrecognized(object)
+            }
+        }
+
+        #cfg
         impl<'de> serde::Deserialize<'de> for #any {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let tagged = graphgen_runtime::poly::Tagged::deserialize(deserializer)?;
-                match tagged.odata_type() {
-                    #(#arms)*
-                    _ => Ok(Self::#unrecognized(tagged.into_map())),
-                }
+                graphgen_runtime::poly::deserialize(deserializer)
             }
         }
 
