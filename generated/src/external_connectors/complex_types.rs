@@ -366,10 +366,7 @@ impl AnyUrlToItemResolverBase {
 
 impl graphgen_runtime::poly::Dispatch for AnyUrlToItemResolverBase {
     fn is_known(odata_type: Option<&str>) -> bool {
-        match odata_type {
-            Some("microsoft.graph.externalConnectors.itemIdResolver") => true,
-            _ => false,
-        }
+        matches!(odata_type, Some("microsoft.graph.externalConnectors.itemIdResolver"))
     }
 
     fn dispatch<'de, D: serde::Deserializer<'de>>(

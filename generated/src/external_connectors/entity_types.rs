@@ -135,11 +135,11 @@ impl AnyExternalActivity {
 
 impl graphgen_runtime::poly::Dispatch for AnyExternalActivity {
     fn is_known(odata_type: Option<&str>) -> bool {
-        match odata_type {
-            None | Some("microsoft.graph.externalConnectors.externalActivity") => true,
-            Some("microsoft.graph.externalConnectors.externalActivityResult") => true,
-            _ => false,
-        }
+        matches!(
+            odata_type, None |
+            Some("microsoft.graph.externalConnectors.externalActivity") |
+            Some("microsoft.graph.externalConnectors.externalActivityResult")
+        )
     }
 
     fn dispatch<'de, D: serde::Deserializer<'de>>(

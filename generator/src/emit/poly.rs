@@ -73,14 +73,34 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
             quote!(#vcfg Some(#q) => serde::Deserialize::deserialize(de).map(Self::#v),)
         }
     });
-    let known = variants.iter().map(|(v, c, q)| {
-        let vcfg = variant_cfg(*c);
-        if Some(v) == own {
-            quote!(#vcfg None | Some(#q) => true,)
-        } else {
-            quote!(#vcfg Some(#q) => true,)
+    let any_variant_cfg = variants.iter().any(|(_, c, _)| !variant_cfg(*c).is_empty());
+    let is_known = if any_variant_cfg {
+        // Arms can carry a `cfg`; `matches!` alternatives cannot.
+        let arms = variants.iter().map(|(v, c, q)| {
+            let vcfg = variant_cfg(*c);
+            if Some(v) == own {
+                quote!(#vcfg None | Some(#q) => true,)
+            } else {
+                quote!(#vcfg Some(#q) => true,)
+            }
+        });
+        quote! {
+            #[allow(clippy::match_like_matches_macro)]
+            match odata_type {
+                #(#arms)*
+                _ => false,
+            }
         }
-    });
+    } else {
+        let patterns = variants.iter().map(|(v, _, q)| {
+            if Some(v) == own {
+                quote!(None | Some(#q))
+            } else {
+                quote!(Some(#q))
+            }
+        });
+        quote!(matches!(odata_type, #(#patterns)|*))
+    };
     // Only the declared type converts with `From`: a `From` per derived type
     // puts a thousand impls on one self type for `entity`, which rustc checks
     // pairwise. Derived values go in through their variant.
@@ -147,10 +167,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         #cfg
         impl graphgen_runtime::poly::Dispatch for #any {
             fn is_known(odata_type: Option<&str>) -> bool {
-                match odata_type {
-                    #(#known)*
-                    _ => false,
-                }
+                #is_known
             }
 
             fn dispatch<'de, D: serde::Deserializer<'de>>(odata_type: Option<&str>, de: D) -> Result<Self, D::Error> {
