@@ -341,6 +341,26 @@ fn line_ends_and_bom_do_not_change_the_crate() {
     assert!(lf.values().all(|f| !f.contains('\r')));
 }
 
+/// The committed per-cloud slices with every namespace selected (the
+/// command line's `--all-namespaces`): each has a schema holding only the
+/// entity container, which once made the emitter panic (found by the
+/// `csdl_pipeline` fuzz target).
+#[test]
+fn official_slices_with_every_namespace() {
+    for cloud in ["global", "usgov", "china"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../metadata")
+            .join(format!("{cloud}.csdl"));
+        let (output, model, _) =
+            graphgen::generate(&config(&path)).unwrap_or_else(|e| panic!("{cloud}: {e}"));
+        assert!(model
+            .selected
+            .iter()
+            .all(|ns| model.namespaces.contains(ns)));
+        assert!(output.files.contains_key("src/lib.rs"), "{cloud}");
+    }
+}
+
 // --- Cases made here -------------------------------------------------------
 
 const HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  <edmx:DataServices>\n    <Schema Namespace=\"contoso\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n";

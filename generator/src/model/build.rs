@@ -930,6 +930,12 @@ impl<'i, 'a> Builder<'i, 'a> {
         namespaces.extend(operations.iter().map(|o| o.name.namespace.clone()));
         namespaces.sort();
         namespaces.dedup();
+        // A selected namespace that holds no type or operation (a schema of
+        // only an entity container, terms or annotations, as in the
+        // committed per-cloud slices) has nothing to generate and no module:
+        // `selected` stays a subset of `namespaces`.
+        let mut selected = selected;
+        selected.retain(|ns| namespaces.binary_search(ns).is_ok());
         Ok(Model {
             clouds: self.inputs.iter().map(|i| i.cloud.to_string()).collect(),
             selected,
