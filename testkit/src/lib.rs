@@ -48,6 +48,17 @@ pub enum Reply {
     Endless(Vec<u8>),
     /// Close the connection without answering (after reading the request).
     Reset,
+    /// Write these bytes, then reset the connection (TCP RST rather than an
+    /// orderly close): a connection lost in the middle of a response.
+    ResetAfter(Vec<u8>),
+    /// Write `head`, then `chunk` over and over (pausing `pause` between
+    /// writes, none when zero) until the client goes away: a flood of body
+    /// bytes, a slow drip, or header lines that never end.
+    Stream {
+        head: Vec<u8>,
+        chunk: Vec<u8>,
+        pause: Duration,
+    },
     /// Never answer.
     Hang,
 }
@@ -61,6 +72,14 @@ pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Reply {
     s.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     s.push_str(body);
     Reply::Raw(s.into_bytes())
+}
+
+/// One chunk of a chunked body holding `data`.
+pub fn chunk(data: &[u8]) -> Vec<u8> {
+    let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    out
 }
 
 /// A JSON response.
@@ -171,6 +190,22 @@ async fn serve(
                 }
             }
             Reply::Reset => return Ok(()),
+            Reply::ResetAfter(bytes) => {
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+                // SO_LINGER 0: closing sends RST instead of FIN.
+                stream.set_zero_linger()?;
+                return Ok(());
+            }
+            Reply::Stream { head, chunk, pause } => {
+                stream.write_all(&head).await?;
+                loop {
+                    stream.write_all(&chunk).await?;
+                    if !pause.is_zero() {
+                        tokio::time::sleep(pause).await;
+                    }
+                }
+            }
             Reply::Hang => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return Ok(());
