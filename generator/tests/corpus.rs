@@ -473,6 +473,35 @@ fn document_over_the_size_limit() {
     assert!(e.message.contains("MAX_DOCUMENT_SIZE"), "{e}");
 }
 
+/// A chain of `n` complex types, each deriving from the one before.
+fn base_chain(n: usize) -> String {
+    let mut doc = String::from(HEAD);
+    doc += "      <ComplexType Name=\"t0\" />\n";
+    for i in 1..n {
+        doc += &format!(
+            "      <ComplexType Name=\"t{i}\" BaseType=\"contoso.t{}\" />\n",
+            i - 1
+        );
+    }
+    doc + TAIL
+}
+
+#[test]
+fn base_type_chain_over_the_limit() {
+    // t64 has exactly MAX_BASE_TYPES base types: accepted.
+    let path = made_dir().join("base_chain_at_limit.csdl");
+    fs::write(&path, base_chain(limits::MAX_BASE_TYPES + 1)).unwrap();
+    graphgen::generate(&config(&path)).unwrap();
+    let _ = fs::remove_file(&path);
+    // t65 has one more.
+    let e = made(
+        "made_base_chain_over_limit",
+        "a type with 65 base types (csdl::limits::MAX_BASE_TYPES)",
+        base_chain(limits::MAX_BASE_TYPES + 2).as_bytes(),
+    );
+    assert!(e.message.contains("MAX_BASE_TYPES"), "{e}");
+}
+
 #[test]
 fn many_entities_in_a_doctype_are_refused_at_once() {
     // A DOCTYPE of 20 MB of entity definitions: refused on sight.

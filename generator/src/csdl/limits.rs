@@ -13,6 +13,7 @@
 //! | [`MAX_ATTRIBUTE_LEN`] | 1 MiB | 849 (a `String` description) |
 //! | [`MAX_TEXT_LEN`] | 1 MiB | under 100 |
 //! | [`MAX_ATTRIBUTES`] | 64 per element | 5 |
+//! | [`MAX_BASE_TYPES`] | 64 base types above a type | 4 |
 //!
 //! The depth is checked while streaming, before the element is read any
 //! further, so very deep nesting fails after at most `MAX_DEPTH` elements.
@@ -40,3 +41,7 @@ pub const MAX_TEXT_LEN: usize = 1024 * 1024;
 
 /// Most attributes accepted on one element (known or not).
 pub const MAX_ATTRIBUTES: usize = 64;
+
+/// Longest accepted chain of base types above one type (checked by
+/// [`model::build`](crate::model::build), which walks every chain).
+pub const MAX_BASE_TYPES: usize = 64;

@@ -7,6 +7,7 @@ use crate::csdl::ast::{
     Annotation, Document, EntityContainer, EnumType, Operation, OperationKind, Pos, Schema,
     SchemaItem, StructuredKind, StructuredType,
 };
+use crate::csdl::limits::MAX_BASE_TYPES;
 use crate::error::{Error, ErrorKind, Location, Result};
 
 use super::annotations::{facts, Facts};
@@ -512,11 +513,14 @@ impl<'a> Index<'a> {
                     format!("base types loop: {chain}"),
                 ));
             }
-            if seen.len() > 64 {
+            if seen.len() > MAX_BASE_TYPES {
                 return Err(Error::at(
                     ErrorKind::Limit,
                     here(),
-                    "base-type chain longer than 64 types",
+                    format!(
+                        "more than {MAX_BASE_TYPES} base types above this type \
+                         (csdl::limits::MAX_BASE_TYPES)"
+                    ),
                 ));
             }
             seen.push(key);
