@@ -115,6 +115,9 @@ struct TokenErrorResponse {
     error_codes: Vec<i64>,
 }
 
+/// The longest a cached token is trusted, whatever `expires_in` says.
+const MAX_TOKEN_LIFETIME_SECS: u64 = 24 * 3600;
+
 /// Entra ID v2 sends `expires_in` as a number, v1 as a string.
 fn number_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     #[derive(Deserialize)]
@@ -332,10 +335,12 @@ impl ClientCredentials {
                 source: None,
             }
         })?;
-        let expires_at = parsed.expires_in.map(|secs| {
-            let lifetime = Duration::from_secs(secs);
+        // Entra ID tokens live at most a day; a larger `expires_in` (even
+        // u64::MAX seconds, which would overflow an Instant) is capped.
+        let expires_at = parsed.expires_in.and_then(|secs| {
+            let lifetime = Duration::from_secs(secs.min(MAX_TOKEN_LIFETIME_SECS));
             let margin = Duration::from_secs(300).min(lifetime / 2);
-            started + lifetime - margin
+            started.checked_add(lifetime - margin)
         });
         tracing::debug!(expires_in = parsed.expires_in, "got an access token");
         Ok(AccessToken::new(parsed.access_token, expires_at))
