@@ -21,6 +21,12 @@ use msgraph_connectors::external_connectors::{
     IdentityType,
 };
 
+/// The results of a collection body, each skipped over.
+#[derive(serde::Deserialize)]
+struct Results {
+    value: Vec<serde::de::IgnoredAny>,
+}
+
 /// Activity number `i`, as the seeds echo it.
 fn activity(i: usize) -> AnyExternalActivity {
     let kinds = [
@@ -88,11 +94,12 @@ fuzz_target!(|data: &[u8]| {
                 .count();
             // The body parsed as an OData collection (or was empty, which
             // reads as no results): every result in it is accounted for.
+            // Counted as leniently as the client reads (serde_json does not
+            // check UTF-8 inside strings it skips, such as `@odata.type`).
             let results = if body.iter().all(u8::is_ascii_whitespace) {
                 0
             } else {
-                let value: serde_json::Value = serde_json::from_slice(body).unwrap();
-                value["value"].as_array().map_or(0, Vec::len)
+                serde_json::from_slice::<Results>(body).unwrap().value.len()
             };
             assert_eq!(paired + outcome.unmatched_results().len(), results);
             // Failed items are resubmitted; missing ones may have been
