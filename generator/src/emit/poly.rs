@@ -110,6 +110,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
         .map(|(v, c, _)| {
             let path = type_path(plan, *c);
             quote! {
+                #cfg
                 impl From<#path> for #any {
                     fn from(value: #path) -> Self {
                         Self::#v(Box::new(value))
@@ -117,9 +118,10 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
                 }
             }
         });
-    let odata_types = variants
-        .iter()
-        .map(|(v, _, q)| quote!(Self::#v(_) => Some(#q),));
+    let odata_types = variants.iter().map(|(v, c, q)| {
+        let vcfg = variant_cfg(*c);
+        quote!(#vcfg Self::#v(_) => Some(#q),)
+    });
     let unrecognized = ident(UNRECOGNIZED_VARIANT);
 
     let mut paragraphs = vec![format!(
