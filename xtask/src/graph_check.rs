@@ -93,53 +93,23 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         };
         let summary =
             graphgen::generate_into(&config, &dir).map_err(|e| format!("{}: {e}", case.name))?;
-        let start = Instant::now();
-        let output = Command::new("/usr/bin/time")
-            .arg("-v")
-            .arg(env!("CARGO"))
-            .args(["check", "--quiet", "--message-format", "short"])
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", "-D warnings")
-            .output()
-            .or_else(|_| {
-                Command::new(env!("CARGO"))
-                    .args(["check", "--quiet", "--message-format", "short"])
-                    .current_dir(&dir)
-                    .env("CARGO_TARGET_DIR", &target)
-                    .env("RUSTFLAGS", "-D warnings")
-                    .output()
-            })
-            .map_err(|e| format!("{}: cargo check: {e}", case.name))?;
-        let elapsed = start.elapsed();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let peak = stderr
-            .lines()
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix("Maximum resident set size (kbytes): ")
-            })
-            .and_then(|k| k.trim().parse::<u64>().ok())
-            .map(|k| format!(", peak {:.1} GB", k as f64 / 1e6))
-            .unwrap_or_default();
-        let diagnostics: Vec<&str> = stderr
-            .lines()
-            .filter(|l| l.contains("error") || l.contains("warning"))
-            .filter(|l| !l.trim_start().starts_with("Exit status"))
-            .collect();
-        let ok = output.status.success() && diagnostics.is_empty();
-        println!(
-            "{}: {} ({}; cargo check {:.0?}{peak})",
-            case.name,
-            if ok { "ok" } else { "FAILED" },
-            summary,
-            elapsed
-        );
-        if !ok {
-            for l in diagnostics.iter().take(20) {
-                println!("    {l}");
+        // A crate of every namespace is also checked the way a user who needs
+        // only externalConnectors builds it: that one namespace feature on.
+        let mut runs: Vec<(String, Vec<&str>)> = vec![(case.name.clone(), vec![])];
+        if case.selection == Selection::All {
+            runs.push((
+                format!("{} (feature external_connectors only)", case.name),
+                vec![
+                    "--no-default-features",
+                    "--features",
+                    "external_connectors,reqwest",
+                ],
+            ));
+        }
+        for (name, extra) in runs {
+            if !check(&dir, &target, &name, &summary.to_string(), &extra)? {
+                failures.push(name);
             }
-            failures.push(case.name.clone());
         }
     }
     if failures.is_empty() {
@@ -151,4 +121,65 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
             failures.join(", ")
         ))
     }
+}
+
+/// `cargo check` of one generated crate with warnings denied: prints a line
+/// with the time and peak memory, and the first diagnostics on failure.
+fn check(
+    dir: &Path,
+    target: &Path,
+    name: &str,
+    summary: &str,
+    extra: &[&str],
+) -> Result<bool, String> {
+    let args: Vec<&str> = ["check", "--quiet", "--message-format", "short"]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    let start = Instant::now();
+    let cargo = |timed: bool| {
+        let mut c = if timed {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-v").arg(env!("CARGO"));
+            c
+        } else {
+            Command::new(env!("CARGO"))
+        };
+        c.args(&args)
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+    };
+    // GNU time gives the peak memory; without it, run cargo alone.
+    let output = cargo(true)
+        .or_else(|_| cargo(false))
+        .map_err(|e| format!("{name}: cargo check: {e}"))?;
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let peak = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|k| k.trim().parse::<u64>().ok())
+        .map(|k| format!(", peak {:.1} GB", k as f64 / 1e6))
+        .unwrap_or_default();
+    let diagnostics: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("error") || l.contains("warning"))
+        .filter(|l| !l.trim_start().starts_with("Exit status"))
+        .collect();
+    let ok = output.status.success() && diagnostics.is_empty();
+    println!(
+        "{name}: {} ({summary}; cargo check {elapsed:.0?}{peak})",
+        if ok { "ok" } else { "FAILED" }
+    );
+    if !ok {
+        for l in diagnostics.iter().take(20) {
+            println!("    {l}");
+        }
+    }
+    Ok(ok)
 }
