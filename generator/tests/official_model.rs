@@ -1,0 +1,106 @@
+//! The semantic model of the four official Graph documents: each resolves
+//! whole, and availability per cloud comes out of them.
+
+use std::path::PathBuf;
+
+use graphgen::model::{self, Input, QName, Selection};
+
+fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/metadata"
+    ));
+    if dir.join("graph-v1.0.clean.xml").exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: {} is absent, so the official documents cannot be resolved here",
+            dir.display()
+        );
+        None
+    }
+}
+
+#[test]
+fn every_official_document_resolves_whole() {
+    let Some(dir) = shared() else { return };
+    for (file, min_types) in [
+        ("graph-v1.0.clean.xml", 3800),
+        ("graph-v1.0-global.csdl", 3800),
+        ("graph-v1.0-usgov.csdl", 2400),
+        ("graph-v1.0-china.csdl", 1650),
+    ] {
+        let doc = graphgen::csdl::parse_file(&dir.join(file)).unwrap();
+        let m = model::build(
+            &[Input {
+                cloud: "global",
+                document: &doc,
+            }],
+            &Selection::All,
+        )
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            m.types.len() >= min_types,
+            "{file}: {} types",
+            m.types.len()
+        );
+        assert!(!m.operations.is_empty(), "{file}");
+        // Every bound operation is placed on a URL or reported with a reason.
+        for op in &m.operations {
+            assert!(
+                op.path.is_some() || m.unplaced.iter().any(|u| u.operation == op.name),
+                "{file}: {} neither placed nor reported",
+                op.name
+            );
+        }
+    }
+}
+
+#[test]
+fn availability_per_cloud_comes_from_the_three_service_documents() {
+    let Some(dir) = shared() else { return };
+    let parse = |f: &str| graphgen::csdl::parse_file(&dir.join(f)).unwrap();
+    let (global, usgov, china) = (
+        parse("graph-v1.0-global.csdl"),
+        parse("graph-v1.0-usgov.csdl"),
+        parse("graph-v1.0-china.csdl"),
+    );
+    let inputs = [
+        Input {
+            cloud: "global",
+            document: &global,
+        },
+        Input {
+            cloud: "usgov",
+            document: &usgov,
+        },
+        Input {
+            cloud: "china",
+            document: &china,
+        },
+    ];
+    let m = model::build(
+        &inputs,
+        &Selection::Namespaces(vec!["microsoft.graph.externalConnectors".into()]),
+    )
+    .unwrap();
+    let add = m
+        .operations
+        .iter()
+        .find(|o| o.name.name == "addActivities")
+        .unwrap();
+    assert_eq!(add.availability.0, ["global", "usgov"]);
+    assert_eq!(
+        add.path.as_ref().unwrap().to_string(),
+        "/external/connections/{externalConnection-id}/items/{externalItem-id}/addActivities"
+    );
+    let ns = "microsoft.graph.externalConnectors";
+    let category = m.type_id(&QName::new(ns, "contentCategory")).unwrap();
+    assert_eq!(
+        m.ty(category).availability.0,
+        ["global"],
+        "usgov has no contentCategory"
+    );
+    let entity = m.type_id(&QName::new("microsoft.graph", "entity")).unwrap();
+    assert_eq!(m.ty(entity).availability.0, ["global", "usgov", "china"]);
+}
