@@ -2,7 +2,7 @@
 //! document, so that the project can commit a small, reviewable slice of
 //! Microsoft's multi-megabyte metadata.
 //!
-//! What [`slice`] keeps:
+//! What [`slice()`] keeps:
 //!
 //! - every schema with the wanted namespace, whole (its `Namespace` and
 //!   `Alias`, every type, action, function and term), except for the
@@ -37,7 +37,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crate::csdl::ast::*;
 use crate::error::{Error, ErrorKind, Location, Result};
 
-/// The annotation terms whose text [`slice`] drops.
+/// The annotation terms whose text [`slice()`] drops.
 pub const DESCRIPTION_TERMS: [&str; 2] = [
     "Org.OData.Core.V1.Description",
     "Org.OData.Core.V1.LongDescription",

@@ -1,7 +1,7 @@
-//! Stage 1: CSDL XML -> syntax tree ([`ast`]), and back ([`write`]).
+//! Stage 1: CSDL XML -> syntax tree ([`ast`]), and back ([`write()`]).
 //!
-//! [`parse`] reads a document as written (no semantic decisions), keeping the
-//! position of every element; [`write`] writes a syntax tree back as EDMX XML
+//! [`parse()`] reads a document as written (no semantic decisions), keeping the
+//! position of every element; [`write()`] writes a syntax tree back as EDMX XML
 //! in Microsoft's style. [`limits`] documents what the reader refuses.
 
 pub mod ast;

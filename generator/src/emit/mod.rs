@@ -1,8 +1,8 @@
 //! Stage 3: the model -> Rust source files of a crate.
 //!
-//! Each emitter builds token streams with `quote`; [`format_file`] turns them
+//! Each emitter builds token streams with `quote`; `format_file` turns them
 //! into text with prettyplease. Output is a sorted map from relative path to
-//! contents: deterministic, and written to disk only by [`write`].
+//! contents: deterministic, and written to disk only by [`write::write`].
 
 mod clouds;
 mod docs;

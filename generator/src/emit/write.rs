@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 use super::Output;
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteReport {
     pub written: Vec<String>,
