@@ -90,7 +90,7 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
     let mut bytes_read = 0;
     let mut documents = Vec::new();
     for m in &config.metadata {
-        let bytes = std::fs::read(&m.path).map_err(|e| Error::io(&m.path, &e))?;
+        let bytes = csdl::read_file(&m.path)?;
         bytes_read += bytes.len();
         documents.push(csdl::parse(&m.path.display().to_string(), &bytes)?);
     }

@@ -356,3 +356,13 @@ fn enums_get_values_and_flags() {
         [0, 1]
     );
 }
+
+/// A file whose size the file system does not know is read up to the limit
+/// and no further.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused_at_the_size_limit() {
+    let e = graphgen::csdl::read_file(std::path::Path::new("/dev/zero")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert!(e.message.contains("MAX_DOCUMENT_SIZE"), "{}", e.message);
+}

@@ -95,59 +95,6 @@ impl<'de> Deserialize<'de> for Tagged {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde::Deserialize;
-
-    #[derive(Deserialize, Debug, PartialEq)]
-    struct Derived {
-        #[serde(rename = "@odata.type")]
-        odata_type: String,
-        n: u32,
-    }
-
-    #[test]
-    fn reads_type_with_or_without_hash() {
-        let t: Tagged = serde_json::from_str(r##"{"@odata.type":"#a.b","n":1}"##).unwrap();
-        assert_eq!(t.odata_type(), Some("a.b"));
-        let t: Tagged = serde_json::from_str(r#"{"n":1,"@odata.type":"a.b"}"#).unwrap();
-        assert_eq!(t.odata_type(), Some("a.b"));
-        let t: Tagged = serde_json::from_str(r#"{"n":1}"#).unwrap();
-        assert_eq!(t.odata_type(), None);
-        let t: Tagged = serde_json::from_str(r#"{"@odata.type":5}"#).unwrap();
-        assert_eq!(t.odata_type(), None);
-    }
-
-    #[test]
-    fn into_typed_and_map() {
-        let t: Tagged = serde_json::from_str(r##"{"@odata.type":"#a.b","n":7}"##).unwrap();
-        let d: Derived = t.clone().into_typed::<_, serde_json::Error>().unwrap();
-        assert_eq!(
-            d,
-            Derived {
-                odata_type: "#a.b".into(),
-                n: 7
-            }
-        );
-        let bad: Result<Derived, serde_json::Error> = Tagged::from_map(Map::new()).into_typed();
-        assert!(bad.unwrap_err().to_string().contains("missing field"));
-        let m = t.into_map();
-        assert_eq!(m.len(), 2);
-        assert_eq!(m["n"], 7);
-    }
-
-    #[test]
-    fn rejects_non_objects() {
-        for json in ["[1]", "\"x\"", "null", "3"] {
-            let e = serde_json::from_str::<Tagged>(json).unwrap_err();
-            assert!(e.to_string().contains("a JSON object"), "{e}");
-        }
-        let e = serde_json::from_value::<Tagged>(serde_json::json!([1])).unwrap_err();
-        assert!(e.to_string().contains("a JSON object"), "{e}");
-    }
-}
-
 /// A polymorphic enum that picks its variant from `@odata.type`;
 /// implemented by generated code, used through [`deserialize`].
 pub trait Dispatch: Sized {
@@ -211,4 +158,57 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: Dispatch>(d: D) -> Result<T, D:
         }
     }
     d.deserialize_map(V(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Derived {
+        #[serde(rename = "@odata.type")]
+        odata_type: String,
+        n: u32,
+    }
+
+    #[test]
+    fn reads_type_with_or_without_hash() {
+        let t: Tagged = serde_json::from_str(r##"{"@odata.type":"#a.b","n":1}"##).unwrap();
+        assert_eq!(t.odata_type(), Some("a.b"));
+        let t: Tagged = serde_json::from_str(r#"{"n":1,"@odata.type":"a.b"}"#).unwrap();
+        assert_eq!(t.odata_type(), Some("a.b"));
+        let t: Tagged = serde_json::from_str(r#"{"n":1}"#).unwrap();
+        assert_eq!(t.odata_type(), None);
+        let t: Tagged = serde_json::from_str(r#"{"@odata.type":5}"#).unwrap();
+        assert_eq!(t.odata_type(), None);
+    }
+
+    #[test]
+    fn into_typed_and_map() {
+        let t: Tagged = serde_json::from_str(r##"{"@odata.type":"#a.b","n":7}"##).unwrap();
+        let d: Derived = t.clone().into_typed::<_, serde_json::Error>().unwrap();
+        assert_eq!(
+            d,
+            Derived {
+                odata_type: "#a.b".into(),
+                n: 7
+            }
+        );
+        let bad: Result<Derived, serde_json::Error> = Tagged::from_map(Map::new()).into_typed();
+        assert!(bad.unwrap_err().to_string().contains("missing field"));
+        let m = t.into_map();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m["n"], 7);
+    }
+
+    #[test]
+    fn rejects_non_objects() {
+        for json in ["[1]", "\"x\"", "null", "3"] {
+            let e = serde_json::from_str::<Tagged>(json).unwrap_err();
+            assert!(e.to_string().contains("a JSON object"), "{e}");
+        }
+        let e = serde_json::from_value::<Tagged>(serde_json::json!([1])).unwrap_err();
+        assert!(e.to_string().contains("a JSON object"), "{e}");
+    }
 }

@@ -15,22 +15,48 @@ pub use write::write;
 use std::path::Path;
 
 /// Reads and parses the CSDL file at `path` (named by its path in errors).
-/// A file larger than [`limits::MAX_DOCUMENT_SIZE`] is refused before it is read.
 pub fn parse_file(path: &Path) -> crate::Result<ast::Document> {
-    let source = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .map_err(|e| crate::Error::io(path, &e))?
-        .len();
-    if size > limits::MAX_DOCUMENT_SIZE as u64 {
-        return Err(crate::Error::at(
+    let bytes = read_file(path)?;
+    parse(&path.display().to_string(), &bytes)
+}
+
+/// Reads a metadata file, refusing one larger than
+/// [`limits::MAX_DOCUMENT_SIZE`] without reading more than that: a file whose
+/// size the file system does not know (a pipe, `/dev/zero`) is read up to the
+/// limit and no further.
+pub fn read_file(path: &Path) -> crate::Result<Vec<u8>> {
+    use std::io::Read;
+
+    // `size` when the file system knows it; else the reading stopped at the limit.
+    let too_large = |size: Option<u64>| {
+        let what = match size {
+            Some(size) => format!("{size} bytes long, more than"),
+            None => "longer than".to_string(),
+        };
+        crate::Error::at(
             crate::ErrorKind::Limit,
-            crate::Location::new(source, ast::Pos { line: 1, col: 1 }, "(document)"),
+            crate::Location::new(
+                path.display().to_string(),
+                ast::Pos { line: 1, col: 1 },
+                "(document)",
+            ),
             format!(
-                "the document is {size} bytes long, more than the limit of {} bytes (csdl::limits::MAX_DOCUMENT_SIZE)",
+                "the document is {what} the limit of {} bytes (csdl::limits::MAX_DOCUMENT_SIZE)",
                 limits::MAX_DOCUMENT_SIZE
             ),
-        ));
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, &e))?;
+    let known = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if known > limits::MAX_DOCUMENT_SIZE as u64 {
+        return Err(too_large(Some(known)));
     }
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, &e))?;
-    parse(&source, &bytes)
+    let mut bytes = Vec::with_capacity(known as usize);
+    file.take(limits::MAX_DOCUMENT_SIZE as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::Error::io(path, &e))?;
+    if bytes.len() > limits::MAX_DOCUMENT_SIZE {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
 }
