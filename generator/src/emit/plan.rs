@@ -194,6 +194,20 @@ impl<'m> Plan<'m> {
         self.component[o] == self.component[t] && self.recursive.contains(&self.component[o])
     }
 
+    /// Whether a single-valued field of type `ty` inside `owner` is written
+    /// `Box<T>`: a struct type (not a polymorphic enum, which boxes its
+    /// variants) that can contain `owner` by value.
+    pub fn is_boxed(&self, owner: TypeId, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(t) => {
+                self.model.structure(*t).is_some()
+                    && !self.any_names.contains_key(t)
+                    && self.needs_box(owner, *t)
+            }
+            _ => false,
+        }
+    }
+
     /// The stream properties and other fields that have no JSON form are skipped.
     pub fn is_skipped(ty: &TypeRef) -> bool {
         matches!(ty.element(), TypeRef::Primitive(Primitive::Stream))

@@ -315,8 +315,11 @@ fn base_view(
         let n = ident(&bf.name);
         debug_assert!(fields.iter().any(|f| f.name == bf.name));
         // A field boxed in one type but not the other converts through Box.
-        let boxed_in = |owner| matches!(&bf.prop.ty, crate::model::TypeRef::Named(t) if plan.model.structure(*t).is_some() && plan.any_name(*t).is_none() && !plan.is_json_alias(*t) && plan.needs_box(owner, *t));
-        let value = match (boxed_in(id), boxed_in(base), bf.required) {
+        let value = match (
+            plan.is_boxed(id, &bf.prop.ty),
+            plan.is_boxed(base, &bf.prop.ty),
+            bf.required,
+        ) {
             (true, false, true) => quote!(*self.#n),
             (true, false, false) => quote!(self.#n.map(|v| *v)),
             (false, true, true) => quote!(Box::new(self.#n)),

@@ -90,7 +90,7 @@ pub fn rust_type(plan: &Plan<'_>, owner: Option<TypeId>, ty: &TypeRef) -> TokenS
             match &plan.model.ty(id).kind {
                 TypeKind::Enum(e) if e.is_flags => quote!(graphgen_runtime::Flags<#path>),
                 TypeKind::Enum(_) => path,
-                _ if owner.is_some_and(|o| plan.needs_box(o, id)) => quote!(Box<#path>),
+                _ if owner.is_some_and(|o| plan.is_boxed(o, ty)) => quote!(Box<#path>),
                 _ => path,
             }
         }

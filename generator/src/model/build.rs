@@ -231,14 +231,18 @@ impl<'a> Index<'a> {
         }
         for s in &doc.schemas {
             for item in &s.items {
+                // A qualified block is an alternative for some audience;
+                // what applies to everyone is unqualified.
                 if let SchemaItem::Annotations(a) = item {
+                    if a.qualifier.is_some() {
+                        continue;
+                    }
                     let target = index.expand_target(&a.target);
-                    let list = index.annotations.entry(target).or_default();
-                    list.extend(
-                        a.annotations
-                            .iter()
-                            .filter(|x| a.qualifier.is_none() || x.qualifier.is_some()),
-                    );
+                    index
+                        .annotations
+                        .entry(target)
+                        .or_default()
+                        .extend(a.annotations.iter());
                 }
             }
         }
