@@ -209,3 +209,50 @@ fn a_result_converts_to_its_base_view() {
     let base: ExternalActivity = r.into_external_activity();
     assert_eq!(base.r#type, ExternalActivityType::Viewed);
 }
+
+/// Structs read JSON objects member by member (`graphgen_runtime::object`):
+/// escaped member names, repeated members, `null` and wrong shapes.
+#[test]
+fn objects_are_read_member_by_member() {
+    // An escaped member name is the same member.
+    let a: ExternalActivity =
+        serde_json::from_str(r#"{"st\u0061rtDateTime":"2021-04-06T18:04:31Z","type":"created"}"#)
+            .unwrap();
+    assert_eq!(a.start_date_time.as_str(), "2021-04-06T18:04:31Z");
+    // A repeated member keeps its last value, as serde_json::Value does.
+    let a: ExternalActivity = serde_json::from_str(
+        r#"{"type":"created","startDateTime":"2021-04-06T18:04:31Z","type":"viewed"}"#,
+    )
+    .unwrap();
+    assert_eq!(a.r#type, ExternalActivityType::Viewed);
+    // Unknown members of a closed type are skipped, whatever their shape.
+    let a: ExternalActivity = serde_json::from_str(
+        r#"{"x":{"y":[1,{"z":null}]},"type":"created","startDateTime":"2021-04-06T18:04:31Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(a.r#type, ExternalActivityType::Created);
+    // Optional members may be null; required ones may not.
+    let i: Identity = serde_json::from_str(r#"{"id":null,"type":null}"#).unwrap();
+    assert_eq!(i, Identity::default());
+    let e = serde_json::from_str::<ExternalActivity>(
+        r#"{"type":null,"startDateTime":"2021-04-06T18:04:31Z"}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("invalid type: null"), "{e}");
+    let e = serde_json::from_str::<ExternalActivity>(r#"{"type":"created"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("missing field `startDateTime`"), "{e}");
+    // An array is not an object, even with the members in order.
+    let e = serde_json::from_str::<ExternalActivity>(r#"["2021-04-06T18:04:31Z","created"]"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("expected a `microsoft.graph.externalConnectors.externalActivity` object"),
+        "{e}"
+    );
+    // Optional members that are None are left out; nothing else is added.
+    let written = serde_json::to_value(Identity::default()).unwrap();
+    assert_eq!(written, json!({}));
+}

@@ -63,7 +63,7 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} types, {} operations ({} not generated, see OPERATIONS.md), {} files in {:.0?} (parse {:.0?}, resolve {:.0?}, emit {:.0?})",
+            "{} types, {} operations ({} not generated, see OPERATIONS.md), {} files in {:.1?} (parse {:.1?}, resolve {:.1?}, emit {:.1?})",
             self.types,
             self.operations,
             self.not_generated,

@@ -155,13 +155,17 @@ fn rust_names(files: &BTreeMap<String, Vec<u8>>) -> String {
                 in_item = !t.ends_with(';') && !t.ends_with("{}");
                 continue;
             }
+            // Which member each field reads: the arms of `Object::read`.
+            if t.starts_with('"') && t.contains("__map.next_value") {
+                let member = t.split(" = ").next().unwrap_or(t);
+                lines.push(format!("    reads {member}"));
+                continue;
+            }
             if !in_item {
                 continue;
             }
             if line.starts_with('}') {
                 in_item = false;
-            } else if t.starts_with("#[serde(rename") {
-                lines.push(format!("    {t}"));
             } else if !t.starts_with("//") && !t.starts_with("#[") && !t.is_empty() {
                 lines.push(format!("    {}", t.trim_end_matches([',', '{'])));
             }

@@ -33,6 +33,7 @@ mod cloud;
 pub mod edm;
 pub mod enums;
 pub mod error;
+pub mod object;
 pub mod odata;
 mod operation;
 pub mod poly;

@@ -5,8 +5,7 @@
 /// `microsoft.graph.externalConnectors.acl` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Acl {
     /// `accessType`: `microsoft.graph.externalConnectors.accessType`, required.
@@ -28,40 +27,155 @@ impl Acl {
     }
 }
 
+impl serde::Serialize for Acl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accessType", &self.access_type)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Acl {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.acl";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut access_type = None;
+        let mut r#type = None;
+        let mut value = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "accessType" => access_type = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "value" => value = Some(__map.next_value()?),
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            access_type: graphgen_runtime::object::required(access_type, "accessType")?,
+            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            value: graphgen_runtime::object::required(value, "value")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Acl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.activitySettings` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActivitySettings {
     /// `urlToItemResolvers`: `Collection(microsoft.graph.externalConnectors.urlToItemResolverBase)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_to_item_resolvers: Option<
         Vec<crate::external_connectors::AnyUrlToItemResolverBase>,
     >,
 }
 
+impl serde::Serialize for ActivitySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.url_to_item_resolvers {
+            map.serialize_entry("urlToItemResolvers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ActivitySettings {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.activitySettings";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut url_to_item_resolvers = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "urlToItemResolvers" => url_to_item_resolvers = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { url_to_item_resolvers })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActivitySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.configuration` (CSDL ComplexType, open).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Configuration {
     /// `authorizedAppIds`: `Collection(Edm.String)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_app_ids: Option<Vec<String>>,
     /// Properties the metadata does not declare (this is an open type), kept as received and written back.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Configuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.authorized_app_ids {
+            map.serialize_entry("authorizedAppIds", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Configuration {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.configuration";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut authorized_app_ids = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "authorizedAppIds" => authorized_app_ids = __map.next_value()?,
+                _ => {
+                    additional_properties
+                        .insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            authorized_app_ids,
+            additional_properties,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Configuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.externalConnectors.displayTemplate` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayTemplate {
     /// `id`: `Edm.String`, required.
@@ -71,7 +185,6 @@ pub struct DisplayTemplate {
     /// `priority`: `Edm.Int32`, required.
     pub priority: i32,
     /// `rules`: `Collection(microsoft.graph.externalConnectors.propertyRule)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<crate::external_connectors::PropertyRule>>,
 }
 
@@ -87,17 +200,64 @@ impl DisplayTemplate {
     }
 }
 
+impl serde::Serialize for DisplayTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("layout", &self.layout)?;
+        map.serialize_entry("priority", &self.priority)?;
+        if let Some(value) = &self.rules {
+            map.serialize_entry("rules", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for DisplayTemplate {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.displayTemplate";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut layout = None;
+        let mut priority = None;
+        let mut rules = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "layout" => layout = Some(__map.next_value()?),
+                "priority" => priority = Some(__map.next_value()?),
+                "rules" => rules = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id: graphgen_runtime::object::required(id, "id")?,
+            layout: graphgen_runtime::object::required(layout, "layout")?,
+            priority: graphgen_runtime::object::required(priority, "priority")?,
+            rules,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisplayTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.externalItemContent` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalItemContent {
     /// `type`: `microsoft.graph.externalConnectors.externalItemContentType`, required.
     pub r#type: crate::external_connectors::ExternalItemContentType,
     /// `value`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -108,32 +268,103 @@ impl ExternalItemContent {
     }
 }
 
+impl serde::Serialize for ExternalItemContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalItemContent {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemContent";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut value = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "value" => value = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            value,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalItemContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel` (CSDL ComplexType).
 ///
 /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalItemInformationProtectionLabel {
     /// `sensitivityLabelId`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity_label_id: Option<String>,
+}
+
+impl serde::Serialize for ExternalItemInformationProtectionLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sensitivity_label_id {
+            map.serialize_entry("sensitivityLabelId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalItemInformationProtectionLabel {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut sensitivity_label_id = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "sensitivityLabelId" => sensitivity_label_id = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { sensitivity_label_id })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalItemInformationProtectionLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.externalConnectors.itemIdResolver` (CSDL ComplexType, base type `microsoft.graph.externalConnectors.urlToItemResolverBase`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemIdResolver {
     /// `priority`: `Edm.Int32`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// `itemId`: `Edm.String`, required.
     pub item_id: String,
     /// `urlMatchInfo`: `microsoft.graph.externalConnectors.urlMatchInfo`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_match_info: Option<crate::external_connectors::UrlMatchInfo>,
 }
 
@@ -159,77 +390,209 @@ impl ItemIdResolver {
     }
 }
 
+impl serde::Serialize for ItemIdResolver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        map.serialize_entry("itemId", &self.item_id)?;
+        if let Some(value) = &self.url_match_info {
+            map.serialize_entry("urlMatchInfo", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ItemIdResolver {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.itemIdResolver";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut priority = None;
+        let mut item_id = None;
+        let mut url_match_info = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "priority" => priority = __map.next_value()?,
+                "itemId" => item_id = Some(__map.next_value()?),
+                "urlMatchInfo" => url_match_info = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            priority,
+            item_id: graphgen_runtime::object::required(item_id, "itemId")?,
+            url_match_info,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ItemIdResolver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.principal` (CSDL ComplexType).
 ///
 /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Principal {
     /// `email`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `entraDisplayName`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entra_display_name: Option<String>,
     /// `entraId`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entra_id: Option<String>,
     /// `externalId`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// `externalName`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
     /// `tenantId`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// `upn`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upn: Option<String>,
+}
+
+impl serde::Serialize for Principal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.entra_display_name {
+            map.serialize_entry("entraDisplayName", value)?;
+        }
+        if let Some(value) = &self.entra_id {
+            map.serialize_entry("entraId", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        if let Some(value) = &self.external_name {
+            map.serialize_entry("externalName", value)?;
+        }
+        if let Some(value) = &self.tenant_id {
+            map.serialize_entry("tenantId", value)?;
+        }
+        if let Some(value) = &self.upn {
+            map.serialize_entry("upn", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Principal {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.principal";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut email = None;
+        let mut entra_display_name = None;
+        let mut entra_id = None;
+        let mut external_id = None;
+        let mut external_name = None;
+        let mut tenant_id = None;
+        let mut upn = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "email" => email = __map.next_value()?,
+                "entraDisplayName" => entra_display_name = __map.next_value()?,
+                "entraId" => entra_id = __map.next_value()?,
+                "externalId" => external_id = __map.next_value()?,
+                "externalName" => external_name = __map.next_value()?,
+                "tenantId" => tenant_id = __map.next_value()?,
+                "upn" => upn = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            email,
+            entra_display_name,
+            entra_id,
+            external_id,
+            external_name,
+            tenant_id,
+            upn,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Principal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.externalConnectors.properties` (CSDL ComplexType, open).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Properties {
     /// Properties the metadata does not declare (this is an open type), kept as received and written back.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Properties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Properties {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.properties";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            additional_properties.insert(__key.into_string(), __map.next_value()?);
+        }
+        Ok(Self { additional_properties })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Properties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.externalConnectors.property` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Property {
     /// `aliases`: `Collection(Edm.String)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
     /// `description`: `Edm.String`.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `isQueryable`: `Edm.Boolean`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_queryable: Option<bool>,
     /// `isRefinable`: `Edm.Boolean`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_refinable: Option<bool>,
     /// `isRetrievable`: `Edm.Boolean`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_retrievable: Option<bool>,
     /// `isSearchable`: `Edm.Boolean`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_searchable: Option<bool>,
     /// `labels`: `Collection(microsoft.graph.externalConnectors.label)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<crate::external_connectors::Label>>,
     /// `name`: `Edm.String`, required.
     pub name: String,
@@ -254,11 +617,91 @@ impl Property {
     }
 }
 
+impl serde::Serialize for Property {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aliases {
+            map.serialize_entry("aliases", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.is_queryable {
+            map.serialize_entry("isQueryable", value)?;
+        }
+        if let Some(value) = &self.is_refinable {
+            map.serialize_entry("isRefinable", value)?;
+        }
+        if let Some(value) = &self.is_retrievable {
+            map.serialize_entry("isRetrievable", value)?;
+        }
+        if let Some(value) = &self.is_searchable {
+            map.serialize_entry("isSearchable", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Property {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.property";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut aliases = None;
+        let mut description = None;
+        let mut is_queryable = None;
+        let mut is_refinable = None;
+        let mut is_retrievable = None;
+        let mut is_searchable = None;
+        let mut labels = None;
+        let mut name = None;
+        let mut r#type = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "aliases" => aliases = __map.next_value()?,
+                "description" => description = __map.next_value()?,
+                "isQueryable" => is_queryable = __map.next_value()?,
+                "isRefinable" => is_refinable = __map.next_value()?,
+                "isRetrievable" => is_retrievable = __map.next_value()?,
+                "isSearchable" => is_searchable = __map.next_value()?,
+                "labels" => labels = __map.next_value()?,
+                "name" => name = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            aliases,
+            description,
+            is_queryable,
+            is_refinable,
+            is_retrievable,
+            is_searchable,
+            labels,
+            name: graphgen_runtime::object::required(name, "name")?,
+            r#type: graphgen_runtime::object::required(r#type, "type")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Property {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.propertyRule` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PropertyRule {
     /// `operation`: `microsoft.graph.externalConnectors.ruleOperation`, required.
@@ -288,33 +731,153 @@ impl PropertyRule {
     }
 }
 
+impl serde::Serialize for PropertyRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("operation", &self.operation)?;
+        map.serialize_entry("property", &self.property)?;
+        map.serialize_entry("values", &self.values)?;
+        map.serialize_entry("valuesJoinedBy", &self.values_joined_by)?;
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for PropertyRule {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.propertyRule";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut operation = None;
+        let mut property = None;
+        let mut values = None;
+        let mut values_joined_by = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "operation" => operation = Some(__map.next_value()?),
+                "property" => property = Some(__map.next_value()?),
+                "values" => values = Some(__map.next_value()?),
+                "valuesJoinedBy" => values_joined_by = Some(__map.next_value()?),
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            operation: graphgen_runtime::object::required(operation, "operation")?,
+            property: graphgen_runtime::object::required(property, "property")?,
+            values: graphgen_runtime::object::required(values, "values")?,
+            values_joined_by: graphgen_runtime::object::required(
+                values_joined_by,
+                "valuesJoinedBy",
+            )?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PropertyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.searchSettings` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchSettings {
     /// `searchResultTemplates`: `Collection(microsoft.graph.externalConnectors.displayTemplate)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_result_templates: Option<
         Vec<crate::external_connectors::DisplayTemplate>,
     >,
 }
 
+impl serde::Serialize for SearchSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.search_result_templates {
+            map.serialize_entry("searchResultTemplates", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for SearchSettings {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.searchSettings";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut search_result_templates = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "searchResultTemplates" => search_result_templates = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { search_result_templates })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.urlMatchInfo` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UrlMatchInfo {
     /// `baseUrls`: `Collection(Edm.String)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_urls: Option<Vec<String>>,
     /// `urlPattern`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_pattern: Option<String>,
+}
+
+impl serde::Serialize for UrlMatchInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.base_urls {
+            map.serialize_entry("baseUrls", value)?;
+        }
+        if let Some(value) = &self.url_pattern {
+            map.serialize_entry("urlPattern", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for UrlMatchInfo {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.urlMatchInfo";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut base_urls = None;
+        let mut url_pattern = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "baseUrls" => base_urls = __map.next_value()?,
+                "urlPattern" => url_pattern = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { base_urls, url_pattern })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlMatchInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.externalConnectors.urlToItemResolverBase` (CSDL ComplexType, abstract).
@@ -322,13 +885,46 @@ pub struct UrlMatchInfo {
 /// Derived types: `itemIdResolver`; a value of any of them is an [`AnyUrlToItemResolverBase`].
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UrlToItemResolverBase {
     /// `priority`: `Edm.Int32`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
+}
+
+impl serde::Serialize for UrlToItemResolverBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for UrlToItemResolverBase {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.urlToItemResolverBase";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut priority = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "priority" => priority = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { priority })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlToItemResolverBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// A `microsoft.graph.externalConnectors.urlToItemResolverBase` or a type derived from it: the value of a property, parameter or result declared as `microsoft.graph.externalConnectors.urlToItemResolverBase`.

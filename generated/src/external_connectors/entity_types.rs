@@ -5,20 +5,16 @@
 /// `microsoft.graph.externalConnectors.connectionOperation` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionOperation {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `error`: `microsoft.graph.publicError`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::graph::PublicError>,
     /// `status`: `microsoft.graph.externalConnectors.connectionOperationStatus`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::external_connectors::ConnectionOperationStatus>,
 }
 
@@ -31,18 +27,96 @@ impl ConnectionOperation {
     }
 }
 
+impl serde::Serialize for ConnectionOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ConnectionOperation {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.connectionOperation";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut error = None;
+        let mut status = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "error" => error = __map.next_value()?,
+                "status" => status = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { id, error, status })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.external` (CSDL EntityType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct External {
     /// `connections`: `Collection(microsoft.graph.externalConnectors.externalConnection)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<crate::external_connectors::ExternalConnection>>,
+}
+
+impl serde::Serialize for External {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connections {
+            map.serialize_entry("connections", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for External {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.external";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut connections = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "connections" => connections = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { connections })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for External {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.externalConnectors.externalActivity` (CSDL EntityType, base type `microsoft.graph.entity`).
@@ -50,14 +124,12 @@ pub struct External {
 /// Derived types: `externalActivityResult`; a value of any of them is an [`AnyExternalActivity`].
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalActivity {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `startDateTime`: `Edm.DateTimeOffset`, required.
     pub start_date_time: graphgen_runtime::edm::DateTimeOffset,
@@ -66,7 +138,6 @@ pub struct ExternalActivity {
     /// `performedBy`: `microsoft.graph.externalConnectors.identity`.
     ///
     /// Navigation property: present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<crate::external_connectors::Identity>,
 }
 
@@ -91,6 +162,60 @@ impl ExternalActivity {
         crate::graph::Entity {
             id: self.id,
         }
+    }
+}
+
+impl serde::Serialize for ExternalActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("startDateTime", &self.start_date_time)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.performed_by {
+            map.serialize_entry("performedBy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalActivity {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivity";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut start_date_time = None;
+        let mut r#type = None;
+        let mut performed_by = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "startDateTime" => start_date_time = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "performedBy" => performed_by = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            start_date_time: graphgen_runtime::object::required(
+                start_date_time,
+                "startDateTime",
+            )?,
+            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            performed_by,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
     }
 }
 
@@ -187,14 +312,12 @@ impl From<crate::external_connectors::ExternalActivity> for AnyExternalActivity 
 /// `microsoft.graph.externalConnectors.externalActivityResult` (CSDL EntityType, base type `microsoft.graph.externalConnectors.externalActivity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalActivityResult {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `startDateTime`: `Edm.DateTimeOffset`, required.
     pub start_date_time: graphgen_runtime::edm::DateTimeOffset,
@@ -203,10 +326,8 @@ pub struct ExternalActivityResult {
     /// `performedBy`: `microsoft.graph.externalConnectors.identity`.
     ///
     /// Navigation property: present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<crate::external_connectors::Identity>,
     /// `error`: `microsoft.graph.publicError`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::graph::PublicError>,
 }
 
@@ -245,64 +366,111 @@ impl ExternalActivityResult {
     }
 }
 
+impl serde::Serialize for ExternalActivityResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("startDateTime", &self.start_date_time)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.performed_by {
+            map.serialize_entry("performedBy", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalActivityResult {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivityResult";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut start_date_time = None;
+        let mut r#type = None;
+        let mut performed_by = None;
+        let mut error = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "startDateTime" => start_date_time = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "performedBy" => performed_by = __map.next_value()?,
+                "error" => error = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            start_date_time: graphgen_runtime::object::required(
+                start_date_time,
+                "startDateTime",
+            )?,
+            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            performed_by,
+            error,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalActivityResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.externalConnection` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalConnection {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `activitySettings`: `microsoft.graph.externalConnectors.activitySettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_settings: Option<crate::external_connectors::ActivitySettings>,
     /// `configuration`: `microsoft.graph.externalConnectors.configuration`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<crate::external_connectors::Configuration>,
     /// `connectorId`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
     /// `contentCategory`: `microsoft.graph.externalConnectors.contentCategory`, required.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     pub content_category: crate::external_connectors::ContentCategory,
     /// `description`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `name`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `searchSettings`: `microsoft.graph.externalConnectors.searchSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_settings: Option<crate::external_connectors::SearchSettings>,
     /// `state`: `microsoft.graph.externalConnectors.connectionState`.
     ///
     /// Read-only: computed by the service (Core.Computed); never sent by clients.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::external_connectors::ConnectionState>,
     /// `groups`: `Collection(microsoft.graph.externalConnectors.externalGroup)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<crate::external_connectors::ExternalGroup>>,
     /// `items`: `Collection(microsoft.graph.externalConnectors.externalItem)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::external_connectors::ExternalItem>>,
     /// `operations`: `Collection(microsoft.graph.externalConnectors.connectionOperation)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<crate::external_connectors::ConnectionOperation>>,
     /// `schema`: `microsoft.graph.externalConnectors.schema`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<crate::external_connectors::Schema>,
 }
 
@@ -336,28 +504,133 @@ impl ExternalConnection {
     }
 }
 
+impl serde::Serialize for ExternalConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.activity_settings {
+            map.serialize_entry("activitySettings", value)?;
+        }
+        if let Some(value) = &self.configuration {
+            map.serialize_entry("configuration", value)?;
+        }
+        if let Some(value) = &self.connector_id {
+            map.serialize_entry("connectorId", value)?;
+        }
+        map.serialize_entry("contentCategory", &self.content_category)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.search_settings {
+            map.serialize_entry("searchSettings", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalConnection {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalConnection";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut activity_settings = None;
+        let mut configuration = None;
+        let mut connector_id = None;
+        let mut content_category = None;
+        let mut description = None;
+        let mut name = None;
+        let mut search_settings = None;
+        let mut state = None;
+        let mut groups = None;
+        let mut items = None;
+        let mut operations = None;
+        let mut schema = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "activitySettings" => activity_settings = __map.next_value()?,
+                "configuration" => configuration = __map.next_value()?,
+                "connectorId" => connector_id = __map.next_value()?,
+                "contentCategory" => content_category = Some(__map.next_value()?),
+                "description" => description = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "searchSettings" => search_settings = __map.next_value()?,
+                "state" => state = __map.next_value()?,
+                "groups" => groups = __map.next_value()?,
+                "items" => items = __map.next_value()?,
+                "operations" => operations = __map.next_value()?,
+                "schema" => schema = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            activity_settings,
+            configuration,
+            connector_id,
+            content_category: graphgen_runtime::object::required(
+                content_category,
+                "contentCategory",
+            )?,
+            description,
+            name,
+            search_settings,
+            state,
+            groups,
+            items,
+            operations,
+            schema,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.externalGroup` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalGroup {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `description`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `displayName`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `members`: `Collection(microsoft.graph.externalConnectors.identity)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<crate::external_connectors::Identity>>,
 }
 
@@ -370,38 +643,86 @@ impl ExternalGroup {
     }
 }
 
+impl serde::Serialize for ExternalGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.members {
+            map.serialize_entry("members", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalGroup {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalGroup";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut description = None;
+        let mut display_name = None;
+        let mut members = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "description" => description = __map.next_value()?,
+                "displayName" => display_name = __map.next_value()?,
+                "members" => members = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            description,
+            display_name,
+            members,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.externalItem` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalItem {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `acl`: `Collection(microsoft.graph.externalConnectors.acl)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acl: Option<Vec<crate::external_connectors::Acl>>,
     /// `content`: `microsoft.graph.externalConnectors.externalItemContent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::external_connectors::ExternalItemContent>,
     /// `informationProtectionLabel`: `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel`.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub information_protection_label: Option<
         crate::external_connectors::ExternalItemInformationProtectionLabel,
     >,
     /// `properties`: `microsoft.graph.externalConnectors.properties`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<crate::external_connectors::Properties>,
     /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activities: Option<Vec<crate::external_connectors::AnyExternalActivity>>,
 }
 
@@ -414,20 +735,86 @@ impl ExternalItem {
     }
 }
 
+impl serde::Serialize for ExternalItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.acl {
+            map.serialize_entry("acl", value)?;
+        }
+        if let Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        if let Some(value) = &self.information_protection_label {
+            map.serialize_entry("informationProtectionLabel", value)?;
+        }
+        if let Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let Some(value) = &self.activities {
+            map.serialize_entry("activities", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalItem {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalItem";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut acl = None;
+        let mut content = None;
+        let mut information_protection_label = None;
+        let mut properties = None;
+        let mut activities = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "acl" => acl = __map.next_value()?,
+                "content" => content = __map.next_value()?,
+                "informationProtectionLabel" => {
+                    information_protection_label = __map.next_value()?;
+                }
+                "properties" => properties = __map.next_value()?,
+                "activities" => activities = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            acl,
+            content,
+            information_protection_label,
+            properties,
+            activities,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.identity` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Identity {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `type`: `microsoft.graph.externalConnectors.identityType`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::external_connectors::IdentityType>,
 }
 
@@ -440,22 +827,59 @@ impl Identity {
     }
 }
 
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Identity {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.identity";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "type" => r#type = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { id, r#type })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.schema` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Schema {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `baseType`: `Edm.String`, required.
     pub base_type: String,
     /// `properties`: `Collection(microsoft.graph.externalConnectors.property)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<crate::external_connectors::Property>>,
 }
 
@@ -476,5 +900,52 @@ impl Schema {
         crate::graph::Entity {
             id: self.id,
         }
+    }
+}
+
+impl serde::Serialize for Schema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("baseType", &self.base_type)?;
+        if let Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Schema {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.schema";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut base_type = None;
+        let mut properties = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "baseType" => base_type = Some(__map.next_value()?),
+                "properties" => properties = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            base_type: graphgen_runtime::object::required(base_type, "baseType")?,
+            properties,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Schema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
     }
 }

@@ -21,12 +21,46 @@ pub struct AddActivities {
 }
 
 /// The request body of [`AddActivities`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddActivitiesBody {
     /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`, required.
     pub activities: Vec<crate::external_connectors::AnyExternalActivity>,
+}
+
+impl serde::Serialize for AddActivitiesBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("activities", &self.activities)?;
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for AddActivitiesBody {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities parameters";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut activities = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "activities" => activities = Some(__map.next_value()?),
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            activities: graphgen_runtime::object::required(activities, "activities")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddActivitiesBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 impl AddActivities {
@@ -44,28 +78,32 @@ impl AddActivities {
     }
 
     /// Sends this call: refused before sending when it holds more than 20 items; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).
-    pub async fn send(
+    pub fn send(
         self,
         client: &graphgen_runtime::Client,
-    ) -> Result<
-        graphgen_runtime::BatchOutcome<
-            crate::external_connectors::AnyExternalActivity,
-            crate::external_connectors::ExternalActivityResult,
+    ) -> impl std::future::Future<
+        Output = Result<
+            graphgen_runtime::BatchOutcome<
+                crate::external_connectors::AnyExternalActivity,
+                crate::external_connectors::ExternalActivityResult,
+            >,
+            graphgen_runtime::Error,
         >,
-        graphgen_runtime::Error,
-    > {
-        client.send_batch(self).await
+    > + '_ {
+        client.send_batch(self)
     }
 
     /// Sends any number of items as calls of at most 20, in order, and merges what became of each item (see [`graphgen_runtime::SplitOutcome`]).
-    pub async fn send_split(
+    pub fn send_split(
         self,
         client: &graphgen_runtime::Client,
-    ) -> graphgen_runtime::SplitOutcome<
-        <Self as graphgen_runtime::BatchOperation>::Item,
-        <Self as graphgen_runtime::BatchOperation>::Result,
-    > {
-        client.send_batch_split(self).await
+    ) -> impl std::future::Future<
+        Output = graphgen_runtime::SplitOutcome<
+            <Self as graphgen_runtime::BatchOperation>::Item,
+            <Self as graphgen_runtime::BatchOperation>::Result,
+        >,
+    > + '_ {
+        client.send_batch_split(self)
     }
 }
 

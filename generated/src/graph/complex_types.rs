@@ -10,65 +10,216 @@ pub type Json = serde_json::Value;
 /// `microsoft.graph.publicError` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicError {
     /// `code`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<crate::graph::PublicErrorDetail>>,
     /// `innerError`: `microsoft.graph.publicInnerError`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<crate::graph::PublicInnerError>,
     /// `message`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `target`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+
+impl serde::Serialize for PublicError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.inner_error {
+            map.serialize_entry("innerError", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for PublicError {
+    const NAME: &'static str = "microsoft.graph.publicError";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut details = None;
+        let mut inner_error = None;
+        let mut message = None;
+        let mut target = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "code" => code = __map.next_value()?,
+                "details" => details = __map.next_value()?,
+                "innerError" => inner_error = __map.next_value()?,
+                "message" => message = __map.next_value()?,
+                "target" => target = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self {
+            code,
+            details,
+            inner_error,
+            message,
+            target,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.publicErrorDetail` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicErrorDetail {
     /// `code`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `message`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `target`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+
+impl serde::Serialize for PublicErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for PublicErrorDetail {
+    const NAME: &'static str = "microsoft.graph.publicErrorDetail";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut target = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "code" => code = __map.next_value()?,
+                "message" => message = __map.next_value()?,
+                "target" => target = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { code, message, target })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }
 
 /// `microsoft.graph.publicInnerError` (CSDL ComplexType, open).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicInnerError {
     /// `code`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<crate::graph::PublicErrorDetail>>,
     /// `message`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `target`: `Edm.String`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Properties the metadata does not declare (this is an open type), kept as received and written back.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PublicInnerError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for PublicInnerError {
+    const NAME: &'static str = "microsoft.graph.publicInnerError";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut details = None;
+        let mut message = None;
+        let mut target = None;
+        let mut additional_properties = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "code" => code = __map.next_value()?,
+                "details" => details = __map.next_value()?,
+                "message" => message = __map.next_value()?,
+                "target" => target = __map.next_value()?,
+                _ => {
+                    additional_properties
+                        .insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code,
+            details,
+            message,
+            target,
+            additional_properties,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicInnerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }

@@ -7,13 +7,46 @@
 /// Derived types: `connectionOperation`, `externalActivity`, `externalActivityResult`, `externalConnection`, `externalGroup`, `externalItem`, `identity`, `schema`.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Entity {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+impl serde::Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for Entity {
+    const NAME: &'static str = "microsoft.graph.entity";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                _ => {
+                    graphgen_runtime::object::skip(&mut __map)?;
+                }
+            }
+        }
+        Ok(Self { id })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
 }

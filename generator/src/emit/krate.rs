@@ -62,28 +62,58 @@ impl ItemFile {
     }
 }
 
-/// One item file of a namespace module.
-pub fn item_file(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> TokenStream {
+/// One top-level item (or pair of items) of an item file: the unit the
+/// emitter builds and formats independently.
+#[derive(Debug, Clone, Copy)]
+pub enum Unit {
+    /// An enum, or a structured type with its `Any*` enum when it has one.
+    Type(crate::model::TypeId),
+    /// The request type of a bound operation.
+    Operation(usize),
+}
+
+/// The items of one item file of a namespace module, in file order.
+pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> Vec<Unit> {
     let model = plan.model;
-    let mut items = Vec::new();
     match file {
-        ItemFile::Operations => {
-            items.extend(module.operations.iter().map(|&i| operations::emit(plan, i)));
-        }
-        _ => {
-            for &id in &module.types {
-                match (&model.ty(id).kind, file) {
-                    (TypeKind::Enum(e), ItemFile::Enums) => items.push(enums::emit(plan, id, e)),
-                    (TypeKind::Complex(s), ItemFile::ComplexTypes)
-                    | (TypeKind::Entity(s), ItemFile::EntityTypes) => {
-                        items.push(structs::emit(plan, id, s));
-                        items.push(poly::emit(plan, id));
-                    }
-                    _ => {}
-                }
-            }
-        }
+        ItemFile::Operations => module
+            .operations
+            .iter()
+            .map(|&i| Unit::Operation(i))
+            .collect(),
+        _ => module
+            .types
+            .iter()
+            .filter(|&&id| {
+                matches!(
+                    (&model.ty(id).kind, file),
+                    (TypeKind::Enum(_), ItemFile::Enums)
+                        | (TypeKind::Complex(_), ItemFile::ComplexTypes)
+                        | (TypeKind::Entity(_), ItemFile::EntityTypes)
+                )
+            })
+            .map(|&id| Unit::Type(id))
+            .collect(),
     }
+}
+
+/// The tokens of one unit.
+pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> TokenStream {
+    match unit {
+        Unit::Operation(i) => operations::emit(plan, i),
+        Unit::Type(id) => match &plan.model.ty(id).kind {
+            TypeKind::Enum(e) => enums::emit(plan, id, e),
+            TypeKind::Complex(s) | TypeKind::Entity(s) => {
+                let mut tokens = structs::emit(plan, id, s);
+                tokens.extend(poly::emit(plan, id));
+                tokens
+            }
+        },
+    }
+}
+
+/// The inner attributes that open an item file.
+pub fn item_file_header(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> TokenStream {
     let doc = format!(" {} of `{}`.", file.what(), module.namespace);
     // Generated code names deprecated items itself (fields, conversions);
     // users still get the warning where they use them.
@@ -93,7 +123,6 @@ pub fn item_file(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> TokenS
     quote! {
         #![doc = #doc]
         #allow
-        #(#items)*
     }
 }
 

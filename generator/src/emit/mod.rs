@@ -15,6 +15,7 @@ mod poly;
 mod service;
 mod structs;
 mod types;
+mod wire;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -72,42 +73,55 @@ pub struct Output {
     pub files: BTreeMap<String, String>,
 }
 
-/// Generates the crate for a model. Files are built and formatted on all
-/// cores; the result does not depend on how many.
+/// Generates the crate for a model. Items are built and formatted in chunks
+/// on all cores, so one big file does not leave a core idle; the result does
+/// not depend on how many cores or how the chunks fall.
 pub fn emit(model: &Model, options: &Options) -> Result<Output> {
     let plan = Plan::new(model, options)?;
-    let mut jobs: Vec<(String, Job<'_>)> = vec![("src/lib.rs".into(), Job::Lib)];
+    let mut files: Vec<(String, Vec<Task<'_>>)> = vec![("src/lib.rs".into(), vec![Task::Lib])];
     for module in &plan.modules {
-        jobs.push((format!("src/{}/mod.rs", module.name), Job::Mod(module)));
+        files.push((
+            format!("src/{}/mod.rs", module.name),
+            vec![Task::Mod(module)],
+        ));
         for file in krate::ItemFile::ALL {
-            if file.is_present(&plan, module) {
-                let path = format!("src/{}/{}.rs", module.name, file.module());
-                jobs.push((path, Job::Items(module, file)));
+            if !file.is_present(&plan, module) {
+                continue;
             }
+            let mut tasks = vec![Task::Header(module, file)];
+            let units = krate::item_file_units(&plan, module, file);
+            tasks.extend(units.chunks(CHUNK).map(|c| Task::Units(c.to_vec())));
+            files.push((format!("src/{}/{}.rs", module.name, file.module()), tasks));
         }
     }
-    // The biggest files first, so no thread is left with one at the end.
-    jobs.sort_by_key(|(_, job)| std::cmp::Reverse(job.weight()));
+    let tasks: Vec<(usize, &Task<'_>)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(f, (_, tasks))| tasks.iter().map(move |t| (f, t)))
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(jobs.len());
-    let results: Vec<Vec<(String, Result<String>)>> = std::thread::scope(|scope| {
+        .min(tasks.len());
+    let mut done: Vec<(usize, Result<String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, job)) = jobs.get(i) else {
+                        let Some(&(file, task)) = tasks.get(i) else {
                             break;
                         };
-                        let tokens = match job {
-                            Job::Lib => krate::lib_rs(&plan),
-                            Job::Mod(m) => krate::mod_rs(&plan, m),
-                            Job::Items(m, f) => krate::item_file(&plan, m, *f),
+                        let tokens = match task {
+                            Task::Lib => krate::lib_rs(&plan),
+                            Task::Mod(m) => krate::mod_rs(&plan, m),
+                            Task::Header(m, f) => krate::item_file_header(&plan, m, *f),
+                            Task::Units(units) => {
+                                units.iter().map(|&u| krate::emit_unit(&plan, u)).collect()
+                            }
                         };
-                        done.push((path.clone(), format_file(options, tokens, path)));
+                        done.push((i, unparse(tokens, &files[file].0)));
                     }
                     done
                 })
@@ -115,38 +129,41 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().expect("an emitter thread panicked"))
+            .flat_map(|w| w.join().expect("an emitter thread panicked"))
             .collect()
     });
-    let mut files = BTreeMap::new();
-    for (path, text) in results.into_iter().flatten() {
-        files.insert(path, text?);
+    done.sort_by_key(|(i, _)| *i);
+    let mut texts: Vec<String> = vec![String::new(); files.len()];
+    for (i, text) in done {
+        texts[tasks[i].0].push_str(&text?);
     }
-    files.insert("Cargo.toml".into(), krate::manifest(&plan));
-    files.insert("OPERATIONS.md".into(), operations::list(&plan));
-    Ok(Output { files })
+    let mut output = BTreeMap::new();
+    for ((path, _), text) in files.iter().zip(texts) {
+        let body = space_items(&text);
+        output.insert(path.clone(), format!("// {}\n\n{body}", options.preamble));
+    }
+    output.insert("Cargo.toml".into(), krate::manifest(&plan));
+    output.insert("OPERATIONS.md".into(), operations::list(&plan));
+    Ok(Output { files: output })
 }
 
-/// One file to generate.
-enum Job<'p> {
+/// Items per formatting task: small enough to share the biggest file between
+/// cores, big enough that handing out tasks costs nothing.
+const CHUNK: usize = 32;
+
+/// A piece of one file to build and format.
+enum Task<'p> {
     Lib,
     Mod(&'p plan::ModulePlan),
-    Items(&'p plan::ModulePlan, krate::ItemFile),
+    /// The inner attributes of an item file.
+    Header(&'p plan::ModulePlan, krate::ItemFile),
+    Units(Vec<krate::Unit>),
 }
 
-impl Job<'_> {
-    /// A rough size, to start the biggest files first.
-    fn weight(&self) -> usize {
-        match self {
-            Job::Lib | Job::Mod(_) => 0,
-            Job::Items(m, krate::ItemFile::Operations) => m.operations.len() * 4,
-            Job::Items(m, _) => m.types.len(),
-        }
-    }
-}
-
-/// Formats one file: the preamble line, then the pretty-printed items.
-fn format_file(options: &Options, tokens: TokenStream, path: &str) -> Result<String> {
+/// Pretty-prints tokens that form whole items (or inner attributes).
+/// Formatting pieces apart and joining them gives the same text as formatting
+/// the file at once: prettyplease ends every item with a line break.
+fn unparse(tokens: TokenStream, path: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         // A generator bug, not an input problem; say where so it can be fixed.
         Error::new(
@@ -154,8 +171,7 @@ fn format_file(options: &Options, tokens: TokenStream, path: &str) -> Result<Str
             format!("internal: generated {path} does not parse: {e}"),
         )
     })?;
-    let body = space_items(&prettyplease::unparse(&file));
-    Ok(format!("// {}\n\n{body}", options.preamble))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// prettyplease puts items back to back; a blank line between items (and

@@ -14,6 +14,7 @@ use super::plan::Plan;
 use super::service;
 use super::structs::{self, is_required};
 use super::types::{csdl_type, ident, rust_type, type_path};
+use super::wire;
 
 /// A collection-in, results-out action: one parameter, a collection of
 /// items, and a collection of results whose type derives from the item type
@@ -278,30 +279,41 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let fields = params.iter().map(|(f, p, required)| {
             let ty = rust_type(plan, None, &p.ty);
             let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
-            first.push_str(if *required { ", required." } else { ", optional." });
+            first.push_str(if *required {
+                ", required."
+            } else {
+                ", optional."
+            });
             let mut paragraphs = vec![first];
             paragraphs.extend(docs::description(&p.doc));
             let doc = docs::attrs(&paragraphs);
-            let rename = (naming::serde_camel_case(&f.to_string()) != p.name).then(|| {
-                let json = &p.name;
-                quote!(#[serde(rename = #json)])
-            });
             if *required {
-                quote!(#doc #rename pub #f: #ty,)
+                quote!(#doc pub #f: #ty,)
             } else {
-                quote!(#doc #rename #[serde(skip_serializing_if = "Option::is_none")] pub #f: Option<#ty>,)
+                quote!(#doc pub #f: Option<#ty>,)
             }
         });
         let d = format!(" The request body of [`{}`].", plan.operation_name(index));
+        let wire_fields: Vec<wire::WireField<'_>> = params
+            .iter()
+            .map(|(f, p, required)| wire::WireField {
+                ident: f.clone(),
+                json: &p.name,
+                required: *required,
+            })
+            .collect();
+        let qualified = format!("{} parameters", op.name);
+        let wire = wire::impls(&body_name, &qualified, &wire_fields, None, &cfg);
         quote! {
             #[doc = #d]
             #cfg
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(rename_all = "camelCase")]
+            #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct #body_name {
                 #(#fields)*
             }
+
+            #wire
         }
     });
 
@@ -376,23 +388,25 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             let split = format!(" Sends any number of items as calls of at most {max}, in order, and merges what became of each item (see [`graphgen_runtime::SplitOutcome`]).");
             quote! {
                 #[doc = #one]
-                pub async fn send(self, client: &graphgen_runtime::Client) -> Result<#output, graphgen_runtime::Error> {
-                    client.send_batch(self).await
+                pub fn send(self, client: &graphgen_runtime::Client) -> impl std::future::Future<Output = Result<#output, graphgen_runtime::Error>> + '_ {
+                    client.send_batch(self)
                 }
 
                 #[doc = #split]
-                pub async fn send_split(
+                pub fn send_split(
                     self,
                     client: &graphgen_runtime::Client,
-                ) -> graphgen_runtime::SplitOutcome<<Self as graphgen_runtime::BatchOperation>::Item, <Self as graphgen_runtime::BatchOperation>::Result> {
-                    client.send_batch_split(self).await
+                ) -> impl std::future::Future<Output = graphgen_runtime::SplitOutcome<<Self as graphgen_runtime::BatchOperation>::Item, <Self as graphgen_runtime::BatchOperation>::Result>> + '_ {
+                    client.send_batch_split(self)
                 }
             }
         }
         None => quote! {
             /// Sends this call with `client` (token, retries, typed errors).
-            pub async fn send(self, client: &graphgen_runtime::Client) -> Result<#output, graphgen_runtime::Error> {
-                client.send(self).await
+            // Not an `async fn`: a wrapper future per operation would make
+            // rustc lay out the runtime's whole call for each of them.
+            pub fn send(self, client: &graphgen_runtime::Client) -> impl std::future::Future<Output = Result<#output, graphgen_runtime::Error>> + '_ {
+                client.send(self)
             }
         },
     };

@@ -12,6 +12,7 @@ use super::docs;
 use super::naming::{self, Scope, ADDITIONAL_PROPERTIES_FIELD};
 use super::plan::Plan;
 use super::types::{csdl_type, ident, rust_type, type_path};
+use super::wire;
 
 /// One field of a generated struct.
 pub struct Field<'m> {
@@ -123,7 +124,6 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
         quote! {
             /// Properties the metadata does not declare (this is an open type), kept as received and written back.
-            #[serde(flatten)]
             pub #field: serde_json::Map<String, serde_json::Value>,
         }
     });
@@ -157,12 +157,28 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         }
     });
 
+    let wire_fields: Vec<wire::WireField<'_>> = fields
+        .iter()
+        .map(|f| wire::WireField {
+            ident: ident(&f.name),
+            json: &f.prop.name,
+            required: f.required,
+        })
+        .collect();
+    let additional_field = open.then(|| ident(ADDITIONAL_PROPERTIES_FIELD));
+    let wire = wire::impls(
+        &name,
+        &t.name.to_string(),
+        &wire_fields,
+        additional_field.as_ref(),
+        &cfg,
+    );
+
     quote! {
         #doc
         #deprecated
         #cfg
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_decls)*
@@ -171,6 +187,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
 
         #constructor
         #conversions
+        #wire
     }
 }
 
@@ -236,23 +253,16 @@ fn field_decl(
     }
     let doc = docs::attrs(&paragraphs);
     let deprecated = docs::deprecated(&p.doc);
-    let rename = (naming::serde_camel_case(&f.name) != p.name).then(|| {
-        let json = &p.name;
-        quote!(#[serde(rename = #json)])
-    });
     if f.required {
         quote! {
             #doc
             #deprecated
-            #rename
             pub #name: #ty,
         }
     } else {
         quote! {
             #doc
             #deprecated
-            #rename
-            #[serde(skip_serializing_if = "Option::is_none")]
             pub #name: Option<#ty>,
         }
     }

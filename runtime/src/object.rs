@@ -1,0 +1,170 @@
+//! Reading generated structs from JSON objects.
+//!
+//! Generated types implement [`Object`] (a loop over the object's members)
+//! instead of deriving `Deserialize`: the derived code also reads structs
+//! from sequences, matches field names as integers and bytes and checks for
+//! duplicates, which JSON objects never need and which made the whole-Graph
+//! crate several times slower to compile.
+//!
+//! ```
+//! use graphgen_runtime::object::{self, Key, Object};
+//! use serde::de::MapAccess;
+//!
+//! #[derive(Debug, PartialEq)]
+//! struct Item {
+//!     id: Option<String>,
+//!     priority: i32,
+//! }
+//!
+//! impl Object for Item {
+//!     const NAME: &'static str = "contoso.item";
+//!     fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+//!         let (mut id, mut priority) = (None, None);
+//!         while let Some(key) = map.next_key::<Key<'de>>()? {
+//!             match key.as_str() {
+//!                 "id" => id = map.next_value()?,
+//!                 "priority" => priority = Some(map.next_value()?),
+//!                 _ => object::skip(&mut map)?,
+//!             }
+//!         }
+//!         Ok(Item { id, priority: object::required(priority, "priority")? })
+//!     }
+//! }
+//!
+//! impl<'de> serde::Deserialize<'de> for Item {
+//!     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+//!         object::deserialize(d)
+//!     }
+//! }
+//!
+//! let item: Item = serde_json::from_str(r#"{"priority":2,"other":[1]}"#).unwrap();
+//! assert_eq!(item, Item { id: None, priority: 2 });
+//! let e = serde_json::from_str::<Item>(r#"{"id":"a"}"#).unwrap_err();
+//! assert!(e.to_string().contains("missing field `priority`"), "{e}");
+//! ```
+//!
+//! A member that appears twice keeps its last value, as `serde_json::Value`
+//! does; unknown members are skipped (or kept, for open types).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A struct read member by member from a JSON object.
+pub trait Object: Sized {
+    /// The qualified OData type name, for error messages.
+    const NAME: &'static str;
+    /// Reads the object's members from `map`.
+    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of an [`Object`]: expects a JSON object.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Object> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a `{}` object", T::NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read(map)
+        }
+    }
+    d.deserialize_map(V(PhantomData))
+}
+
+/// A member name: borrowed from the input when it has no escapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The member name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The member name, owned (a copy only when it was borrowed).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The value of a required member, or serde's "missing field" error.
+pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+/// Reads and drops the value of a member the type does not declare.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[test]
+    fn keys_borrow_unless_escaped() {
+        let mut de = serde_json::Deserializer::from_str(r#""plain""#);
+        let k = Key::deserialize(&mut de).unwrap();
+        assert!(matches!(k.0, Cow::Borrowed("plain")));
+        let mut de = serde_json::Deserializer::from_str(r#""a\u0062""#);
+        let k = Key::deserialize(&mut de).unwrap();
+        assert!(matches!(&k.0, Cow::Owned(s) if s == "ab"));
+        assert_eq!(k.into_string(), "ab");
+    }
+
+    #[test]
+    fn keys_from_a_value_map() {
+        // serde_json::Value hands out owned strings.
+        let v = serde_json::json!({"x": 1});
+        #[derive(Debug)]
+        struct X(i32);
+        impl Object for X {
+            const NAME: &'static str = "t.x";
+            fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                let mut x = None;
+                while let Some(k) = map.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "x" => x = Some(map.next_value()?),
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(X(required(x, "x")?))
+            }
+        }
+        impl<'de> de::Deserialize<'de> for X {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::deserialize(d)
+            }
+        }
+        assert_eq!(X::deserialize(v).unwrap().0, 1);
+        let e = serde_json::from_str::<X>("[1]").unwrap_err().to_string();
+        assert!(e.contains("expected a `t.x` object"), "{e}");
+    }
+}
