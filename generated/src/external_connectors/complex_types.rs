@@ -46,13 +46,13 @@ impl graphgen_runtime::object::Object for Acl {
         let mut value = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "accessType" => access_type = Some(__map.next_value()?),
-                "type" => r#type = Some(__map.next_value()?),
-                "value" => value = Some(__map.next_value()?),
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "accessType" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut access_type)
                 }
-            }
+                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
+                "value" => graphgen_runtime::object::set_some(&mut __map, &mut value),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             access_type: graphgen_runtime::object::required(access_type, "accessType")?,
@@ -96,16 +96,19 @@ impl serde::Serialize for ActivitySettings {
 impl graphgen_runtime::object::Object for ActivitySettings {
     const NAME: &'static str = "microsoft.graph.externalConnectors.activitySettings";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut url_to_item_resolvers = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "urlToItemResolvers" => url_to_item_resolvers = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "urlToItemResolvers" => {
+                    graphgen_runtime::object::set(
+                        &mut __map,
+                        &mut object.url_to_item_resolvers,
+                    )
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { url_to_item_resolvers })
+        Ok(object)
     }
 }
 
@@ -146,21 +149,25 @@ impl serde::Serialize for Configuration {
 impl graphgen_runtime::object::Object for Configuration {
     const NAME: &'static str = "microsoft.graph.externalConnectors.configuration";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut authorized_app_ids = None;
-        let mut additional_properties = serde_json::Map::new();
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "authorizedAppIds" => authorized_app_ids = __map.next_value()?,
-                _ => {
-                    additional_properties
-                        .insert(__key.into_string(), __map.next_value()?);
+                "authorizedAppIds" => {
+                    graphgen_runtime::object::set(
+                        &mut __map,
+                        &mut object.authorized_app_ids,
+                    )
                 }
-            }
+                _ => {
+                    graphgen_runtime::object::keep(
+                        &mut __map,
+                        __key,
+                        &mut object.additional_properties,
+                    )
+                }
+            }?;
         }
-        Ok(Self {
-            authorized_app_ids,
-            additional_properties,
-        })
+        Ok(object)
     }
 }
 
@@ -223,14 +230,14 @@ impl graphgen_runtime::object::Object for DisplayTemplate {
         let mut rules = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = Some(__map.next_value()?),
-                "layout" => layout = Some(__map.next_value()?),
-                "priority" => priority = Some(__map.next_value()?),
-                "rules" => rules = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "id" => graphgen_runtime::object::set_some(&mut __map, &mut id),
+                "layout" => graphgen_runtime::object::set_some(&mut __map, &mut layout),
+                "priority" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut priority)
                 }
-            }
+                "rules" => graphgen_runtime::object::set(&mut __map, &mut rules),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             id: graphgen_runtime::object::required(id, "id")?,
@@ -287,12 +294,10 @@ impl graphgen_runtime::object::Object for ExternalItemContent {
         let mut value = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "value" => value = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
-                }
-            }
+                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
+                "value" => graphgen_runtime::object::set(&mut __map, &mut value),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             r#type: graphgen_runtime::object::required(r#type, "type")?,
@@ -333,16 +338,19 @@ impl serde::Serialize for ExternalItemInformationProtectionLabel {
 impl graphgen_runtime::object::Object for ExternalItemInformationProtectionLabel {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut sensitivity_label_id = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "sensitivityLabelId" => sensitivity_label_id = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "sensitivityLabelId" => {
+                    graphgen_runtime::object::set(
+                        &mut __map,
+                        &mut object.sensitivity_label_id,
+                    )
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { sensitivity_label_id })
+        Ok(object)
     }
 }
 
@@ -413,13 +421,13 @@ impl graphgen_runtime::object::Object for ItemIdResolver {
         let mut url_match_info = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "priority" => priority = __map.next_value()?,
-                "itemId" => item_id = Some(__map.next_value()?),
-                "urlMatchInfo" => url_match_info = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "priority" => graphgen_runtime::object::set(&mut __map, &mut priority),
+                "itemId" => graphgen_runtime::object::set_some(&mut __map, &mut item_id),
+                "urlMatchInfo" => {
+                    graphgen_runtime::object::set(&mut __map, &mut url_match_info)
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             priority,
@@ -491,36 +499,33 @@ impl serde::Serialize for Principal {
 impl graphgen_runtime::object::Object for Principal {
     const NAME: &'static str = "microsoft.graph.externalConnectors.principal";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut email = None;
-        let mut entra_display_name = None;
-        let mut entra_id = None;
-        let mut external_id = None;
-        let mut external_name = None;
-        let mut tenant_id = None;
-        let mut upn = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "email" => email = __map.next_value()?,
-                "entraDisplayName" => entra_display_name = __map.next_value()?,
-                "entraId" => entra_id = __map.next_value()?,
-                "externalId" => external_id = __map.next_value()?,
-                "externalName" => external_name = __map.next_value()?,
-                "tenantId" => tenant_id = __map.next_value()?,
-                "upn" => upn = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "email" => graphgen_runtime::object::set(&mut __map, &mut object.email),
+                "entraDisplayName" => {
+                    graphgen_runtime::object::set(
+                        &mut __map,
+                        &mut object.entra_display_name,
+                    )
                 }
-            }
+                "entraId" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.entra_id)
+                }
+                "externalId" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.external_id)
+                }
+                "externalName" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.external_name)
+                }
+                "tenantId" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.tenant_id)
+                }
+                "upn" => graphgen_runtime::object::set(&mut __map, &mut object.upn),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self {
-            email,
-            entra_display_name,
-            entra_id,
-            external_id,
-            external_name,
-            tenant_id,
-            upn,
-        })
+        Ok(object)
     }
 }
 
@@ -556,11 +561,15 @@ impl serde::Serialize for Properties {
 impl graphgen_runtime::object::Object for Properties {
     const NAME: &'static str = "microsoft.graph.externalConnectors.properties";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut additional_properties = serde_json::Map::new();
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            additional_properties.insert(__key.into_string(), __map.next_value()?);
+            graphgen_runtime::object::keep(
+                &mut __map,
+                __key,
+                &mut object.additional_properties,
+            )?;
         }
-        Ok(Self { additional_properties })
+        Ok(object)
     }
 }
 
@@ -662,19 +671,27 @@ impl graphgen_runtime::object::Object for Property {
         let mut r#type = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "aliases" => aliases = __map.next_value()?,
-                "description" => description = __map.next_value()?,
-                "isQueryable" => is_queryable = __map.next_value()?,
-                "isRefinable" => is_refinable = __map.next_value()?,
-                "isRetrievable" => is_retrievable = __map.next_value()?,
-                "isSearchable" => is_searchable = __map.next_value()?,
-                "labels" => labels = __map.next_value()?,
-                "name" => name = Some(__map.next_value()?),
-                "type" => r#type = Some(__map.next_value()?),
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "aliases" => graphgen_runtime::object::set(&mut __map, &mut aliases),
+                "description" => {
+                    graphgen_runtime::object::set(&mut __map, &mut description)
                 }
-            }
+                "isQueryable" => {
+                    graphgen_runtime::object::set(&mut __map, &mut is_queryable)
+                }
+                "isRefinable" => {
+                    graphgen_runtime::object::set(&mut __map, &mut is_refinable)
+                }
+                "isRetrievable" => {
+                    graphgen_runtime::object::set(&mut __map, &mut is_retrievable)
+                }
+                "isSearchable" => {
+                    graphgen_runtime::object::set(&mut __map, &mut is_searchable)
+                }
+                "labels" => graphgen_runtime::object::set(&mut __map, &mut labels),
+                "name" => graphgen_runtime::object::set_some(&mut __map, &mut name),
+                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             aliases,
@@ -752,14 +769,18 @@ impl graphgen_runtime::object::Object for PropertyRule {
         let mut values_joined_by = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "operation" => operation = Some(__map.next_value()?),
-                "property" => property = Some(__map.next_value()?),
-                "values" => values = Some(__map.next_value()?),
-                "valuesJoinedBy" => values_joined_by = Some(__map.next_value()?),
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "operation" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut operation)
                 }
-            }
+                "property" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut property)
+                }
+                "values" => graphgen_runtime::object::set_some(&mut __map, &mut values),
+                "valuesJoinedBy" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut values_joined_by)
+                }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             operation: graphgen_runtime::object::required(operation, "operation")?,
@@ -807,16 +828,19 @@ impl serde::Serialize for SearchSettings {
 impl graphgen_runtime::object::Object for SearchSettings {
     const NAME: &'static str = "microsoft.graph.externalConnectors.searchSettings";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut search_result_templates = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "searchResultTemplates" => search_result_templates = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "searchResultTemplates" => {
+                    graphgen_runtime::object::set(
+                        &mut __map,
+                        &mut object.search_result_templates,
+                    )
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { search_result_templates })
+        Ok(object)
     }
 }
 
@@ -857,18 +881,19 @@ impl serde::Serialize for UrlMatchInfo {
 impl graphgen_runtime::object::Object for UrlMatchInfo {
     const NAME: &'static str = "microsoft.graph.externalConnectors.urlMatchInfo";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut base_urls = None;
-        let mut url_pattern = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "baseUrls" => base_urls = __map.next_value()?,
-                "urlPattern" => url_pattern = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "baseUrls" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.base_urls)
                 }
-            }
+                "urlPattern" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.url_pattern)
+                }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { base_urls, url_pattern })
+        Ok(object)
     }
 }
 
@@ -906,16 +931,16 @@ impl serde::Serialize for UrlToItemResolverBase {
 impl graphgen_runtime::object::Object for UrlToItemResolverBase {
     const NAME: &'static str = "microsoft.graph.externalConnectors.urlToItemResolverBase";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut priority = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "priority" => priority = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "priority" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.priority)
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { priority })
+        Ok(object)
     }
 }
 

@@ -47,20 +47,16 @@ impl serde::Serialize for ConnectionOperation {
 impl graphgen_runtime::object::Object for ConnectionOperation {
     const NAME: &'static str = "microsoft.graph.externalConnectors.connectionOperation";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut error = None;
-        let mut status = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "error" => error = __map.next_value()?,
-                "status" => status = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
-                }
-            }
+                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
+                "error" => graphgen_runtime::object::set(&mut __map, &mut object.error),
+                "status" => graphgen_runtime::object::set(&mut __map, &mut object.status),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { id, error, status })
+        Ok(object)
     }
 }
 
@@ -98,16 +94,16 @@ impl serde::Serialize for External {
 impl graphgen_runtime::object::Object for External {
     const NAME: &'static str = "microsoft.graph.externalConnectors.external";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut connections = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "connections" => connections = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "connections" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.connections)
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { connections })
+        Ok(object)
     }
 }
 
@@ -190,14 +186,16 @@ impl graphgen_runtime::object::Object for ExternalActivity {
         let mut performed_by = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "startDateTime" => start_date_time = Some(__map.next_value()?),
-                "type" => r#type = Some(__map.next_value()?),
-                "performedBy" => performed_by = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
+                "startDateTime" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut start_date_time)
                 }
-            }
+                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
+                "performedBy" => {
+                    graphgen_runtime::object::set(&mut __map, &mut performed_by)
+                }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             id,
@@ -395,15 +393,17 @@ impl graphgen_runtime::object::Object for ExternalActivityResult {
         let mut error = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "startDateTime" => start_date_time = Some(__map.next_value()?),
-                "type" => r#type = Some(__map.next_value()?),
-                "performedBy" => performed_by = __map.next_value()?,
-                "error" => error = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
+                "startDateTime" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut start_date_time)
                 }
-            }
+                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
+                "performedBy" => {
+                    graphgen_runtime::object::set(&mut __map, &mut performed_by)
+                }
+                "error" => graphgen_runtime::object::set(&mut __map, &mut error),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             id,
@@ -567,23 +567,35 @@ impl graphgen_runtime::object::Object for ExternalConnection {
         let mut schema = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "activitySettings" => activity_settings = __map.next_value()?,
-                "configuration" => configuration = __map.next_value()?,
-                "connectorId" => connector_id = __map.next_value()?,
-                "contentCategory" => content_category = Some(__map.next_value()?),
-                "description" => description = __map.next_value()?,
-                "name" => name = __map.next_value()?,
-                "searchSettings" => search_settings = __map.next_value()?,
-                "state" => state = __map.next_value()?,
-                "groups" => groups = __map.next_value()?,
-                "items" => items = __map.next_value()?,
-                "operations" => operations = __map.next_value()?,
-                "schema" => schema = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
+                "activitySettings" => {
+                    graphgen_runtime::object::set(&mut __map, &mut activity_settings)
                 }
-            }
+                "configuration" => {
+                    graphgen_runtime::object::set(&mut __map, &mut configuration)
+                }
+                "connectorId" => {
+                    graphgen_runtime::object::set(&mut __map, &mut connector_id)
+                }
+                "contentCategory" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut content_category)
+                }
+                "description" => {
+                    graphgen_runtime::object::set(&mut __map, &mut description)
+                }
+                "name" => graphgen_runtime::object::set(&mut __map, &mut name),
+                "searchSettings" => {
+                    graphgen_runtime::object::set(&mut __map, &mut search_settings)
+                }
+                "state" => graphgen_runtime::object::set(&mut __map, &mut state),
+                "groups" => graphgen_runtime::object::set(&mut __map, &mut groups),
+                "items" => graphgen_runtime::object::set(&mut __map, &mut items),
+                "operations" => {
+                    graphgen_runtime::object::set(&mut __map, &mut operations)
+                }
+                "schema" => graphgen_runtime::object::set(&mut __map, &mut schema),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             id,
@@ -666,27 +678,23 @@ impl serde::Serialize for ExternalGroup {
 impl graphgen_runtime::object::Object for ExternalGroup {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalGroup";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut description = None;
-        let mut display_name = None;
-        let mut members = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "description" => description = __map.next_value()?,
-                "displayName" => display_name = __map.next_value()?,
-                "members" => members = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
+                "description" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.description)
                 }
-            }
+                "displayName" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.display_name)
+                }
+                "members" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.members)
+                }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self {
-            id,
-            description,
-            display_name,
-            members,
-        })
+        Ok(object)
     }
 }
 
@@ -764,35 +772,30 @@ impl serde::Serialize for ExternalItem {
 impl graphgen_runtime::object::Object for ExternalItem {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItem";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut acl = None;
-        let mut content = None;
-        let mut information_protection_label = None;
-        let mut properties = None;
-        let mut activities = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "acl" => acl = __map.next_value()?,
-                "content" => content = __map.next_value()?,
+                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
+                "acl" => graphgen_runtime::object::set(&mut __map, &mut object.acl),
+                "content" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.content)
+                }
                 "informationProtectionLabel" => {
-                    information_protection_label = __map.next_value()?;
+                    graphgen_runtime::object::set(
+                        &mut __map,
+                        &mut object.information_protection_label,
+                    )
                 }
-                "properties" => properties = __map.next_value()?,
-                "activities" => activities = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "properties" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.properties)
                 }
-            }
+                "activities" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.activities)
+                }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self {
-            id,
-            acl,
-            content,
-            information_protection_label,
-            properties,
-            activities,
-        })
+        Ok(object)
     }
 }
 
@@ -844,18 +847,15 @@ impl serde::Serialize for Identity {
 impl graphgen_runtime::object::Object for Identity {
     const NAME: &'static str = "microsoft.graph.externalConnectors.identity";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut r#type = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "type" => r#type = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
-                }
-            }
+                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
+                "type" => graphgen_runtime::object::set(&mut __map, &mut object.r#type),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { id, r#type })
+        Ok(object)
     }
 }
 
@@ -926,13 +926,15 @@ impl graphgen_runtime::object::Object for Schema {
         let mut properties = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "baseType" => base_type = Some(__map.next_value()?),
-                "properties" => properties = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
+                "baseType" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut base_type)
                 }
-            }
+                "properties" => {
+                    graphgen_runtime::object::set(&mut __map, &mut properties)
+                }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             id,

@@ -43,11 +43,11 @@ impl graphgen_runtime::object::Object for AddActivitiesBody {
         let mut activities = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "activities" => activities = Some(__map.next_value()?),
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "activities" => {
+                    graphgen_runtime::object::set_some(&mut __map, &mut activities)
                 }
-            }
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
         Ok(Self {
             activities: graphgen_runtime::object::required(activities, "activities")?,

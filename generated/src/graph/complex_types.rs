@@ -51,30 +51,24 @@ impl serde::Serialize for PublicError {
 impl graphgen_runtime::object::Object for PublicError {
     const NAME: &'static str = "microsoft.graph.publicError";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut details = None;
-        let mut inner_error = None;
-        let mut message = None;
-        let mut target = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "code" => code = __map.next_value()?,
-                "details" => details = __map.next_value()?,
-                "innerError" => inner_error = __map.next_value()?,
-                "message" => message = __map.next_value()?,
-                "target" => target = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "code" => graphgen_runtime::object::set(&mut __map, &mut object.code),
+                "details" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.details)
                 }
-            }
+                "innerError" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.inner_error)
+                }
+                "message" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.message)
+                }
+                "target" => graphgen_runtime::object::set(&mut __map, &mut object.target),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self {
-            code,
-            details,
-            inner_error,
-            message,
-            target,
-        })
+        Ok(object)
     }
 }
 
@@ -120,20 +114,18 @@ impl serde::Serialize for PublicErrorDetail {
 impl graphgen_runtime::object::Object for PublicErrorDetail {
     const NAME: &'static str = "microsoft.graph.publicErrorDetail";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut message = None;
-        let mut target = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "code" => code = __map.next_value()?,
-                "message" => message = __map.next_value()?,
-                "target" => target = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
+                "code" => graphgen_runtime::object::set(&mut __map, &mut object.code),
+                "message" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.message)
                 }
-            }
+                "target" => graphgen_runtime::object::set(&mut __map, &mut object.target),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { code, message, target })
+        Ok(object)
     }
 }
 
@@ -189,30 +181,27 @@ impl serde::Serialize for PublicInnerError {
 impl graphgen_runtime::object::Object for PublicInnerError {
     const NAME: &'static str = "microsoft.graph.publicInnerError";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut details = None;
-        let mut message = None;
-        let mut target = None;
-        let mut additional_properties = serde_json::Map::new();
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "code" => code = __map.next_value()?,
-                "details" => details = __map.next_value()?,
-                "message" => message = __map.next_value()?,
-                "target" => target = __map.next_value()?,
-                _ => {
-                    additional_properties
-                        .insert(__key.into_string(), __map.next_value()?);
+                "code" => graphgen_runtime::object::set(&mut __map, &mut object.code),
+                "details" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.details)
                 }
-            }
+                "message" => {
+                    graphgen_runtime::object::set(&mut __map, &mut object.message)
+                }
+                "target" => graphgen_runtime::object::set(&mut __map, &mut object.target),
+                _ => {
+                    graphgen_runtime::object::keep(
+                        &mut __map,
+                        __key,
+                        &mut object.additional_properties,
+                    )
+                }
+            }?;
         }
-        Ok(Self {
-            code,
-            details,
-            message,
-            target,
-            additional_properties,
-        })
+        Ok(object)
     }
 }
 

@@ -30,16 +30,14 @@ impl serde::Serialize for Entity {
 impl graphgen_runtime::object::Object for Entity {
     const NAME: &'static str = "microsoft.graph.entity";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut id = None;
+        let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                _ => {
-                    graphgen_runtime::object::skip(&mut __map)?;
-                }
-            }
+                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
+                _ => graphgen_runtime::object::skip(&mut __map),
+            }?;
         }
-        Ok(Self { id })
+        Ok(object)
     }
 }
 

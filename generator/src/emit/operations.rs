@@ -304,10 +304,12 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             .collect();
         let qualified = format!("{} parameters", op.name);
         let wire = wire::impls(&body_name, &qualified, &wire_fields, None, &cfg);
+        // `wire::impls` reads a body with no required parameter in place.
+        let default = (!params.iter().any(|(_, _, r)| *r)).then(|| quote!(Default,));
         quote! {
             #[doc = #d]
             #cfg
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq, #default)]
             #[non_exhaustive]
             pub struct #body_name {
                 #(#fields)*

@@ -23,7 +23,12 @@ pub struct WireField<'a> {
 /// `impl Serialize`, `impl Object` and `impl Deserialize` for the struct
 /// `name` of the OData type `qualified`. With `additional`, members the type
 /// does not declare are kept in that map field and written back after the
-/// declared ones.
+/// declared ones. A struct with no required field must implement `Default`:
+/// it is read in place.
+///
+/// Reading takes the shape rustc checks fastest (measured): one `?` per
+/// member read, with the runtime's `set` doing the rest, and no local per
+/// field where `Default` gives the starting value.
 pub fn impls(
     name: &Ident,
     qualified: &str,
@@ -53,44 +58,12 @@ pub fn impls(
         quote!(mut map)
     };
 
-    let locals = fields.iter().map(|f| {
-        let ident = &f.ident;
-        quote!(let mut #ident = None;)
-    });
-    // The locals are named after the fields; the map and the key get names
-    // no field can have.
-    let arms = fields.iter().map(|f| {
-        let (ident, json) = (&f.ident, f.json);
-        if f.required {
-            quote!(#json => #ident = Some(__map.next_value()?),)
-        } else {
-            quote!(#json => #ident = __map.next_value()?,)
-        }
-    });
-    let other = match additional {
-        Some(a) => quote!(#a.insert(__key.into_string(), __map.next_value()?);),
-        None => quote!(graphgen_runtime::object::skip(&mut __map)?;),
-    };
-    let member = if fields.is_empty() {
-        other
+    let in_place = !fields.iter().any(|f| f.required);
+    let read = if in_place {
+        read_in_place(fields, additional)
     } else {
-        quote! {
-            match __key.as_str() {
-                #(#arms)*
-                _ => { #other }
-            }
-        }
+        read_locals(fields, additional)
     };
-    let additional_local = additional.map(|a| quote!(let mut #a = serde_json::Map::new();));
-    let inits = fields.iter().map(|f| {
-        let (ident, json) = (&f.ident, f.json);
-        if f.required {
-            quote!(#ident: graphgen_runtime::object::required(#ident, #json)?,)
-        } else {
-            quote!(#ident,)
-        }
-    });
-    let additional_init = additional.map(|a| quote!(#a,));
 
     quote! {
         #cfg
@@ -109,15 +82,7 @@ pub fn impls(
             const NAME: &'static str = #qualified;
 
             fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-                #(#locals)*
-                #additional_local
-                while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-                    #member
-                }
-                Ok(Self {
-                    #(#inits)*
-                    #additional_init
-                })
+                #read
             }
         }
 
@@ -127,5 +92,93 @@ pub fn impls(
                 graphgen_runtime::object::deserialize(deserializer)
             }
         }
+    }
+}
+
+/// The loop over the members: `slot(field)` is where a member's value goes.
+/// The map and the key get names no field can have.
+fn member_loop(
+    fields: &[WireField<'_>],
+    additional: Option<TokenStream>,
+    slot: impl Fn(&WireField<'_>) -> TokenStream,
+) -> TokenStream {
+    let arms = fields.iter().map(|f| {
+        let json = f.json;
+        let slot = slot(f);
+        if f.required {
+            quote!(#json => graphgen_runtime::object::set_some(&mut __map, #slot),)
+        } else {
+            quote!(#json => graphgen_runtime::object::set(&mut __map, #slot),)
+        }
+    });
+    let other = match additional {
+        Some(extra) => quote!(graphgen_runtime::object::keep(&mut __map, __key, #extra)),
+        None => quote!(graphgen_runtime::object::skip(&mut __map)),
+    };
+    let member = if fields.is_empty() {
+        quote!(#other?;)
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => #other,
+            }?;
+        }
+    };
+    quote! {
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            #member
+        }
+    }
+}
+
+/// Every field optional: start from `Default` and read into the fields.
+fn read_in_place(fields: &[WireField<'_>], additional: Option<&Ident>) -> TokenStream {
+    let extra = additional.map(|a| quote!(&mut object.#a));
+    let members = member_loop(fields, extra, |f| {
+        let ident = &f.ident;
+        quote!(&mut object.#ident)
+    });
+    let binding = if fields.is_empty() && additional.is_none() {
+        quote!(object)
+    } else {
+        quote!(mut object)
+    };
+    quote! {
+        let #binding = Self::default();
+        #members
+        Ok(object)
+    }
+}
+
+/// Some field required: a local per field, then the struct.
+fn read_locals(fields: &[WireField<'_>], additional: Option<&Ident>) -> TokenStream {
+    let locals = fields.iter().map(|f| {
+        let ident = &f.ident;
+        quote!(let mut #ident = None;)
+    });
+    let additional_local = additional.map(|a| quote!(let mut #a = serde_json::Map::new();));
+    let extra = additional.map(|a| quote!(&mut #a));
+    let members = member_loop(fields, extra, |f| {
+        let ident = &f.ident;
+        quote!(&mut #ident)
+    });
+    let inits = fields.iter().map(|f| {
+        let (ident, json) = (&f.ident, f.json);
+        if f.required {
+            quote!(#ident: graphgen_runtime::object::required(#ident, #json)?,)
+        } else {
+            quote!(#ident,)
+        }
+    });
+    let additional_init = additional.map(|a| quote!(#a,));
+    quote! {
+        #(#locals)*
+        #additional_local
+        #members
+        Ok(Self {
+            #(#inits)*
+            #additional_init
+        })
     }
 }
