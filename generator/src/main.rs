@@ -8,6 +8,11 @@ use graphgen::emit::{Options, RuntimeDependency};
 use graphgen::model::Selection;
 use graphgen::{Config, MetadataFile};
 
+// Formatting allocates and frees millions of small token trees; mimalloc
+// does that about a third faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generates a typed Rust crate from Microsoft Graph OData CSDL metadata.
 #[derive(Parser)]
 #[command(name = "graphgen", version)]

@@ -1,7 +1,8 @@
-//! Reading generated structs from JSON objects.
+//! Reading and writing generated structs as JSON objects.
 //!
 //! Generated types implement [`Object`] (a loop over the object's members)
-//! instead of deriving `Deserialize`: the derived code also reads structs
+//! and write themselves with a [`Writer`] instead of deriving `Deserialize`
+//! and `Serialize`: the derived code also reads structs
 //! from sequences, matches field names as integers and bytes and checks for
 //! duplicates, which JSON objects never need and which made the whole-Graph
 //! crate several times slower to compile.
@@ -51,6 +52,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A struct read member by member from a JSON object.
 pub trait Object: Sized {
@@ -155,6 +157,62 @@ pub fn keep<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// Writes a struct as a JSON object, member by member. An error stops the
+/// writing and is returned by [`end`](Self::end): a generated `serialize`
+/// is one call per member, without a `?` each (rustc checks that faster).
+pub struct Writer<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> Writer<M> {
+    /// Starts the object.
+    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(
+        serializer: S,
+    ) -> Result<Self, M::Error> {
+        Ok(Writer {
+            map: serializer.serialize_map(None)?,
+            error: None,
+        })
+    }
+
+    /// Writes a member that is always present.
+    pub fn required<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(e) = self.map.serialize_entry(key, value) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Writes a member when it is `Some`; `None` is left out.
+    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(key, value);
+        }
+    }
+
+    /// Writes an open type's undeclared members, after the declared ones.
+    pub fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
+        for (key, value) in members {
+            if self.error.is_some() {
+                return;
+            }
+            if let Err(e) = self.map.serialize_entry(key, value) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +226,64 @@ mod tests {
         let k = Key::deserialize(&mut de).unwrap();
         assert!(matches!(&k.0, Cow::Owned(s) if s == "ab"));
         assert_eq!(k.into_string(), "ab");
+    }
+
+    /// Writes three members; the writer under it fails after `limit` bytes.
+    struct Three;
+    impl Serialize for Three {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = Writer::new(serializer)?;
+            object.required("a", &1);
+            object.optional("b", &None::<i32>);
+            object.optional("c", &Some("x"));
+            let mut extra = serde_json::Map::new();
+            extra.insert("d".into(), serde_json::Value::Bool(true));
+            object.extra(&extra);
+            object.end()
+        }
+    }
+
+    struct Failing {
+        written: Vec<u8>,
+        limit: usize,
+        failed: bool,
+        writes_after_failure: usize,
+    }
+    impl std::io::Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.failed {
+                self.writes_after_failure += 1;
+            }
+            if self.written.len() + buf.len() > self.limit {
+                self.failed = true;
+                return Err(std::io::Error::other("full"));
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn writer_leaves_out_none_and_keeps_the_first_error() {
+        assert_eq!(
+            serde_json::to_string(&Three).unwrap(),
+            r#"{"a":1,"c":"x","d":true}"#
+        );
+        for limit in 0..24 {
+            let mut out = Failing {
+                written: Vec::new(),
+                limit,
+                failed: false,
+                writes_after_failure: 0,
+            };
+            let e = serde_json::to_writer(&mut out, &Three).unwrap_err();
+            assert!(e.is_io(), "{e}");
+            // The first error ends the writing.
+            assert_eq!(out.writes_after_failure, 0, "limit {limit}");
+        }
     }
 
     #[test]

@@ -29,12 +29,11 @@ impl Acl {
 
 impl serde::Serialize for Acl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("accessType", &self.access_type)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("value", &self.value)?;
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.required("accessType", &self.access_type);
+        object.required("type", &self.r#type);
+        object.required("value", &self.value);
+        object.end()
     }
 }
 
@@ -84,12 +83,9 @@ pub struct ActivitySettings {
 
 impl serde::Serialize for ActivitySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.url_to_item_resolvers {
-            map.serialize_entry("urlToItemResolvers", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("urlToItemResolvers", &self.url_to_item_resolvers);
+        object.end()
     }
 }
 
@@ -134,15 +130,10 @@ pub struct Configuration {
 
 impl serde::Serialize for Configuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.authorized_app_ids {
-            map.serialize_entry("authorizedAppIds", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("authorizedAppIds", &self.authorized_app_ids);
+        object.extra(&self.additional_properties);
+        object.end()
     }
 }
 
@@ -209,15 +200,12 @@ impl DisplayTemplate {
 
 impl serde::Serialize for DisplayTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("layout", &self.layout)?;
-        map.serialize_entry("priority", &self.priority)?;
-        if let Some(value) = &self.rules {
-            map.serialize_entry("rules", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.required("id", &self.id);
+        object.required("layout", &self.layout);
+        object.required("priority", &self.priority);
+        object.optional("rules", &self.rules);
+        object.end()
     }
 }
 
@@ -277,13 +265,10 @@ impl ExternalItemContent {
 
 impl serde::Serialize for ExternalItemContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.required("type", &self.r#type);
+        object.optional("value", &self.value);
+        object.end()
     }
 }
 
@@ -326,12 +311,9 @@ pub struct ExternalItemInformationProtectionLabel {
 
 impl serde::Serialize for ExternalItemInformationProtectionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sensitivity_label_id {
-            map.serialize_entry("sensitivityLabelId", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("sensitivityLabelId", &self.sensitivity_label_id);
+        object.end()
     }
 }
 
@@ -400,16 +382,11 @@ impl ItemIdResolver {
 
 impl serde::Serialize for ItemIdResolver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.priority {
-            map.serialize_entry("priority", value)?;
-        }
-        map.serialize_entry("itemId", &self.item_id)?;
-        if let Some(value) = &self.url_match_info {
-            map.serialize_entry("urlMatchInfo", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("priority", &self.priority);
+        object.required("itemId", &self.item_id);
+        object.optional("urlMatchInfo", &self.url_match_info);
+        object.end()
     }
 }
 
@@ -469,30 +446,15 @@ pub struct Principal {
 
 impl serde::Serialize for Principal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.entra_display_name {
-            map.serialize_entry("entraDisplayName", value)?;
-        }
-        if let Some(value) = &self.entra_id {
-            map.serialize_entry("entraId", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.external_name {
-            map.serialize_entry("externalName", value)?;
-        }
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
-        if let Some(value) = &self.upn {
-            map.serialize_entry("upn", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("email", &self.email);
+        object.optional("entraDisplayName", &self.entra_display_name);
+        object.optional("entraId", &self.entra_id);
+        object.optional("externalId", &self.external_id);
+        object.optional("externalName", &self.external_name);
+        object.optional("tenantId", &self.tenant_id);
+        object.optional("upn", &self.upn);
+        object.end()
     }
 }
 
@@ -549,12 +511,9 @@ pub struct Properties {
 
 impl serde::Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.extra(&self.additional_properties);
+        object.end()
     }
 }
 
@@ -628,32 +587,17 @@ impl Property {
 
 impl serde::Serialize for Property {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aliases {
-            map.serialize_entry("aliases", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.is_queryable {
-            map.serialize_entry("isQueryable", value)?;
-        }
-        if let Some(value) = &self.is_refinable {
-            map.serialize_entry("isRefinable", value)?;
-        }
-        if let Some(value) = &self.is_retrievable {
-            map.serialize_entry("isRetrievable", value)?;
-        }
-        if let Some(value) = &self.is_searchable {
-            map.serialize_entry("isSearchable", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("aliases", &self.aliases);
+        object.optional("description", &self.description);
+        object.optional("isQueryable", &self.is_queryable);
+        object.optional("isRefinable", &self.is_refinable);
+        object.optional("isRetrievable", &self.is_retrievable);
+        object.optional("isSearchable", &self.is_searchable);
+        object.optional("labels", &self.labels);
+        object.required("name", &self.name);
+        object.required("type", &self.r#type);
+        object.end()
     }
 }
 
@@ -750,13 +694,12 @@ impl PropertyRule {
 
 impl serde::Serialize for PropertyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("operation", &self.operation)?;
-        map.serialize_entry("property", &self.property)?;
-        map.serialize_entry("values", &self.values)?;
-        map.serialize_entry("valuesJoinedBy", &self.values_joined_by)?;
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.required("operation", &self.operation);
+        object.required("property", &self.property);
+        object.required("values", &self.values);
+        object.required("valuesJoinedBy", &self.values_joined_by);
+        object.end()
     }
 }
 
@@ -816,12 +759,9 @@ pub struct SearchSettings {
 
 impl serde::Serialize for SearchSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.search_result_templates {
-            map.serialize_entry("searchResultTemplates", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("searchResultTemplates", &self.search_result_templates);
+        object.end()
     }
 }
 
@@ -866,15 +806,10 @@ pub struct UrlMatchInfo {
 
 impl serde::Serialize for UrlMatchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.base_urls {
-            map.serialize_entry("baseUrls", value)?;
-        }
-        if let Some(value) = &self.url_pattern {
-            map.serialize_entry("urlPattern", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("baseUrls", &self.base_urls);
+        object.optional("urlPattern", &self.url_pattern);
+        object.end()
     }
 }
 
@@ -919,12 +854,9 @@ pub struct UrlToItemResolverBase {
 
 impl serde::Serialize for UrlToItemResolverBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.priority {
-            map.serialize_entry("priority", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("priority", &self.priority);
+        object.end()
     }
 }
 

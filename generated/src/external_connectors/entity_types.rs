@@ -29,18 +29,11 @@ impl ConnectionOperation {
 
 impl serde::Serialize for ConnectionOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.optional("error", &self.error);
+        object.optional("status", &self.status);
+        object.end()
     }
 }
 
@@ -82,12 +75,9 @@ pub struct External {
 
 impl serde::Serialize for External {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.connections {
-            map.serialize_entry("connections", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("connections", &self.connections);
+        object.end()
     }
 }
 
@@ -163,17 +153,12 @@ impl ExternalActivity {
 
 impl serde::Serialize for ExternalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.serialize_entry("startDateTime", &self.start_date_time)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.performed_by {
-            map.serialize_entry("performedBy", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.required("startDateTime", &self.start_date_time);
+        object.required("type", &self.r#type);
+        object.optional("performedBy", &self.performed_by);
+        object.end()
     }
 }
 
@@ -366,20 +351,13 @@ impl ExternalActivityResult {
 
 impl serde::Serialize for ExternalActivityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.serialize_entry("startDateTime", &self.start_date_time)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.performed_by {
-            map.serialize_entry("performedBy", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.required("startDateTime", &self.start_date_time);
+        object.required("type", &self.r#type);
+        object.optional("performedBy", &self.performed_by);
+        object.optional("error", &self.error);
+        object.end()
     }
 }
 
@@ -506,46 +484,21 @@ impl ExternalConnection {
 
 impl serde::Serialize for ExternalConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.activity_settings {
-            map.serialize_entry("activitySettings", value)?;
-        }
-        if let Some(value) = &self.configuration {
-            map.serialize_entry("configuration", value)?;
-        }
-        if let Some(value) = &self.connector_id {
-            map.serialize_entry("connectorId", value)?;
-        }
-        map.serialize_entry("contentCategory", &self.content_category)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.search_settings {
-            map.serialize_entry("searchSettings", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let Some(value) = &self.schema {
-            map.serialize_entry("schema", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.optional("activitySettings", &self.activity_settings);
+        object.optional("configuration", &self.configuration);
+        object.optional("connectorId", &self.connector_id);
+        object.required("contentCategory", &self.content_category);
+        object.optional("description", &self.description);
+        object.optional("name", &self.name);
+        object.optional("searchSettings", &self.search_settings);
+        object.optional("state", &self.state);
+        object.optional("groups", &self.groups);
+        object.optional("items", &self.items);
+        object.optional("operations", &self.operations);
+        object.optional("schema", &self.schema);
+        object.end()
     }
 }
 
@@ -657,21 +610,12 @@ impl ExternalGroup {
 
 impl serde::Serialize for ExternalGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let Some(value) = &self.members {
-            map.serialize_entry("members", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.optional("description", &self.description);
+        object.optional("displayName", &self.display_name);
+        object.optional("members", &self.members);
+        object.end()
     }
 }
 
@@ -745,27 +689,15 @@ impl ExternalItem {
 
 impl serde::Serialize for ExternalItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.acl {
-            map.serialize_entry("acl", value)?;
-        }
-        if let Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let Some(value) = &self.information_protection_label {
-            map.serialize_entry("informationProtectionLabel", value)?;
-        }
-        if let Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let Some(value) = &self.activities {
-            map.serialize_entry("activities", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.optional("acl", &self.acl);
+        object.optional("content", &self.content);
+        object
+            .optional("informationProtectionLabel", &self.information_protection_label);
+        object.optional("properties", &self.properties);
+        object.optional("activities", &self.activities);
+        object.end()
     }
 }
 
@@ -832,15 +764,10 @@ impl Identity {
 
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.optional("type", &self.r#type);
+        object.end()
     }
 }
 
@@ -905,16 +832,11 @@ impl Schema {
 
 impl serde::Serialize for Schema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.serialize_entry("baseType", &self.base_type)?;
-        if let Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.required("baseType", &self.base_type);
+        object.optional("properties", &self.properties);
+        object.end()
     }
 }
 

@@ -30,10 +30,9 @@ pub struct AddActivitiesBody {
 
 impl serde::Serialize for AddActivitiesBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("activities", &self.activities)?;
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.required("activities", &self.activities);
+        object.end()
     }
 }
 

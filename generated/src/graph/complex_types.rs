@@ -27,24 +27,13 @@ pub struct PublicError {
 
 impl serde::Serialize for PublicError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.inner_error {
-            map.serialize_entry("innerError", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("code", &self.code);
+        object.optional("details", &self.details);
+        object.optional("innerError", &self.inner_error);
+        object.optional("message", &self.message);
+        object.optional("target", &self.target);
+        object.end()
     }
 }
 
@@ -96,18 +85,11 @@ pub struct PublicErrorDetail {
 
 impl serde::Serialize for PublicErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("code", &self.code);
+        object.optional("message", &self.message);
+        object.optional("target", &self.target);
+        object.end()
     }
 }
 
@@ -157,24 +139,13 @@ pub struct PublicInnerError {
 
 impl serde::Serialize for PublicInnerError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("code", &self.code);
+        object.optional("details", &self.details);
+        object.optional("message", &self.message);
+        object.optional("target", &self.target);
+        object.extra(&self.additional_properties);
+        object.end()
     }
 }
 

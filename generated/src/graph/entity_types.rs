@@ -18,12 +18,9 @@ pub struct Entity {
 
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.end()
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.end()
     }
 }
 
