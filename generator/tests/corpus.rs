@@ -169,7 +169,7 @@ fn rust_names(files: &BTreeMap<String, Vec<u8>>) -> String {
                 }
                 None => t.to_string(),
             };
-            if arm.starts_with('"') && arm.contains("graphgen_runtime::object::set") {
+            if arm.starts_with('"') && arm.contains("(&mut __map, &mut ") {
                 let (member, call) = arm.split_once(" => ").unwrap_or((&arm, ""));
                 let field = call
                     .rsplit("&mut ")

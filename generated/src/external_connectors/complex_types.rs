@@ -40,23 +40,22 @@ impl serde::Serialize for Acl {
 impl graphgen_runtime::object::Object for Acl {
     const NAME: &'static str = "microsoft.graph.externalConnectors.acl";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set_some, skip};
         let mut access_type = None;
         let mut r#type = None;
         let mut value = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "accessType" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut access_type)
-                }
-                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
-                "value" => graphgen_runtime::object::set_some(&mut __map, &mut value),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "accessType" => set_some(&mut __map, &mut access_type),
+                "type" => set_some(&mut __map, &mut r#type),
+                "value" => set_some(&mut __map, &mut value),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
-            access_type: graphgen_runtime::object::required(access_type, "accessType")?,
-            r#type: graphgen_runtime::object::required(r#type, "type")?,
-            value: graphgen_runtime::object::required(value, "value")?,
+            access_type: required(access_type, "accessType")?,
+            r#type: required(r#type, "type")?,
+            value: required(value, "value")?,
         })
     }
 }
@@ -92,16 +91,12 @@ impl serde::Serialize for ActivitySettings {
 impl graphgen_runtime::object::Object for ActivitySettings {
     const NAME: &'static str = "microsoft.graph.externalConnectors.activitySettings";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "urlToItemResolvers" => {
-                    graphgen_runtime::object::set(
-                        &mut __map,
-                        &mut object.url_to_item_resolvers,
-                    )
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "urlToItemResolvers" => set(&mut __map, &mut object.url_to_item_resolvers),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -140,22 +135,12 @@ impl serde::Serialize for Configuration {
 impl graphgen_runtime::object::Object for Configuration {
     const NAME: &'static str = "microsoft.graph.externalConnectors.configuration";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{keep, set};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "authorizedAppIds" => {
-                    graphgen_runtime::object::set(
-                        &mut __map,
-                        &mut object.authorized_app_ids,
-                    )
-                }
-                _ => {
-                    graphgen_runtime::object::keep(
-                        &mut __map,
-                        __key,
-                        &mut object.additional_properties,
-                    )
-                }
+                "authorizedAppIds" => set(&mut __map, &mut object.authorized_app_ids),
+                _ => keep(&mut __map, __key, &mut object.additional_properties),
             }?;
         }
         Ok(object)
@@ -212,25 +197,24 @@ impl serde::Serialize for DisplayTemplate {
 impl graphgen_runtime::object::Object for DisplayTemplate {
     const NAME: &'static str = "microsoft.graph.externalConnectors.displayTemplate";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut id = None;
         let mut layout = None;
         let mut priority = None;
         let mut rules = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set_some(&mut __map, &mut id),
-                "layout" => graphgen_runtime::object::set_some(&mut __map, &mut layout),
-                "priority" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut priority)
-                }
-                "rules" => graphgen_runtime::object::set(&mut __map, &mut rules),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set_some(&mut __map, &mut id),
+                "layout" => set_some(&mut __map, &mut layout),
+                "priority" => set_some(&mut __map, &mut priority),
+                "rules" => set(&mut __map, &mut rules),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
-            id: graphgen_runtime::object::required(id, "id")?,
-            layout: graphgen_runtime::object::required(layout, "layout")?,
-            priority: graphgen_runtime::object::required(priority, "priority")?,
+            id: required(id, "id")?,
+            layout: required(layout, "layout")?,
+            priority: required(priority, "priority")?,
             rules,
         })
     }
@@ -275,17 +259,18 @@ impl serde::Serialize for ExternalItemContent {
 impl graphgen_runtime::object::Object for ExternalItemContent {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemContent";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut r#type = None;
         let mut value = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
-                "value" => graphgen_runtime::object::set(&mut __map, &mut value),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "type" => set_some(&mut __map, &mut r#type),
+                "value" => set(&mut __map, &mut value),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
-            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            r#type: required(r#type, "type")?,
             value,
         })
     }
@@ -320,16 +305,12 @@ impl serde::Serialize for ExternalItemInformationProtectionLabel {
 impl graphgen_runtime::object::Object for ExternalItemInformationProtectionLabel {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "sensitivityLabelId" => {
-                    graphgen_runtime::object::set(
-                        &mut __map,
-                        &mut object.sensitivity_label_id,
-                    )
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "sensitivityLabelId" => set(&mut __map, &mut object.sensitivity_label_id),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -393,22 +374,21 @@ impl serde::Serialize for ItemIdResolver {
 impl graphgen_runtime::object::Object for ItemIdResolver {
     const NAME: &'static str = "microsoft.graph.externalConnectors.itemIdResolver";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut priority = None;
         let mut item_id = None;
         let mut url_match_info = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "priority" => graphgen_runtime::object::set(&mut __map, &mut priority),
-                "itemId" => graphgen_runtime::object::set_some(&mut __map, &mut item_id),
-                "urlMatchInfo" => {
-                    graphgen_runtime::object::set(&mut __map, &mut url_match_info)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "priority" => set(&mut __map, &mut priority),
+                "itemId" => set_some(&mut __map, &mut item_id),
+                "urlMatchInfo" => set(&mut __map, &mut url_match_info),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
             priority,
-            item_id: graphgen_runtime::object::required(item_id, "itemId")?,
+            item_id: required(item_id, "itemId")?,
             url_match_info,
         })
     }
@@ -461,30 +441,18 @@ impl serde::Serialize for Principal {
 impl graphgen_runtime::object::Object for Principal {
     const NAME: &'static str = "microsoft.graph.externalConnectors.principal";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "email" => graphgen_runtime::object::set(&mut __map, &mut object.email),
-                "entraDisplayName" => {
-                    graphgen_runtime::object::set(
-                        &mut __map,
-                        &mut object.entra_display_name,
-                    )
-                }
-                "entraId" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.entra_id)
-                }
-                "externalId" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.external_id)
-                }
-                "externalName" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.external_name)
-                }
-                "tenantId" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.tenant_id)
-                }
-                "upn" => graphgen_runtime::object::set(&mut __map, &mut object.upn),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "email" => set(&mut __map, &mut object.email),
+                "entraDisplayName" => set(&mut __map, &mut object.entra_display_name),
+                "entraId" => set(&mut __map, &mut object.entra_id),
+                "externalId" => set(&mut __map, &mut object.external_id),
+                "externalName" => set(&mut __map, &mut object.external_name),
+                "tenantId" => set(&mut __map, &mut object.tenant_id),
+                "upn" => set(&mut __map, &mut object.upn),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -520,13 +488,10 @@ impl serde::Serialize for Properties {
 impl graphgen_runtime::object::Object for Properties {
     const NAME: &'static str = "microsoft.graph.externalConnectors.properties";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::keep;
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            graphgen_runtime::object::keep(
-                &mut __map,
-                __key,
-                &mut object.additional_properties,
-            )?;
+            keep(&mut __map, __key, &mut object.additional_properties)?;
         }
         Ok(object)
     }
@@ -604,6 +569,7 @@ impl serde::Serialize for Property {
 impl graphgen_runtime::object::Object for Property {
     const NAME: &'static str = "microsoft.graph.externalConnectors.property";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut aliases = None;
         let mut description = None;
         let mut is_queryable = None;
@@ -615,26 +581,16 @@ impl graphgen_runtime::object::Object for Property {
         let mut r#type = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "aliases" => graphgen_runtime::object::set(&mut __map, &mut aliases),
-                "description" => {
-                    graphgen_runtime::object::set(&mut __map, &mut description)
-                }
-                "isQueryable" => {
-                    graphgen_runtime::object::set(&mut __map, &mut is_queryable)
-                }
-                "isRefinable" => {
-                    graphgen_runtime::object::set(&mut __map, &mut is_refinable)
-                }
-                "isRetrievable" => {
-                    graphgen_runtime::object::set(&mut __map, &mut is_retrievable)
-                }
-                "isSearchable" => {
-                    graphgen_runtime::object::set(&mut __map, &mut is_searchable)
-                }
-                "labels" => graphgen_runtime::object::set(&mut __map, &mut labels),
-                "name" => graphgen_runtime::object::set_some(&mut __map, &mut name),
-                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "aliases" => set(&mut __map, &mut aliases),
+                "description" => set(&mut __map, &mut description),
+                "isQueryable" => set(&mut __map, &mut is_queryable),
+                "isRefinable" => set(&mut __map, &mut is_refinable),
+                "isRetrievable" => set(&mut __map, &mut is_retrievable),
+                "isSearchable" => set(&mut __map, &mut is_searchable),
+                "labels" => set(&mut __map, &mut labels),
+                "name" => set_some(&mut __map, &mut name),
+                "type" => set_some(&mut __map, &mut r#type),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
@@ -645,8 +601,8 @@ impl graphgen_runtime::object::Object for Property {
             is_retrievable,
             is_searchable,
             labels,
-            name: graphgen_runtime::object::required(name, "name")?,
-            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            name: required(name, "name")?,
+            r#type: required(r#type, "type")?,
         })
     }
 }
@@ -706,33 +662,25 @@ impl serde::Serialize for PropertyRule {
 impl graphgen_runtime::object::Object for PropertyRule {
     const NAME: &'static str = "microsoft.graph.externalConnectors.propertyRule";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set_some, skip};
         let mut operation = None;
         let mut property = None;
         let mut values = None;
         let mut values_joined_by = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "operation" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut operation)
-                }
-                "property" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut property)
-                }
-                "values" => graphgen_runtime::object::set_some(&mut __map, &mut values),
-                "valuesJoinedBy" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut values_joined_by)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "operation" => set_some(&mut __map, &mut operation),
+                "property" => set_some(&mut __map, &mut property),
+                "values" => set_some(&mut __map, &mut values),
+                "valuesJoinedBy" => set_some(&mut __map, &mut values_joined_by),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
-            operation: graphgen_runtime::object::required(operation, "operation")?,
-            property: graphgen_runtime::object::required(property, "property")?,
-            values: graphgen_runtime::object::required(values, "values")?,
-            values_joined_by: graphgen_runtime::object::required(
-                values_joined_by,
-                "valuesJoinedBy",
-            )?,
+            operation: required(operation, "operation")?,
+            property: required(property, "property")?,
+            values: required(values, "values")?,
+            values_joined_by: required(values_joined_by, "valuesJoinedBy")?,
         })
     }
 }
@@ -768,16 +716,12 @@ impl serde::Serialize for SearchSettings {
 impl graphgen_runtime::object::Object for SearchSettings {
     const NAME: &'static str = "microsoft.graph.externalConnectors.searchSettings";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "searchResultTemplates" => {
-                    graphgen_runtime::object::set(
-                        &mut __map,
-                        &mut object.search_result_templates,
-                    )
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "searchResultTemplates" => set(&mut __map, &mut object.search_result_templates),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -816,16 +760,13 @@ impl serde::Serialize for UrlMatchInfo {
 impl graphgen_runtime::object::Object for UrlMatchInfo {
     const NAME: &'static str = "microsoft.graph.externalConnectors.urlMatchInfo";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "baseUrls" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.base_urls)
-                }
-                "urlPattern" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.url_pattern)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "baseUrls" => set(&mut __map, &mut object.base_urls),
+                "urlPattern" => set(&mut __map, &mut object.url_pattern),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -850,38 +791,6 @@ impl<'de> serde::Deserialize<'de> for UrlMatchInfo {
 pub struct UrlToItemResolverBase {
     /// `priority`: `Edm.Int32`.
     pub priority: Option<i32>,
-}
-
-impl serde::Serialize for UrlToItemResolverBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
-        object.optional("priority", &self.priority);
-        object.end()
-    }
-}
-
-impl graphgen_runtime::object::Object for UrlToItemResolverBase {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.urlToItemResolverBase";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
-                "priority" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.priority)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
-            }?;
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UrlToItemResolverBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
 }
 
 /// A `microsoft.graph.externalConnectors.urlToItemResolverBase` or a type derived from it: the value of a property, parameter or result declared as `microsoft.graph.externalConnectors.urlToItemResolverBase`.
@@ -952,5 +861,36 @@ impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         graphgen_runtime::poly::deserialize(deserializer)
+    }
+}
+
+impl serde::Serialize for UrlToItemResolverBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("priority", &self.priority);
+        object.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for UrlToItemResolverBase {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.urlToItemResolverBase";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
+        let mut object = Self::default();
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "priority" => set(&mut __map, &mut object.priority),
+                _ => skip(&mut __map),
+            }?;
+        }
+        Ok(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UrlToItemResolverBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
     }
 }

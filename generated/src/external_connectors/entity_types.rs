@@ -40,13 +40,14 @@ impl serde::Serialize for ConnectionOperation {
 impl graphgen_runtime::object::Object for ConnectionOperation {
     const NAME: &'static str = "microsoft.graph.externalConnectors.connectionOperation";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
-                "error" => graphgen_runtime::object::set(&mut __map, &mut object.error),
-                "status" => graphgen_runtime::object::set(&mut __map, &mut object.status),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut object.id),
+                "error" => set(&mut __map, &mut object.error),
+                "status" => set(&mut __map, &mut object.status),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -84,13 +85,12 @@ impl serde::Serialize for External {
 impl graphgen_runtime::object::Object for External {
     const NAME: &'static str = "microsoft.graph.externalConnectors.external";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "connections" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.connections)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "connections" => set(&mut __map, &mut object.connections),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -148,57 +148,6 @@ impl ExternalActivity {
         crate::graph::Entity {
             id: self.id,
         }
-    }
-}
-
-impl serde::Serialize for ExternalActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
-        object.optional("id", &self.id);
-        object.required("startDateTime", &self.start_date_time);
-        object.required("type", &self.r#type);
-        object.optional("performedBy", &self.performed_by);
-        object.end()
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalActivity {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivity";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut start_date_time = None;
-        let mut r#type = None;
-        let mut performed_by = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
-                "startDateTime" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut start_date_time)
-                }
-                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
-                "performedBy" => {
-                    graphgen_runtime::object::set(&mut __map, &mut performed_by)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
-            }?;
-        }
-        Ok(Self {
-            id,
-            start_date_time: graphgen_runtime::object::required(
-                start_date_time,
-                "startDateTime",
-            )?,
-            r#type: graphgen_runtime::object::required(r#type, "type")?,
-            performed_by,
-        })
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
     }
 }
 
@@ -292,6 +241,51 @@ impl From<crate::external_connectors::ExternalActivity> for AnyExternalActivity 
     }
 }
 
+impl serde::Serialize for ExternalActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.optional("id", &self.id);
+        object.required("startDateTime", &self.start_date_time);
+        object.required("type", &self.r#type);
+        object.optional("performedBy", &self.performed_by);
+        object.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for ExternalActivity {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivity";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
+        let mut id = None;
+        let mut start_date_time = None;
+        let mut r#type = None;
+        let mut performed_by = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "id" => set(&mut __map, &mut id),
+                "startDateTime" => set_some(&mut __map, &mut start_date_time),
+                "type" => set_some(&mut __map, &mut r#type),
+                "performedBy" => set(&mut __map, &mut performed_by),
+                _ => skip(&mut __map),
+            }?;
+        }
+        Ok(Self {
+            id,
+            start_date_time: required(start_date_time, "startDateTime")?,
+            r#type: required(r#type, "type")?,
+            performed_by,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
+    }
+}
+
 /// `microsoft.graph.externalConnectors.externalActivityResult` (CSDL EntityType, base type `microsoft.graph.externalConnectors.externalActivity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
@@ -364,6 +358,7 @@ impl serde::Serialize for ExternalActivityResult {
 impl graphgen_runtime::object::Object for ExternalActivityResult {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivityResult";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut id = None;
         let mut start_date_time = None;
         let mut r#type = None;
@@ -371,25 +366,18 @@ impl graphgen_runtime::object::Object for ExternalActivityResult {
         let mut error = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
-                "startDateTime" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut start_date_time)
-                }
-                "type" => graphgen_runtime::object::set_some(&mut __map, &mut r#type),
-                "performedBy" => {
-                    graphgen_runtime::object::set(&mut __map, &mut performed_by)
-                }
-                "error" => graphgen_runtime::object::set(&mut __map, &mut error),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut id),
+                "startDateTime" => set_some(&mut __map, &mut start_date_time),
+                "type" => set_some(&mut __map, &mut r#type),
+                "performedBy" => set(&mut __map, &mut performed_by),
+                "error" => set(&mut __map, &mut error),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
             id,
-            start_date_time: graphgen_runtime::object::required(
-                start_date_time,
-                "startDateTime",
-            )?,
-            r#type: graphgen_runtime::object::required(r#type, "type")?,
+            start_date_time: required(start_date_time, "startDateTime")?,
+            r#type: required(r#type, "type")?,
             performed_by,
             error,
         })
@@ -505,6 +493,7 @@ impl serde::Serialize for ExternalConnection {
 impl graphgen_runtime::object::Object for ExternalConnection {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalConnection";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut id = None;
         let mut activity_settings = None;
         let mut configuration = None;
@@ -520,34 +509,20 @@ impl graphgen_runtime::object::Object for ExternalConnection {
         let mut schema = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
-                "activitySettings" => {
-                    graphgen_runtime::object::set(&mut __map, &mut activity_settings)
-                }
-                "configuration" => {
-                    graphgen_runtime::object::set(&mut __map, &mut configuration)
-                }
-                "connectorId" => {
-                    graphgen_runtime::object::set(&mut __map, &mut connector_id)
-                }
-                "contentCategory" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut content_category)
-                }
-                "description" => {
-                    graphgen_runtime::object::set(&mut __map, &mut description)
-                }
-                "name" => graphgen_runtime::object::set(&mut __map, &mut name),
-                "searchSettings" => {
-                    graphgen_runtime::object::set(&mut __map, &mut search_settings)
-                }
-                "state" => graphgen_runtime::object::set(&mut __map, &mut state),
-                "groups" => graphgen_runtime::object::set(&mut __map, &mut groups),
-                "items" => graphgen_runtime::object::set(&mut __map, &mut items),
-                "operations" => {
-                    graphgen_runtime::object::set(&mut __map, &mut operations)
-                }
-                "schema" => graphgen_runtime::object::set(&mut __map, &mut schema),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut id),
+                "activitySettings" => set(&mut __map, &mut activity_settings),
+                "configuration" => set(&mut __map, &mut configuration),
+                "connectorId" => set(&mut __map, &mut connector_id),
+                "contentCategory" => set_some(&mut __map, &mut content_category),
+                "description" => set(&mut __map, &mut description),
+                "name" => set(&mut __map, &mut name),
+                "searchSettings" => set(&mut __map, &mut search_settings),
+                "state" => set(&mut __map, &mut state),
+                "groups" => set(&mut __map, &mut groups),
+                "items" => set(&mut __map, &mut items),
+                "operations" => set(&mut __map, &mut operations),
+                "schema" => set(&mut __map, &mut schema),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
@@ -555,10 +530,7 @@ impl graphgen_runtime::object::Object for ExternalConnection {
             activity_settings,
             configuration,
             connector_id,
-            content_category: graphgen_runtime::object::required(
-                content_category,
-                "contentCategory",
-            )?,
+            content_category: required(content_category, "contentCategory")?,
             description,
             name,
             search_settings,
@@ -622,20 +594,15 @@ impl serde::Serialize for ExternalGroup {
 impl graphgen_runtime::object::Object for ExternalGroup {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalGroup";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
-                "description" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.description)
-                }
-                "displayName" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.display_name)
-                }
-                "members" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.members)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut object.id),
+                "description" => set(&mut __map, &mut object.description),
+                "displayName" => set(&mut __map, &mut object.display_name),
+                "members" => set(&mut __map, &mut object.members),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -693,8 +660,7 @@ impl serde::Serialize for ExternalItem {
         object.optional("id", &self.id);
         object.optional("acl", &self.acl);
         object.optional("content", &self.content);
-        object
-            .optional("informationProtectionLabel", &self.information_protection_label);
+        object.optional("informationProtectionLabel", &self.information_protection_label);
         object.optional("properties", &self.properties);
         object.optional("activities", &self.activities);
         object.end()
@@ -704,27 +670,19 @@ impl serde::Serialize for ExternalItem {
 impl graphgen_runtime::object::Object for ExternalItem {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItem";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
-                "acl" => graphgen_runtime::object::set(&mut __map, &mut object.acl),
-                "content" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.content)
-                }
+                "id" => set(&mut __map, &mut object.id),
+                "acl" => set(&mut __map, &mut object.acl),
+                "content" => set(&mut __map, &mut object.content),
                 "informationProtectionLabel" => {
-                    graphgen_runtime::object::set(
-                        &mut __map,
-                        &mut object.information_protection_label,
-                    )
+                    set(&mut __map, &mut object.information_protection_label)
                 }
-                "properties" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.properties)
-                }
-                "activities" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.activities)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "properties" => set(&mut __map, &mut object.properties),
+                "activities" => set(&mut __map, &mut object.activities),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -774,12 +732,13 @@ impl serde::Serialize for Identity {
 impl graphgen_runtime::object::Object for Identity {
     const NAME: &'static str = "microsoft.graph.externalConnectors.identity";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
-                "type" => graphgen_runtime::object::set(&mut __map, &mut object.r#type),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut object.id),
+                "type" => set(&mut __map, &mut object.r#type),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -843,24 +802,21 @@ impl serde::Serialize for Schema {
 impl graphgen_runtime::object::Object for Schema {
     const NAME: &'static str = "microsoft.graph.externalConnectors.schema";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set, set_some, skip};
         let mut id = None;
         let mut base_type = None;
         let mut properties = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut id),
-                "baseType" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut base_type)
-                }
-                "properties" => {
-                    graphgen_runtime::object::set(&mut __map, &mut properties)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut id),
+                "baseType" => set_some(&mut __map, &mut base_type),
+                "properties" => set(&mut __map, &mut properties),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(Self {
             id,
-            base_type: graphgen_runtime::object::required(base_type, "baseType")?,
+            base_type: required(base_type, "baseType")?,
             properties,
         })
     }

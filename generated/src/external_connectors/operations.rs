@@ -28,40 +28,6 @@ pub struct AddActivitiesBody {
     pub activities: Vec<crate::external_connectors::AnyExternalActivity>,
 }
 
-impl serde::Serialize for AddActivitiesBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
-        object.required("activities", &self.activities);
-        object.end()
-    }
-}
-
-impl graphgen_runtime::object::Object for AddActivitiesBody {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities parameters";
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        let mut activities = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
-                "activities" => {
-                    graphgen_runtime::object::set_some(&mut __map, &mut activities)
-                }
-                _ => graphgen_runtime::object::skip(&mut __map),
-            }?;
-        }
-        Ok(Self {
-            activities: graphgen_runtime::object::required(activities, "activities")?,
-        })
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddActivitiesBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
-}
-
 impl AddActivities {
     /// The operation for the entity these keys address, with the required parameters.
     pub fn new(
@@ -188,5 +154,38 @@ for crate::external_connectors::ExternalActivityResult {
             }
             _ => true,
         }
+    }
+}
+
+impl serde::Serialize for AddActivitiesBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        object.required("activities", &self.activities);
+        object.end()
+    }
+}
+
+impl graphgen_runtime::object::Object for AddActivitiesBody {
+    const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities parameters";
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{required, set_some, skip};
+        let mut activities = None;
+        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
+            match __key.as_str() {
+                "activities" => set_some(&mut __map, &mut activities),
+                _ => skip(&mut __map),
+            }?;
+        }
+        Ok(Self {
+            activities: required(activities, "activities")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddActivitiesBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        graphgen_runtime::object::deserialize(deserializer)
     }
 }

@@ -40,21 +40,16 @@ impl serde::Serialize for PublicError {
 impl graphgen_runtime::object::Object for PublicError {
     const NAME: &'static str = "microsoft.graph.publicError";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "code" => graphgen_runtime::object::set(&mut __map, &mut object.code),
-                "details" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.details)
-                }
-                "innerError" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.inner_error)
-                }
-                "message" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.message)
-                }
-                "target" => graphgen_runtime::object::set(&mut __map, &mut object.target),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "code" => set(&mut __map, &mut object.code),
+                "details" => set(&mut __map, &mut object.details),
+                "innerError" => set(&mut __map, &mut object.inner_error),
+                "message" => set(&mut __map, &mut object.message),
+                "target" => set(&mut __map, &mut object.target),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -96,15 +91,14 @@ impl serde::Serialize for PublicErrorDetail {
 impl graphgen_runtime::object::Object for PublicErrorDetail {
     const NAME: &'static str = "microsoft.graph.publicErrorDetail";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "code" => graphgen_runtime::object::set(&mut __map, &mut object.code),
-                "message" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.message)
-                }
-                "target" => graphgen_runtime::object::set(&mut __map, &mut object.target),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "code" => set(&mut __map, &mut object.code),
+                "message" => set(&mut __map, &mut object.message),
+                "target" => set(&mut __map, &mut object.target),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)
@@ -152,24 +146,15 @@ impl serde::Serialize for PublicInnerError {
 impl graphgen_runtime::object::Object for PublicInnerError {
     const NAME: &'static str = "microsoft.graph.publicInnerError";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{keep, set};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "code" => graphgen_runtime::object::set(&mut __map, &mut object.code),
-                "details" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.details)
-                }
-                "message" => {
-                    graphgen_runtime::object::set(&mut __map, &mut object.message)
-                }
-                "target" => graphgen_runtime::object::set(&mut __map, &mut object.target),
-                _ => {
-                    graphgen_runtime::object::keep(
-                        &mut __map,
-                        __key,
-                        &mut object.additional_properties,
-                    )
-                }
+                "code" => set(&mut __map, &mut object.code),
+                "details" => set(&mut __map, &mut object.details),
+                "message" => set(&mut __map, &mut object.message),
+                "target" => set(&mut __map, &mut object.target),
+                _ => keep(&mut __map, __key, &mut object.additional_properties),
             }?;
         }
         Ok(object)

@@ -27,11 +27,12 @@ impl serde::Serialize for Entity {
 impl graphgen_runtime::object::Object for Entity {
     const NAME: &'static str = "microsoft.graph.entity";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
-                "id" => graphgen_runtime::object::set(&mut __map, &mut object.id),
-                _ => graphgen_runtime::object::skip(&mut __map),
+                "id" => set(&mut __map, &mut object.id),
+                _ => skip(&mut __map),
             }?;
         }
         Ok(object)

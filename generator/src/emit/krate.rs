@@ -98,15 +98,16 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
 }
 
 /// The tokens of one unit.
-pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> TokenStream {
+/// The tokens of one unit, and text (already laid out) that follows them.
+pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> (TokenStream, String) {
     match unit {
         Unit::Operation(i) => operations::emit(plan, i),
         Unit::Type(id) => match &plan.model.ty(id).kind {
-            TypeKind::Enum(e) => enums::emit(plan, id, e),
+            TypeKind::Enum(e) => (enums::emit(plan, id, e), String::new()),
             TypeKind::Complex(s) | TypeKind::Entity(s) => {
-                let mut tokens = structs::emit(plan, id, s);
+                let (mut tokens, text) = structs::emit(plan, id, s);
                 tokens.extend(poly::emit(plan, id));
-                tokens
+                (tokens, text)
             }
         },
     }

@@ -113,15 +113,16 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
                         let Some(&(file, task)) = tasks.get(i) else {
                             break;
                         };
-                        let tokens = match task {
-                            Task::Lib => krate::lib_rs(&plan),
-                            Task::Mod(m) => krate::mod_rs(&plan, m),
-                            Task::Header(m, f) => krate::item_file_header(&plan, m, *f),
-                            Task::Units(units) => {
-                                units.iter().map(|&u| krate::emit_unit(&plan, u)).collect()
+                        let path = &files[file].0;
+                        let text = match task {
+                            Task::Lib => unparse(krate::lib_rs(&plan), path),
+                            Task::Mod(m) => unparse(krate::mod_rs(&plan, m), path),
+                            Task::Header(m, f) => {
+                                unparse(krate::item_file_header(&plan, m, *f), path)
                             }
+                            Task::Units(units) => units_text(&plan, units, path),
                         };
-                        done.push((i, unparse(tokens, &files[file].0)));
+                        done.push((i, text));
                     }
                     done
                 })
@@ -158,6 +159,18 @@ enum Task<'p> {
     /// The inner attributes of an item file.
     Header(&'p plan::ModulePlan, krate::ItemFile),
     Units(Vec<krate::Unit>),
+}
+
+/// Units one after the other: each unit's tokens pretty-printed, then its
+/// text.
+fn units_text(plan: &Plan<'_>, units: &[krate::Unit], path: &str) -> Result<String> {
+    let mut out = String::new();
+    for &unit in units {
+        let (tokens, text) = krate::emit_unit(plan, unit);
+        out.push_str(&unparse(tokens, path)?);
+        out.push_str(&text);
+    }
+    Ok(out)
 }
 
 /// Pretty-prints tokens that form whole items (or inner attributes).

@@ -130,10 +130,12 @@ pub fn list(plan: &Plan<'_>) -> String {
     out
 }
 
-pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
+/// The request type and its impls as tokens, and the wire impls of its
+/// body as text.
+pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
     let op = plan.operation(index);
     let Some(path) = op.path.as_ref().filter(|_| is_generated(op)) else {
-        return quote!();
+        return (TokenStream::new(), String::new());
     };
     let model = plan.model;
     let cfg = plan.cfg_namespace(&op.name.namespace);
@@ -297,16 +299,22 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
         let wire_fields: Vec<wire::WireField<'_>> = params
             .iter()
             .map(|(f, p, required)| wire::WireField {
-                ident: f.clone(),
+                ident: f.to_string(),
                 json: &p.name,
                 required: *required,
             })
             .collect();
         let qualified = format!("{} parameters", op.name);
-        let wire = wire::impls(&body_name, &qualified, &wire_fields, None, &cfg);
+        let wire = wire::impls(&wire::Wire {
+            name: &body_name.to_string(),
+            qualified: &qualified,
+            fields: &wire_fields,
+            additional: None,
+            cfg: &plan.cfg_namespace_line(&op.name.namespace),
+        });
         // `wire::impls` reads a body with no required parameter in place.
         let default = (!params.iter().any(|(_, _, r)| *r)).then(|| quote!(Default,));
-        quote! {
+        let tokens = quote! {
             #[doc = #d]
             #cfg
             #[derive(Debug, Clone, PartialEq, #default)]
@@ -314,10 +322,10 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
             pub struct #body_name {
                 #(#fields)*
             }
-
-            #wire
-        }
+        };
+        (tokens, wire)
     });
+    let (body_struct, body_wire) = body_struct.unzip();
 
     // Constructor: keys, then required parameters.
     let ctor_keys = keys.iter().map(|(f, _)| quote!(#f: impl Into<String>));
@@ -446,7 +454,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
     });
     let item_result_impl = batch.as_ref().map(|b| item_result(plan, b, &cfg));
 
-    quote! {
+    let tokens = quote! {
         #doc
         #cfg
         #[derive(Debug, Clone, PartialEq)]
@@ -502,7 +510,8 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> TokenStream {
 
         #batch_impl
         #item_result_impl
-    }
+    };
+    (tokens, body_wire.unwrap_or_default())
 }
 
 /// An expression for the OData URL literal of `value` (a reference to a

@@ -365,6 +365,12 @@ impl<'m> Plan<'m> {
         self.cfg_of(self.features.iter().position(|f| f == name))
     }
 
+    /// [`cfg_namespace`](Self::cfg_namespace) as a line of text.
+    pub fn cfg_namespace_line(&self, namespace: &str) -> String {
+        let name = self.module_name(namespace);
+        Self::line(self.cfg_features(self.features.iter().position(|f| f == name)))
+    }
+
     /// `#[cfg(...)]` for a module file holding these types and operations:
     /// on when any of their features is.
     pub fn cfg_union(
@@ -387,17 +393,48 @@ impl<'m> Plan<'m> {
     }
 
     fn cfg_of(&self, needed: impl IntoIterator<Item = usize>) -> TokenStream {
+        match self.cfg_features(needed).as_deref() {
+            None => TokenStream::new(),
+            Some([one]) => quote!(#[cfg(feature = #one)]),
+            Some(names) => quote!(#[cfg(any(#(feature = #names),*))]),
+        }
+    }
+
+    /// [`cfg`](Self::cfg) as a line of text (with its line break), for the
+    /// impls written as text.
+    pub fn cfg_line(&self, id: TypeId) -> String {
+        let needed = self
+            .needed_by
+            .get(id.0 as usize)
+            .into_iter()
+            .flatten()
+            .copied();
+        Self::line(self.cfg_features(needed))
+    }
+
+    fn line(features: Option<Vec<&str>>) -> String {
+        match features {
+            None => String::new(),
+            Some(names) => {
+                let features: Vec<String> =
+                    names.iter().map(|n| format!("feature = {n:?}")).collect();
+                match features.as_slice() {
+                    [one] => format!("#[cfg({one})]\n"),
+                    _ => format!("#[cfg(any({}))]\n", features.join(", ")),
+                }
+            }
+        }
+    }
+
+    /// The features an item needs, when it does not compile always.
+    fn cfg_features(&self, needed: impl IntoIterator<Item = usize>) -> Option<Vec<&str>> {
         let mut needed: Vec<usize> = needed.into_iter().collect();
         needed.sort_unstable();
         needed.dedup();
         if self.features.is_empty() || needed.len() == self.features.len() {
-            return TokenStream::new();
+            return None;
         }
-        let names: Vec<&str> = needed.iter().map(|&f| self.features[f].as_str()).collect();
-        match names.as_slice() {
-            [one] => quote!(#[cfg(feature = #one)]),
-            _ => quote!(#[cfg(any(#(feature = #names),*))]),
-        }
+        Some(needed.iter().map(|&f| self.features[f].as_str()).collect())
     }
 
     /// Availability of an element as clouds.

@@ -47,7 +47,8 @@ pub fn is_required(p: &PropertyDef) -> bool {
     !p.nullable && !p.is_key && !p.computed && p.navigation.is_none()
 }
 
-pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
+/// The struct and its inherent impls as tokens, and its wire impls as text.
+pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> (TokenStream, String) {
     let model = plan.model;
     let t = model.ty(id);
     let name = ident(plan.type_name(id));
@@ -61,11 +62,12 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
         paragraphs.extend(docs::description(&t.doc));
         paragraphs.push(plan.clouds(&t.availability).doc_line());
         let doc = docs::attrs(&paragraphs);
-        return quote! {
+        let alias = quote! {
             #doc
             #cfg
             pub type #name = serde_json::Value;
         };
+        return (alias, String::new());
     }
 
     let fields = fields(plan, id);
@@ -160,21 +162,21 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
     let wire_fields: Vec<wire::WireField<'_>> = fields
         .iter()
         .map(|f| wire::WireField {
-            ident: ident(&f.name),
+            ident: ident(&f.name).to_string(),
             json: &f.prop.name,
             required: f.required,
         })
         .collect();
-    let additional_field = open.then(|| ident(ADDITIONAL_PROPERTIES_FIELD));
-    let wire = wire::impls(
-        &name,
-        &t.name.to_string(),
-        &wire_fields,
-        additional_field.as_ref(),
-        &cfg,
-    );
+    let qualified = t.name.to_string();
+    let wire = wire::impls(&wire::Wire {
+        name: plan.type_name(id),
+        qualified: &qualified,
+        fields: &wire_fields,
+        additional: open.then_some(ADDITIONAL_PROPERTIES_FIELD),
+        cfg: &plan.cfg_line(id),
+    });
 
-    quote! {
+    let tokens = quote! {
         #doc
         #deprecated
         #cfg
@@ -187,8 +189,8 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> TokenStream {
 
         #constructor
         #conversions
-        #wire
-    }
+    };
+    (tokens, wire)
 }
 
 fn field_decl(

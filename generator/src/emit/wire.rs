@@ -5,14 +5,23 @@
 //! integers and bytes, track duplicates and count skipped fields twice; none
 //! of it serves JSON objects, and over the ~22,000 fields of the whole Graph
 //! it was the largest part of `cargo check`. Written out, a field costs a
-//! local, a match arm and a line of serialization.
+//! call to write it and a match arm to read it.
+//!
+//! These impls are almost half of the generated text and have one fixed
+//! shape, so they are written as text, laid out like the rest (four-space
+//! indents, 100 columns, one argument a line when a call does not fit),
+//! instead of going through syn and prettyplease, which would double the
+//! generator's time. Tests parse what they write.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use std::fmt::Write as _;
+
+/// prettyplease's line width.
+const WIDTH: usize = 100;
 
 /// One member of the JSON object.
 pub struct WireField<'a> {
-    pub ident: Ident,
+    /// The field, as Rust writes it (`r#type`).
+    pub ident: String,
     /// The member name on the wire.
     pub json: &'a str,
     /// A required field is its plain type; an optional one is `Option<_>`,
@@ -20,159 +29,327 @@ pub struct WireField<'a> {
     pub required: bool,
 }
 
-/// `impl Serialize`, `impl Object` and `impl Deserialize` for the struct
-/// `name` of the OData type `qualified`. With `additional`, members the type
-/// does not declare are kept in that map field and written back after the
-/// declared ones. A struct with no required field must implement `Default`:
-/// it is read in place.
+/// One struct's impls.
+pub struct Wire<'a> {
+    /// The struct's name.
+    pub name: &'a str,
+    /// The OData type (or what the struct stands for), for error messages.
+    pub qualified: &'a str,
+    pub fields: &'a [WireField<'a>],
+    /// The map field that keeps an open type's undeclared members.
+    pub additional: Option<&'a str>,
+    /// The struct's `#[cfg(...)]` line, or empty.
+    pub cfg: &'a str,
+}
+
+/// `impl Serialize`, `impl Object` and `impl Deserialize`, as text.
 ///
 /// Both take the shapes rustc checks fastest (measured): a plain call per
 /// member written (the runtime's `Writer` keeps the first error), one `?`
-/// per member read with the runtime's `set` doing the rest, and no local
-/// per field where `Default` gives the starting value.
-pub fn impls(
-    name: &Ident,
-    qualified: &str,
-    fields: &[WireField<'_>],
-    additional: Option<&Ident>,
-    cfg: &TokenStream,
-) -> TokenStream {
-    let writes = fields.iter().map(|f| {
-        let (ident, json) = (&f.ident, f.json);
-        if f.required {
-            quote!(object.required(#json, &self.#ident);)
-        } else {
-            quote!(object.optional(#json, &self.#ident);)
-        }
-    });
-    let write_additional = additional.map(|a| quote!(object.extra(&self.#a);));
+/// per member read with the runtime's `set` doing the rest, and no local per
+/// field where `Default` gives the starting value. A struct with no required
+/// field must implement `Default`: it is read in place.
+pub fn impls(w: &Wire<'_>) -> String {
+    let mut out = String::with_capacity(256 + w.fields.len() * 160);
+    serialize(&mut out, w);
+    object(&mut out, w);
+    let (cfg, name) = (w.cfg, w.name);
+    let _ = write!(
+        out,
+        "{cfg}impl<'de> serde::Deserialize<'de> for {name} {{
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {{
+        graphgen_runtime::object::deserialize(deserializer)
+    }}
+}}
+"
+    );
+    out
+}
+
+fn serialize(out: &mut String, w: &Wire<'_>) {
+    let (cfg, name) = (w.cfg, w.name);
     // `object` is never written to in a struct with no members at all.
-    let writer_binding = if fields.is_empty() && additional.is_none() {
-        quote!(object)
+    let binding = if w.fields.is_empty() && w.additional.is_none() {
+        "object"
     } else {
-        quote!(mut object)
+        "mut object"
     };
-
-    let in_place = !fields.iter().any(|f| f.required);
-    let read = if in_place {
-        read_in_place(fields, additional)
-    } else {
-        read_locals(fields, additional)
-    };
-
-    quote! {
-        #cfg
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let #writer_binding = graphgen_runtime::object::Writer::new(serializer)?;
-                #(#writes)*
-                #write_additional
-                object.end()
-            }
-        }
-
-        #cfg
-        impl graphgen_runtime::object::Object for #name {
-            const NAME: &'static str = #qualified;
-
-            fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-                #read
-            }
-        }
-
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                graphgen_runtime::object::deserialize(deserializer)
-            }
-        }
+    let _ = write!(
+        out,
+        "{cfg}impl serde::Serialize for {name} {{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{
+        let {binding} = graphgen_runtime::object::Writer::new(serializer)?;
+"
+    );
+    for f in w.fields {
+        let method = if f.required { "required" } else { "optional" };
+        let json = quoted(f.json);
+        let value = format!("&self.{}", f.ident);
+        call(out, 8, &format!("object.{method}("), &[&json, &value], ");");
     }
+    if let Some(a) = w.additional {
+        line(out, 8, &format!("object.extra(&self.{a});"));
+    }
+    out.push_str("        object.end()\n    }\n}\n");
 }
 
-/// The loop over the members: `slot(field)` is where a member's value goes.
-/// The map and the key get names no field can have.
-fn member_loop(
-    fields: &[WireField<'_>],
-    additional: Option<TokenStream>,
-    slot: impl Fn(&WireField<'_>) -> TokenStream,
-) -> TokenStream {
-    let arms = fields.iter().map(|f| {
-        let json = f.json;
-        let slot = slot(f);
-        if f.required {
-            quote!(#json => graphgen_runtime::object::set_some(&mut __map, #slot),)
+fn object(out: &mut String, w: &Wire<'_>) {
+    let (cfg, name) = (w.cfg, w.name);
+    let _ = write!(
+        out,
+        "{cfg}impl graphgen_runtime::object::Object for {name} {{
+    const NAME: &'static str = {};
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {{
+",
+        quoted(w.qualified)
+    );
+    let in_place = !w.fields.iter().any(|f| f.required);
+    let any_optional = w.fields.iter().any(|f| !f.required);
+    let mut imports = vec![];
+    if !in_place {
+        imports.push("required");
+    }
+    if any_optional {
+        imports.push("set");
+    }
+    if !in_place {
+        imports.push("set_some");
+    }
+    imports.push(if w.additional.is_some() {
+        "keep"
+    } else {
+        "skip"
+    });
+    imports.sort_unstable();
+    // A local named like a helper would hide it: then the helpers go by path.
+    let hidden = !in_place && w.fields.iter().any(|f| imports.contains(&f.ident.as_str()));
+    let path = if hidden {
+        "graphgen_runtime::object::"
+    } else {
+        ""
+    };
+    if !hidden {
+        let imports = match imports.as_slice() {
+            [one] => one.to_string(),
+            many => format!("{{{}}}", many.join(", ")),
+        };
+        line(out, 8, &format!("use graphgen_runtime::object::{imports};"));
+    }
+    // The fields are the locals, or the fields of `object`; the map and the
+    // key get names no field can have.
+    let slot = |ident: &str| {
+        if in_place {
+            format!("&mut object.{ident}")
         } else {
-            quote!(#json => graphgen_runtime::object::set(&mut __map, #slot),)
-        }
-    });
-    let other = match additional {
-        Some(extra) => quote!(graphgen_runtime::object::keep(&mut __map, __key, #extra)),
-        None => quote!(graphgen_runtime::object::skip(&mut __map)),
-    };
-    let member = if fields.is_empty() {
-        quote!(#other?;)
-    } else {
-        quote! {
-            match __key.as_str() {
-                #(#arms)*
-                _ => #other,
-            }?;
+            format!("&mut {ident}")
         }
     };
-    quote! {
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            #member
-        }
-    }
-}
-
-/// Every field optional: start from `Default` and read into the fields.
-fn read_in_place(fields: &[WireField<'_>], additional: Option<&Ident>) -> TokenStream {
-    let extra = additional.map(|a| quote!(&mut object.#a));
-    let members = member_loop(fields, extra, |f| {
-        let ident = &f.ident;
-        quote!(&mut object.#ident)
-    });
-    let binding = if fields.is_empty() && additional.is_none() {
-        quote!(object)
-    } else {
-        quote!(mut object)
-    };
-    quote! {
-        let #binding = Self::default();
-        #members
-        Ok(object)
-    }
-}
-
-/// Some field required: a local per field, then the struct.
-fn read_locals(fields: &[WireField<'_>], additional: Option<&Ident>) -> TokenStream {
-    let locals = fields.iter().map(|f| {
-        let ident = &f.ident;
-        quote!(let mut #ident = None;)
-    });
-    let additional_local = additional.map(|a| quote!(let mut #a = serde_json::Map::new();));
-    let extra = additional.map(|a| quote!(&mut #a));
-    let members = member_loop(fields, extra, |f| {
-        let ident = &f.ident;
-        quote!(&mut #ident)
-    });
-    let inits = fields.iter().map(|f| {
-        let (ident, json) = (&f.ident, f.json);
-        if f.required {
-            quote!(#ident: graphgen_runtime::object::required(#ident, #json)?,)
+    if in_place {
+        let binding = if w.fields.is_empty() && w.additional.is_none() {
+            "object"
         } else {
-            quote!(#ident,)
+            "mut object"
+        };
+        line(out, 8, &format!("let {binding} = Self::default();"));
+    } else {
+        for f in w.fields {
+            line(out, 8, &format!("let mut {} = None;", f.ident));
         }
-    });
-    let additional_init = additional.map(|a| quote!(#a,));
-    quote! {
-        #(#locals)*
-        #additional_local
-        #members
-        Ok(Self {
-            #(#inits)*
-            #additional_init
-        })
+        if let Some(a) = w.additional {
+            line(out, 8, &format!("let mut {a} = serde_json::Map::new();"));
+        }
+    }
+    line(
+        out,
+        8,
+        "while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {",
+    );
+    let other = match w.additional {
+        Some(a) => {
+            let extra = slot(a);
+            (
+                format!("{path}keep("),
+                vec!["&mut __map".to_string(), "__key".to_string(), extra],
+            )
+        }
+        None => (format!("{path}skip("), vec!["&mut __map".to_string()]),
+    };
+    let other_args: Vec<&str> = other.1.iter().map(String::as_str).collect();
+    if w.fields.is_empty() {
+        call(out, 12, &other.0, &other_args, ")?;");
+    } else {
+        line(out, 12, "match __key.as_str() {");
+        for f in w.fields {
+            let function = format!("{path}{}(", if f.required { "set_some" } else { "set" });
+            arm(
+                out,
+                &quoted(f.json),
+                &function,
+                &["&mut __map", &slot(&f.ident)],
+            );
+        }
+        arm(out, "_", &other.0, &other_args);
+        line(out, 12, "}?;");
+    }
+    line(out, 8, "}");
+    if in_place {
+        line(out, 8, "Ok(object)");
+    } else {
+        line(out, 8, "Ok(Self {");
+        for f in w.fields {
+            if f.required {
+                let prefix = format!("{}: {path}required(", f.ident);
+                call(out, 12, &prefix, &[&f.ident, &quoted(f.json)], ")?,");
+            } else {
+                line(out, 12, &format!("{},", f.ident));
+            }
+        }
+        if let Some(a) = w.additional {
+            line(out, 12, &format!("{a},"));
+        }
+        line(out, 8, "})");
+    }
+    out.push_str("    }\n}\n");
+}
+
+/// A match arm whose body is one call, laid out as prettyplease does: on
+/// one line when it fits, else in a block, else with one argument a line.
+fn arm(out: &mut String, pattern: &str, function: &str, args: &[&str]) {
+    let one = format!("{pattern} => {function}{}),", args.join(", "));
+    if 16 + one.len() <= WIDTH {
+        line(out, 16, &one);
+        return;
+    }
+    line(out, 16, &format!("{pattern} => {{"));
+    call(out, 20, function, args, ")");
+    line(out, 16, "}");
+}
+
+/// `prefix` + arguments + `suffix` on one line when it fits in the width,
+/// else one argument a line, each with a trailing comma.
+fn call(out: &mut String, indent: usize, prefix: &str, args: &[&str], suffix: &str) {
+    let one = format!("{prefix}{}{suffix}", args.join(", "));
+    if indent + one.len() <= WIDTH {
+        line(out, indent, &one);
+        return;
+    }
+    line(out, indent, prefix);
+    for a in args {
+        line(out, indent + 4, &format!("{a},"));
+    }
+    line(out, indent, suffix);
+}
+
+fn line(out: &mut String, indent: usize, text: &str) {
+    out.extend(std::iter::repeat_n(' ', indent));
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// A Rust string literal. Member and type names are CSDL simple identifiers
+/// and dots, but escaping costs nothing.
+fn quoted(s: &str) -> String {
+    format!("{s:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text parses as items, and no line is wider than prettyplease's
+    /// width unless `longest` (a name) alone makes it so.
+    fn assert_laid_out(text: &str, longest: usize) {
+        syn::parse_str::<syn::File>(text).expect("the impls parse");
+        for line in text.lines() {
+            assert!(
+                line.len() <= WIDTH || longest > 60,
+                "{} columns: {line}",
+                line.len()
+            );
+            assert_eq!(line.trim_end(), line, "trailing space");
+        }
+    }
+
+    #[test]
+    fn every_length_is_laid_out_within_the_width() {
+        for n in 1..90 {
+            let ident = "f".repeat(n);
+            let json = "j".repeat(n / 2 + 1);
+            for required in [false, true] {
+                for in_place in [false, true] {
+                    let mut fields = vec![field(&ident, &json, required)];
+                    if !in_place {
+                        fields.push(field("x", "x", true));
+                    }
+                    let text = impls(&Wire {
+                        name: "Thing",
+                        qualified: "contoso.thing",
+                        fields: &fields,
+                        additional: None,
+                        cfg: "",
+                    });
+                    assert_laid_out(&text, n);
+                }
+            }
+        }
+    }
+
+    fn field<'a>(ident: &str, json: &'a str, required: bool) -> WireField<'a> {
+        WireField {
+            ident: ident.to_string(),
+            json,
+            required,
+        }
+    }
+
+    #[test]
+    fn every_shape_parses_and_fits() {
+        let long = "a_field_name_long_enough_that_the_match_arm_needs_a_block_of_its_own";
+        let longer = "a_field_name_so_very_long_that_even_the_block_needs_one_argument_a_line_x";
+        let fields = [
+            field("id", "id", false),
+            field("r#type", "type", true),
+            field(
+                long,
+                "aFieldNameLongEnoughThatTheMatchArmNeedsABlockOfItsOwn",
+                false,
+            ),
+            field(
+                longer,
+                "aFieldNameSoVeryLongThatEvenTheBlockNeedsOneArgumentALine",
+                true,
+            ),
+        ];
+        let named_like_helpers = [
+            field("set", "set", false),
+            field("required", "required", true),
+            field("skip", "skip", false),
+        ];
+        for (fields, additional, cfg) in [
+            (&fields[..], None, ""),
+            (
+                &fields[..],
+                Some("additional_properties"),
+                "#[cfg(feature = \"graph\")]\n",
+            ),
+            (&fields[..1], None, ""),
+            (&fields[..1], Some("additional_properties"), ""),
+            (&fields[2..3], None, ""),
+            (&[][..], None, ""),
+            (&[][..], Some("additional_properties"), ""),
+            (&named_like_helpers[..], None, ""),
+            (&named_like_helpers[..1], Some("additional_properties"), ""),
+        ] {
+            let text = impls(&Wire {
+                name: "Thing",
+                qualified: "contoso.thing",
+                fields,
+                additional,
+                cfg,
+            });
+            assert_laid_out(&text, 72);
+        }
     }
 }
