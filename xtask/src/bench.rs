@@ -13,6 +13,11 @@ pub struct Args {
     /// Runs per measurement (the median is reported).
     #[arg(long, default_value_t = 7)]
     runs: usize,
+    /// An odata2ts executable (`node_modules/.bin/odata2ts` of an
+    /// `npm install @odata2ts/odata2ts typescript`): also measures it on the
+    /// global slice, in the same run, for comparison.
+    #[arg(long, value_name = "PATH")]
+    odata2ts: Option<PathBuf>,
 }
 
 struct Measure {
@@ -101,28 +106,83 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         connectors.median.as_secs_f64() * 1e3,
         connectors.peak_mb
     );
+    if let Some(odata2ts) = &args.odata2ts {
+        let odata2ts = &std::path::absolute(odata2ts).map_err(|e| format!("bench: {e}"))?;
+        // The same input for both: the global slice, every kind of output.
+        let slice = root.join(crate::regen::SLICES[0].1);
+        let ours = measure(
+            &bin,
+            &[
+                "--metadata".into(),
+                slice.display().to_string(),
+                "--all-namespaces".into(),
+                "--out".into(),
+                root.join("target/bench/slice").display().to_string(),
+            ],
+            args.runs,
+        )?;
+        // odata2ts reads tsconfig.json from the folder it runs in: the one
+        // holding its node_modules.
+        let package = odata2ts
+            .ancestors()
+            .find(|d| d.join("node_modules").is_dir())
+            .map(Path::to_path_buf);
+        let theirs = measure_in(
+            odata2ts,
+            &[
+                "-s".into(),
+                slice.display().to_string(),
+                "-o".into(),
+                root.join("target/bench/odata2ts").display().to_string(),
+                "-m".into(),
+                "all".into(),
+                "-e".into(),
+                "ts".into(),
+            ],
+            args.runs,
+            package.as_deref(),
+        )?;
+        println!(
+            "  the global slice ({}): graphgen {:.1} ms, peak {:.0} MB; odata2ts (models, q-objects, services) {:.1} ms, peak {:.0} MB",
+            crate::regen::SLICES[0].1,
+            ours.median.as_secs_f64() * 1e3,
+            ours.peak_mb,
+            theirs.median.as_secs_f64() * 1e3,
+            theirs.peak_mb
+        );
+    }
     Ok(())
 }
 
 /// Runs `bin args` `runs` times; the median wall time (the whole process)
 /// and the largest peak resident memory.
 fn measure(bin: &Path, args: &[String], runs: usize) -> Result<Measure, String> {
+    measure_in(bin, args, runs, None)
+}
+
+/// [`measure`], with the process started in `cwd`.
+fn measure_in(
+    bin: &Path,
+    args: &[String],
+    runs: usize,
+    cwd: Option<&Path>,
+) -> Result<Measure, String> {
     let mut times = Vec::new();
     let mut peak_kb = 0u64;
     let mut last_line = String::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
-        let output = Command::new("/usr/bin/time")
-            .arg("-v")
-            .arg(bin)
-            .args(args)
-            .output()
-            .map_err(|e| {
-                format!(
-                    "bench: {}: {e} (GNU time is needed for peak memory)",
-                    bin.display()
-                )
-            })?;
+        let mut command = Command::new("/usr/bin/time");
+        command.arg("-v").arg(bin).args(args);
+        if let Some(cwd) = cwd {
+            command.current_dir(cwd);
+        }
+        let output = command.output().map_err(|e| {
+            format!(
+                "bench: {}: {e} (GNU time is needed for peak memory)",
+                bin.display()
+            )
+        })?;
         times.push(start.elapsed());
         if !output.status.success() {
             return Err(format!(
