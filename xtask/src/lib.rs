@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod graph_check;
 pub mod metadata;
+pub mod naive;
 pub mod regen;
 
 use std::path::{Path, PathBuf};

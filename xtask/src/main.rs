@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{bench, graph_check, metadata, project_root, regen};
+use xtask::{bench, graph_check, metadata, naive, project_root, regen};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for graphgen")]
@@ -22,6 +22,10 @@ enum Command {
     Bench(bench::Args),
     /// Generate crates from the official Graph documents and `cargo check` them.
     GraphCheck(graph_check::Args),
+    /// Write the naive baseline crate (every property `Option`, plain serde
+    /// derives, no polymorphism) of the whole clean document, to compare
+    /// compile times with.
+    Naive(naive::Args),
     /// Work on the committed metadata slices.
     Metadata {
         #[command(subcommand)]
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         Command::Check => regen::check(&project_root()),
         Command::Bench(args) => bench::run(&project_root(), args),
         Command::GraphCheck(args) => graph_check::run(&project_root(), args),
+        Command::Naive(args) => naive::run(&project_root(), args),
         Command::Metadata { command } => metadata::run(&project_root(), command),
     };
     match result {
