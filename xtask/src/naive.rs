@@ -19,6 +19,10 @@ pub struct Args {
     /// Where to write the crate.
     #[arg(long, default_value = "target/naive")]
     out: PathBuf,
+    /// Only each type's declared properties, not the inherited ones (a
+    /// crate that cannot read a derived type's base properties).
+    #[arg(long)]
+    declared_only: bool,
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), String> {
@@ -33,7 +37,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     let out = root.join(&args.out);
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(out.join("src")).map_err(|e| e.to_string())?;
-    let files = naive_crate(&model);
+    let files = naive_crate(&model, args.declared_only);
     for (path, text) in &files {
         std::fs::write(out.join(path), text).map_err(|e| format!("{path}: {e}"))?;
     }
@@ -47,7 +51,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
 }
 
 /// Relative path -> contents.
-fn naive_crate(model: &Model) -> Vec<(String, String)> {
+fn naive_crate(model: &Model, declared_only: bool) -> Vec<(String, String)> {
     let module = |ns: &str| naming::module_name(ns, "microsoft.graph");
     // Type names, unique per module.
     let mut scopes: HashMap<String, Scope> = HashMap::new();
@@ -112,13 +116,18 @@ fn naive_crate(model: &Model) -> Vec<(String, String)> {
                 }
                 text.push_str("}\n\n");
             }
-            TypeKind::Complex(_) | TypeKind::Entity(_) => {
+            TypeKind::Complex(s) | TypeKind::Entity(s) => {
                 let mut fields = Scope::new();
                 let _ = writeln!(
                     text,
                     "#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]\npub struct {name} {{"
                 );
-                for p in model.all_properties(TypeId(i as u32)) {
+                let properties = if declared_only {
+                    s.properties.iter().collect()
+                } else {
+                    model.all_properties(TypeId(i as u32))
+                };
+                for p in properties {
                     if p.ty.element() == &TypeRef::Primitive(Primitive::Stream) {
                         continue;
                     }
