@@ -123,7 +123,9 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
                             }
                             Task::Units(units) => units_text(&plan, units, path),
                         };
-                        done.push((i, text));
+                        // Spaced here, on all cores; pieces are joined
+                        // with `join_spaced`.
+                        done.push((i, text.map(|t| space_items(&t))));
                     }
                     done
                 })
@@ -137,11 +139,10 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
     done.sort_by_key(|(i, _)| *i);
     let mut texts: Vec<String> = vec![String::new(); files.len()];
     for (i, text) in done {
-        texts[tasks[i].0].push_str(&text?);
+        join_spaced(&mut texts[tasks[i].0], &text?);
     }
     let mut output = BTreeMap::new();
-    for ((path, _), text) in files.iter().zip(texts) {
-        let body = space_items(&text);
+    for ((path, _), body) in files.iter().zip(texts) {
         output.insert(path.clone(), format!("// {}\n\n{body}", options.preamble));
     }
     output.insert("Cargo.toml".into(), krate::manifest(&plan));
@@ -191,34 +192,47 @@ fn unparse(tokens: TokenStream, path: &str) -> Result<String> {
 /// prettyplease puts items back to back; a blank line between items (and
 /// between the inner docs and the first item) is how people write Rust.
 fn space_items(text: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "impl", "fn ", "const ", "mod ", "use ", "type ", "struct ", "enum ",
-    ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev: Option<&str> = None;
     for line in text.lines() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        if let Some(prev) = prev {
-            let prev_trimmed = prev.trim_start();
-            let prev_indent = prev.len() - prev_trimmed.len();
-            let closes_item = prev_indent == indent
-                && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
-            let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
-            let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
-            let same_run = prev_trimmed
-                .starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
-                && (trimmed.starts_with("mod ")
-                    || trimmed.starts_with("pub use ")
-                    || trimmed.starts_with("use ")
-                    || trimmed.starts_with("pub mod "));
-            if (closes_item && starts_item && !same_run) || after_inner_doc {
-                out.push('\n');
-            }
+        if prev.is_some_and(|prev| blank_between(prev, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         prev = Some(line);
     }
     out
+}
+
+/// Appends a piece spaced by [`space_items`] to text spaced the same way:
+/// the result is what spacing the two together gives.
+fn join_spaced(out: &mut String, piece: &str) {
+    if let (Some(prev), Some(first)) = (out.lines().next_back(), piece.lines().next()) {
+        if blank_between(prev, first) {
+            out.push('\n');
+        }
+    }
+    out.push_str(piece);
+}
+
+/// Whether a blank line goes between two consecutive lines.
+fn blank_between(prev: &str, line: &str) -> bool {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "#[", "pub ", "impl", "fn ", "const ", "mod ", "use ", "type ", "struct ", "enum ",
+    ];
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let prev_trimmed = prev.trim_start();
+    let prev_indent = prev.len() - prev_trimmed.len();
+    let closes_item = prev_indent == indent
+        && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
+    let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
+    let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
+    let same_run = prev_trimmed.starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
+        && (trimmed.starts_with("mod ")
+            || trimmed.starts_with("pub use ")
+            || trimmed.starts_with("use ")
+            || trimmed.starts_with("pub mod "));
+    (closes_item && starts_item && !same_run) || after_inner_doc
 }
