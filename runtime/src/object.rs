@@ -193,10 +193,15 @@ impl<M: SerializeMap> Writer<M> {
     }
 
     /// Writes an open type's undeclared members, after the declared ones.
+    /// A kept `@odata.type` is left out: the type is the Rust type, and an
+    /// `Any*` enum writes the tag itself (it would appear twice).
     pub fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
         for (key, value) in members {
             if self.error.is_some() {
                 return;
+            }
+            if key == crate::poly::ODATA_TYPE {
+                continue;
             }
             if let Err(e) = self.map.serialize_entry(key, value) {
                 self.error = Some(e);
@@ -238,6 +243,7 @@ mod tests {
             object.optional("c", &Some("x"));
             let mut extra = serde_json::Map::new();
             extra.insert("d".into(), serde_json::Value::Bool(true));
+            extra.insert("@odata.type".into(), "#t.three".into());
             object.extra(&extra);
             object.end()
         }
