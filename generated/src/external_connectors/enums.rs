@@ -22,11 +22,7 @@ pub enum AccessType {
 
 impl AccessType {
     /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Grant,
-        Self::Deny,
-        Self::UnknownFutureValue,
-    ];
+    pub const KNOWN: &'static [Self] = &[Self::Grant, Self::Deny, Self::UnknownFutureValue];
     /// The member's name on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -40,14 +36,12 @@ impl AccessType {
 
 impl graphgen_runtime::EnumMember for AccessType {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "grant" => Self::Grant,
-                "deny" => Self::Deny,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "grant" => Some(Self::Grant),
+            "deny" => Some(Self::Deny),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -139,17 +133,15 @@ impl AclType {
 
 impl graphgen_runtime::EnumMember for AclType {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "user" => Self::User,
-                "group" => Self::Group,
-                "everyone" => Self::Everyone,
-                "everyoneExceptGuests" => Self::EveryoneExceptGuests,
-                "externalGroup" => Self::ExternalGroup,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "user" => Some(Self::User),
+            "group" => Some(Self::Group),
+            "everyone" => Some(Self::Everyone),
+            "everyoneExceptGuests" => Some(Self::EveryoneExceptGuests),
+            "externalGroup" => Some(Self::ExternalGroup),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -237,16 +229,14 @@ impl ConnectionOperationStatus {
 
 impl graphgen_runtime::EnumMember for ConnectionOperationStatus {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "unspecified" => Self::Unspecified,
-                "inprogress" => Self::Inprogress,
-                "completed" => Self::Completed,
-                "failed" => Self::Failed,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "unspecified" => Some(Self::Unspecified),
+            "inprogress" => Some(Self::Inprogress),
+            "completed" => Some(Self::Completed),
+            "failed" => Some(Self::Failed),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -334,16 +324,14 @@ impl ConnectionState {
 
 impl graphgen_runtime::EnumMember for ConnectionState {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "draft" => Self::Draft,
-                "ready" => Self::Ready,
-                "obsolete" => Self::Obsolete,
-                "limitExceeded" => Self::LimitExceeded,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "draft" => Some(Self::Draft),
+            "ready" => Some(Self::Ready),
+            "obsolete" => Some(Self::Obsolete),
+            "limitExceeded" => Some(Self::LimitExceeded),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -471,26 +459,24 @@ impl ContentCategory {
 
 impl graphgen_runtime::EnumMember for ContentCategory {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "uncategorized" => Self::Uncategorized,
-                "knowledgeBase" => Self::KnowledgeBase,
-                "wikis" => Self::Wikis,
-                "fileRepository" => Self::FileRepository,
-                "qna" => Self::Qna,
-                "crm" => Self::Crm,
-                "dashboard" => Self::Dashboard,
-                "people" => Self::People,
-                "media" => Self::Media,
-                "email" => Self::Email,
-                "messaging" => Self::Messaging,
-                "meetingTranscripts" => Self::MeetingTranscripts,
-                "taskManagement" => Self::TaskManagement,
-                "learningManagement" => Self::LearningManagement,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "uncategorized" => Some(Self::Uncategorized),
+            "knowledgeBase" => Some(Self::KnowledgeBase),
+            "wikis" => Some(Self::Wikis),
+            "fileRepository" => Some(Self::FileRepository),
+            "qna" => Some(Self::Qna),
+            "crm" => Some(Self::Crm),
+            "dashboard" => Some(Self::Dashboard),
+            "people" => Some(Self::People),
+            "media" => Some(Self::Media),
+            "email" => Some(Self::Email),
+            "messaging" => Some(Self::Messaging),
+            "meetingTranscripts" => Some(Self::MeetingTranscripts),
+            "taskManagement" => Some(Self::TaskManagement),
+            "learningManagement" => Some(Self::LearningManagement),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -578,16 +564,14 @@ impl ExternalActivityType {
 
 impl graphgen_runtime::EnumMember for ExternalActivityType {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "viewed" => Self::Viewed,
-                "modified" => Self::Modified,
-                "created" => Self::Created,
-                "commented" => Self::Commented,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "viewed" => Some(Self::Viewed),
+            "modified" => Some(Self::Modified),
+            "created" => Some(Self::Created),
+            "commented" => Some(Self::Commented),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -649,11 +633,7 @@ pub enum ExternalItemContentType {
 
 impl ExternalItemContentType {
     /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Text,
-        Self::Html,
-        Self::UnknownFutureValue,
-    ];
+    pub const KNOWN: &'static [Self] = &[Self::Text, Self::Html, Self::UnknownFutureValue];
     /// The member's name on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -667,14 +647,12 @@ impl ExternalItemContentType {
 
 impl graphgen_runtime::EnumMember for ExternalItemContentType {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "text" => Self::Text,
-                "html" => Self::Html,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "text" => Some(Self::Text),
+            "html" => Some(Self::Html),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -758,15 +736,13 @@ impl IdentityType {
 
 impl graphgen_runtime::EnumMember for IdentityType {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "user" => Self::User,
-                "group" => Self::Group,
-                "externalGroup" => Self::ExternalGroup,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "user" => Some(Self::User),
+            "group" => Some(Self::Group),
+            "externalGroup" => Some(Self::ExternalGroup),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -1142,66 +1118,64 @@ impl Label {
 
 impl graphgen_runtime::EnumMember for Label {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "title" => Self::Title,
-                "url" => Self::Url,
-                "createdBy" => Self::CreatedBy,
-                "lastModifiedBy" => Self::LastModifiedBy,
-                "authors" => Self::Authors,
-                "createdDateTime" => Self::CreatedDateTime,
-                "lastModifiedDateTime" => Self::LastModifiedDateTime,
-                "fileName" => Self::FileName,
-                "fileExtension" => Self::FileExtension,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                "containerName" => Self::ContainerName,
-                "containerUrl" => Self::ContainerUrl,
-                "iconUrl" => Self::IconUrl,
-                "assignedToPeople" => Self::AssignedToPeople,
-                "closedBy" => Self::ClosedBy,
-                "closedDate" => Self::ClosedDate,
-                "priority" => Self::Priority,
-                "sprintName" => Self::SprintName,
-                "tags" => Self::Tags,
-                "severity" => Self::Severity,
-                "state" => Self::State,
-                "dueDate" => Self::DueDate,
-                "itemParentId" => Self::ItemParentId,
-                "itemPath" => Self::ItemPath,
-                "itemType" => Self::ItemType,
-                "numberOfReactions" => Self::NumberOfReactions,
-                "parentUrl" => Self::ParentUrl,
-                "priorityNormalized" => Self::PriorityNormalized,
-                "reportedBy" => Self::ReportedBy,
-                "secondaryId" => Self::SecondaryId,
-                "personEmails" => Self::PersonEmails,
-                "personAddresses" => Self::PersonAddresses,
-                "personAnniversaries" => Self::PersonAnniversaries,
-                "personName" => Self::PersonName,
-                "personNote" => Self::PersonNote,
-                "personPhones" => Self::PersonPhones,
-                "personCurrentPosition" => Self::PersonCurrentPosition,
-                "personWebAccounts" => Self::PersonWebAccounts,
-                "personWebSite" => Self::PersonWebSite,
-                "personSkills" => Self::PersonSkills,
-                "personProjects" => Self::PersonProjects,
-                "personAccount" => Self::PersonAccount,
-                "personAwards" => Self::PersonAwards,
-                "personCertifications" => Self::PersonCertifications,
-                "personAssistants" => Self::PersonAssistants,
-                "personColleagues" => Self::PersonColleagues,
-                "personManager" => Self::PersonManager,
-                "personAlternateContacts" => Self::PersonAlternateContacts,
-                "personEmergencyContacts" => Self::PersonEmergencyContacts,
-                "personEducationalActivities" => Self::PersonEducationalActivities,
-                "personInterests" => Self::PersonInterests,
-                "personLanguages" => Self::PersonLanguages,
-                "personPublications" => Self::PersonPublications,
-                "personPatents" => Self::PersonPatents,
-                "personWorkPositions" => Self::PersonWorkPositions,
-                _ => return None,
-            },
-        )
+        match name {
+            "title" => Some(Self::Title),
+            "url" => Some(Self::Url),
+            "createdBy" => Some(Self::CreatedBy),
+            "lastModifiedBy" => Some(Self::LastModifiedBy),
+            "authors" => Some(Self::Authors),
+            "createdDateTime" => Some(Self::CreatedDateTime),
+            "lastModifiedDateTime" => Some(Self::LastModifiedDateTime),
+            "fileName" => Some(Self::FileName),
+            "fileExtension" => Some(Self::FileExtension),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            "containerName" => Some(Self::ContainerName),
+            "containerUrl" => Some(Self::ContainerUrl),
+            "iconUrl" => Some(Self::IconUrl),
+            "assignedToPeople" => Some(Self::AssignedToPeople),
+            "closedBy" => Some(Self::ClosedBy),
+            "closedDate" => Some(Self::ClosedDate),
+            "priority" => Some(Self::Priority),
+            "sprintName" => Some(Self::SprintName),
+            "tags" => Some(Self::Tags),
+            "severity" => Some(Self::Severity),
+            "state" => Some(Self::State),
+            "dueDate" => Some(Self::DueDate),
+            "itemParentId" => Some(Self::ItemParentId),
+            "itemPath" => Some(Self::ItemPath),
+            "itemType" => Some(Self::ItemType),
+            "numberOfReactions" => Some(Self::NumberOfReactions),
+            "parentUrl" => Some(Self::ParentUrl),
+            "priorityNormalized" => Some(Self::PriorityNormalized),
+            "reportedBy" => Some(Self::ReportedBy),
+            "secondaryId" => Some(Self::SecondaryId),
+            "personEmails" => Some(Self::PersonEmails),
+            "personAddresses" => Some(Self::PersonAddresses),
+            "personAnniversaries" => Some(Self::PersonAnniversaries),
+            "personName" => Some(Self::PersonName),
+            "personNote" => Some(Self::PersonNote),
+            "personPhones" => Some(Self::PersonPhones),
+            "personCurrentPosition" => Some(Self::PersonCurrentPosition),
+            "personWebAccounts" => Some(Self::PersonWebAccounts),
+            "personWebSite" => Some(Self::PersonWebSite),
+            "personSkills" => Some(Self::PersonSkills),
+            "personProjects" => Some(Self::PersonProjects),
+            "personAccount" => Some(Self::PersonAccount),
+            "personAwards" => Some(Self::PersonAwards),
+            "personCertifications" => Some(Self::PersonCertifications),
+            "personAssistants" => Some(Self::PersonAssistants),
+            "personColleagues" => Some(Self::PersonColleagues),
+            "personManager" => Some(Self::PersonManager),
+            "personAlternateContacts" => Some(Self::PersonAlternateContacts),
+            "personEmergencyContacts" => Some(Self::PersonEmergencyContacts),
+            "personEducationalActivities" => Some(Self::PersonEducationalActivities),
+            "personInterests" => Some(Self::PersonInterests),
+            "personLanguages" => Some(Self::PersonLanguages),
+            "personPublications" => Some(Self::PersonPublications),
+            "personPatents" => Some(Self::PersonPatents),
+            "personWorkPositions" => Some(Self::PersonWorkPositions),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -1321,23 +1295,21 @@ impl PropertyType {
 
 impl graphgen_runtime::EnumMember for PropertyType {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "string" => Self::String,
-                "int64" => Self::Int64,
-                "double" => Self::Double,
-                "dateTime" => Self::DateTime,
-                "boolean" => Self::Boolean,
-                "stringCollection" => Self::StringCollection,
-                "int64Collection" => Self::Int64Collection,
-                "doubleCollection" => Self::DoubleCollection,
-                "dateTimeCollection" => Self::DateTimeCollection,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                "principal" => Self::Principal,
-                "principalCollection" => Self::PrincipalCollection,
-                _ => return None,
-            },
-        )
+        match name {
+            "string" => Some(Self::String),
+            "int64" => Some(Self::Int64),
+            "double" => Some(Self::Double),
+            "dateTime" => Some(Self::DateTime),
+            "boolean" => Some(Self::Boolean),
+            "stringCollection" => Some(Self::StringCollection),
+            "int64Collection" => Some(Self::Int64Collection),
+            "doubleCollection" => Some(Self::DoubleCollection),
+            "dateTimeCollection" => Some(Self::DateTimeCollection),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            "principal" => Some(Self::Principal),
+            "principalCollection" => Some(Self::PrincipalCollection),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {
@@ -1441,20 +1413,18 @@ impl RuleOperation {
 
 impl graphgen_runtime::EnumMember for RuleOperation {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "null" => Self::Null,
-                "equals" => Self::Equals,
-                "notEquals" => Self::NotEquals,
-                "contains" => Self::Contains,
-                "notContains" => Self::NotContains,
-                "lessThan" => Self::LessThan,
-                "greaterThan" => Self::GreaterThan,
-                "startsWith" => Self::StartsWith,
-                "unknownFutureValue" => Self::UnknownFutureValue,
-                _ => return None,
-            },
-        )
+        match name {
+            "null" => Some(Self::Null),
+            "equals" => Some(Self::Equals),
+            "notEquals" => Some(Self::NotEquals),
+            "contains" => Some(Self::Contains),
+            "notContains" => Some(Self::NotContains),
+            "lessThan" => Some(Self::LessThan),
+            "greaterThan" => Some(Self::GreaterThan),
+            "startsWith" => Some(Self::StartsWith),
+            "unknownFutureValue" => Some(Self::UnknownFutureValue),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {

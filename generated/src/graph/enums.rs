@@ -33,13 +33,11 @@ impl BinaryOperator {
 
 impl graphgen_runtime::EnumMember for BinaryOperator {
     fn from_known(name: &str) -> Option<Self> {
-        Some(
-            match name {
-                "or" => Self::Or,
-                "and" => Self::And,
-                _ => return None,
-            },
-        )
+        match name {
+            "or" => Some(Self::Or),
+            "and" => Some(Self::And),
+            _ => None,
+        }
     }
 
     fn from_unknown(name: String) -> Self {

@@ -9,8 +9,12 @@ use super::docs;
 use super::naming::{self, Scope, UNRECOGNIZED_VARIANT};
 use super::plan::Plan;
 use super::types::ident;
+use super::wire::{line, quoted, WIDTH};
 
-pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
+use std::fmt::Write as _;
+
+/// The enum as tokens, and its impls as text.
+pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> (TokenStream, String) {
     let t = plan.model.ty(id);
     let name = ident(plan.type_name(id));
     let mut scope = Scope::new();
@@ -54,16 +58,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
     let cfg = plan.cfg(id);
 
     let decls = variants.iter().map(|(v, _, attrs)| quote!(#attrs #v,));
-    let as_str = variants.iter().map(|(v, s, _)| quote!(Self::#v => #s,));
-    let from_known = variants.iter().map(|(v, s, _)| quote!(#s => Self::#v,));
-    let known = variants.iter().map(|(v, _, _)| quote!(Self::#v));
-    let from_known_body = if variants.is_empty() {
-        quote!(let _ = name; None)
-    } else {
-        quote!(Some(match name { #(#from_known)* _ => return None }))
-    };
-
-    quote! {
+    let tokens = quote! {
         #doc
         #deprecated
         #cfg
@@ -74,65 +69,114 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> TokenStream {
             /// A member this crate does not know, kept as received.
             #unrecognized(String),
         }
+    };
+    let members: Vec<(String, &str)> = variants
+        .iter()
+        .map(|(v, s, _)| (v.to_string(), *s))
+        .collect();
+    (
+        tokens,
+        impls(&name.to_string(), &members, &plan.cfg_line(id)),
+    )
+}
 
-        #cfg
-        impl #name {
-            /// The members this crate knows, in metadata order.
-            pub const KNOWN: &'static [Self] = &[#(#known),*];
-
-            /// The member's name on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#unrecognized(name) => name,
-                }
-            }
+/// The impls of an enum, as text: one fixed shape, so written directly like
+/// the structs' wire impls (see `wire.rs`) rather than through syn.
+fn impls(name: &str, members: &[(String, &str)], cfg: &str) -> String {
+    let u = UNRECOGNIZED_VARIANT;
+    let mut out = String::with_capacity(1500 + members.len() * 120);
+    let known: Vec<String> = members.iter().map(|(v, _)| format!("Self::{v}")).collect();
+    let one_line = format!(
+        "    pub const KNOWN: &'static [Self] = &[{}];",
+        known.join(", ")
+    );
+    let known = if one_line.len() <= WIDTH {
+        one_line
+    } else {
+        let mut s = String::from("    pub const KNOWN: &'static [Self] = &[\n");
+        for k in &known {
+            line(&mut s, 8, &format!("{k},"));
         }
+        s.push_str("    ];");
+        s
+    };
+    let mut as_str = String::new();
+    let mut from_known = String::new();
+    for (v, wire) in members {
+        let wire = quoted(wire);
+        line(&mut as_str, 12, &format!("Self::{v} => {wire},"));
+        line(&mut from_known, 12, &format!("{wire} => Some(Self::{v}),"));
+    }
+    let from_known = if members.is_empty() {
+        "        let _ = name;\n        None\n".to_string()
+    } else {
+        format!("        match name {{\n{from_known}            _ => None,\n        }}\n")
+    };
+    let _ = write!(
+        out,
+        "{cfg}impl {name} {{
+    /// The members this crate knows, in metadata order.
+{known}
+    /// The member's name on the wire.
+    pub fn as_str(&self) -> &str {{
+        match self {{
+{as_str}            Self::{u}(name) => name,
+        }}
+    }}
+}}
+{cfg}impl graphgen_runtime::EnumMember for {name} {{
+    fn from_known(name: &str) -> Option<Self> {{
+{from_known}    }}
+    fn from_unknown(name: String) -> Self {{
+        Self::{u}(name)
+    }}
+    fn as_str(&self) -> &str {{
+        {name}::as_str(self)
+    }}
+}}
+{cfg}impl std::str::FromStr for {name} {{
+    type Err = std::convert::Infallible;
+    fn from_str(name: &str) -> Result<Self, Self::Err> {{
+        Ok(
+            <Self as graphgen_runtime::EnumMember>::from_known(name)
+                .unwrap_or_else(|| Self::{u}(name.to_owned())),
+        )
+    }}
+}}
+{cfg}impl std::fmt::Display for {name} {{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
+        f.write_str(self.as_str())
+    }}
+}}
+{cfg}impl serde::Serialize for {name} {{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{
+        graphgen_runtime::enums::serialize(self, serializer)
+    }}
+}}
+{cfg}impl<'de> serde::Deserialize<'de> for {name} {{
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {{
+        graphgen_runtime::enums::deserialize(deserializer)
+    }}
+}}
+"
+    );
+    out
+}
 
-        #cfg
-        impl graphgen_runtime::EnumMember for #name {
-            fn from_known(name: &str) -> Option<Self> {
-                #from_known_body
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-            fn from_unknown(name: String) -> Self {
-                Self::#unrecognized(name)
-            }
-
-            fn as_str(&self) -> &str {
-                #name::as_str(self)
-            }
-        }
-
-        #cfg
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(name: &str) -> Result<Self, Self::Err> {
-                Ok(<Self as graphgen_runtime::EnumMember>::from_known(name)
-                    .unwrap_or_else(|| Self::#unrecognized(name.to_owned())))
-            }
-        }
-
-        #cfg
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                graphgen_runtime::enums::serialize(self, serializer)
-            }
-        }
-
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                graphgen_runtime::enums::deserialize(deserializer)
-            }
+    #[test]
+    fn impls_parse_and_fit() {
+        let few = [("A".to_string(), "a"), ("B2".to_string(), "b")];
+        let many: Vec<(String, &str)> = (0..30).map(|i| (format!("Member{i}"), "m")).collect();
+        for members in [&few[..], &[][..], &many[..]] {
+            let text = impls("Thing", members, "#[cfg(feature = \"graph\")]\n");
+            syn::parse_str::<syn::File>(&text).expect("the impls parse");
+            assert!(text.lines().all(|l| l.len() <= WIDTH), "{text}");
         }
     }
 }

@@ -103,7 +103,7 @@ pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> (TokenStream, String) {
     match unit {
         Unit::Operation(i) => operations::emit(plan, i),
         Unit::Type(id) => match &plan.model.ty(id).kind {
-            TypeKind::Enum(e) => (enums::emit(plan, id, e), String::new()),
+            TypeKind::Enum(e) => enums::emit(plan, id, e),
             TypeKind::Complex(s) | TypeKind::Entity(s) => {
                 let (mut tokens, text) = structs::emit(plan, id, s);
                 tokens.extend(poly::emit(plan, id));

@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 
 /// prettyplease's line width.
-const WIDTH: usize = 100;
+pub(super) const WIDTH: usize = 100;
 
 /// One member of the JSON object.
 pub struct WireField<'a> {
@@ -242,7 +242,7 @@ fn call(out: &mut String, indent: usize, prefix: &str, args: &[&str], suffix: &s
     line(out, indent, suffix);
 }
 
-fn line(out: &mut String, indent: usize, text: &str) {
+pub(super) fn line(out: &mut String, indent: usize, text: &str) {
     out.extend(std::iter::repeat_n(' ', indent));
     out.push_str(text);
     out.push('\n');
@@ -250,7 +250,7 @@ fn line(out: &mut String, indent: usize, text: &str) {
 
 /// A Rust string literal. Member and type names are CSDL simple identifiers
 /// and dots, but escaping costs nothing.
-fn quoted(s: &str) -> String {
+pub(super) fn quoted(s: &str) -> String {
     format!("{s:?}")
 }
 
