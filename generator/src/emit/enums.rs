@@ -9,7 +9,7 @@ use super::docs;
 use super::naming::{self, Scope, UNRECOGNIZED_VARIANT};
 use super::plan::Plan;
 use super::types::ident;
-use super::wire::{line, quoted, WIDTH};
+use super::wire::{call, line, quoted};
 
 use std::fmt::Write as _;
 
@@ -86,20 +86,15 @@ fn impls(name: &str, members: &[(String, &str)], cfg: &str) -> String {
     let u = UNRECOGNIZED_VARIANT;
     let mut out = String::with_capacity(1500 + members.len() * 120);
     let known: Vec<String> = members.iter().map(|(v, _)| format!("Self::{v}")).collect();
-    let one_line = format!(
-        "    pub const KNOWN: &'static [Self] = &[{}];",
-        known.join(", ")
+    let known_args: Vec<&str> = known.iter().map(String::as_str).collect();
+    let mut known = String::new();
+    call(
+        &mut known,
+        4,
+        "pub const KNOWN: &'static [Self] = &[",
+        &known_args,
+        "];",
     );
-    let known = if one_line.len() <= WIDTH {
-        one_line
-    } else {
-        let mut s = String::from("    pub const KNOWN: &'static [Self] = &[\n");
-        for k in &known {
-            line(&mut s, 8, &format!("{k},"));
-        }
-        s.push_str("    ];");
-        s
-    };
     let mut as_str = String::new();
     let mut from_known = String::new();
     for (v, wire) in members {
@@ -116,8 +111,7 @@ fn impls(name: &str, members: &[(String, &str)], cfg: &str) -> String {
         out,
         "{cfg}impl {name} {{
     /// The members this crate knows, in metadata order.
-{known}
-    /// The member's name on the wire.
+{known}    /// The member's name on the wire.
     pub fn as_str(&self) -> &str {{
         match self {{
 {as_str}            Self::{u}(name) => name,
@@ -167,6 +161,7 @@ fn impls(name: &str, members: &[(String, &str)], cfg: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::wire::WIDTH;
     use super::*;
 
     #[test]

@@ -97,7 +97,6 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
     }
 }
 
-/// The tokens of one unit.
 /// The tokens of one unit, and text (already laid out) that follows them.
 pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> (TokenStream, String) {
     match unit {

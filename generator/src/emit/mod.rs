@@ -1,8 +1,8 @@
 //! Stage 3: the model -> Rust source files of a crate.
 //!
 //! Each emitter builds token streams with `quote`, which prettyplease turns
-//! into text; the fixed-shape wire impls of structs are written as text
-//! directly (`wire.rs`). Output is a sorted map from relative path to
+//! into text; the fixed-shape impls of structs (`wire.rs`) and enums
+//! (`enums.rs`) are written as text directly. Output is a sorted map from relative path to
 //! contents: deterministic, and written to disk only by [`write::write`].
 
 mod clouds;

@@ -112,30 +112,6 @@ fn escape(name: String) -> String {
     }
 }
 
-/// The JSON name serde derives for a field under `rename_all = "camelCase"`
-/// (serde's own rule, so the generator knows when a field needs an explicit
-/// `rename`).
-pub fn serde_camel_case(field: &str) -> String {
-    let field = field.strip_prefix("r#").unwrap_or(field);
-    let mut pascal = String::with_capacity(field.len());
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    let mut chars = pascal.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => pascal,
-    }
-}
-
 /// Unique names within one Rust scope (a module, a struct, an enum).
 #[derive(Debug, Default)]
 pub struct Scope {
@@ -200,13 +176,6 @@ mod tests {
         assert_eq!(variant_name("unknownFutureValue"), "UnknownFutureValue");
         assert_eq!(variant_name("null"), "Null");
         assert_eq!(variant_name("self"), "Self_");
-    }
-
-    #[test]
-    fn serde_rule() {
-        assert_eq!(serde_camel_case("start_date_time"), "startDateTime");
-        assert_eq!(serde_camel_case("r#type"), "type");
-        assert_eq!(serde_camel_case("odata_id"), "odataId");
     }
 
     #[test]

@@ -42,6 +42,18 @@ pub struct Wire<'a> {
     pub cfg: &'a str,
 }
 
+impl Wire<'_> {
+    /// The `object` binding of `serialize` and of an in-place `read`: never
+    /// written to in a struct with no members at all.
+    fn object_binding(&self) -> &'static str {
+        if self.fields.is_empty() && self.additional.is_none() {
+            "object"
+        } else {
+            "mut object"
+        }
+    }
+}
+
 /// `impl Serialize`, `impl Object` and `impl Deserialize`, as text.
 ///
 /// Both take the shapes rustc checks fastest (measured): a plain call per
@@ -70,12 +82,7 @@ pub fn impls(w: &Wire<'_>) -> String {
 
 fn serialize(out: &mut String, w: &Wire<'_>) {
     let (cfg, name) = (w.cfg, w.name);
-    // `object` is never written to in a struct with no members at all.
-    let binding = if w.fields.is_empty() && w.additional.is_none() {
-        "object"
-    } else {
-        "mut object"
-    };
+    let binding = w.object_binding();
     let _ = write!(
         out,
         "{cfg}impl serde::Serialize for {name} {{
@@ -147,11 +154,7 @@ fn object(out: &mut String, w: &Wire<'_>) {
         }
     };
     if in_place {
-        let binding = if w.fields.is_empty() && w.additional.is_none() {
-            "object"
-        } else {
-            "mut object"
-        };
+        let binding = w.object_binding();
         line(out, 8, &format!("let {binding} = Self::default();"));
     } else {
         for f in w.fields {
@@ -166,19 +169,13 @@ fn object(out: &mut String, w: &Wire<'_>) {
         8,
         "while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {",
     );
-    let other = match w.additional {
-        Some(a) => {
-            let extra = slot(a);
-            (
-                format!("{path}keep("),
-                vec!["&mut __map".to_string(), "__key".to_string(), extra],
-            )
-        }
-        None => (format!("{path}skip("), vec!["&mut __map".to_string()]),
+    let extra = w.additional.map(slot);
+    let (other, other_args) = match &extra {
+        Some(extra) => (format!("{path}keep("), vec!["&mut __map", "__key", extra]),
+        None => (format!("{path}skip("), vec!["&mut __map"]),
     };
-    let other_args: Vec<&str> = other.1.iter().map(String::as_str).collect();
     if w.fields.is_empty() {
-        call(out, 12, &other.0, &other_args, ")?;");
+        call(out, 12, &other, &other_args, ")?;");
     } else {
         line(out, 12, "match __key.as_str() {");
         for f in w.fields {
@@ -190,7 +187,7 @@ fn object(out: &mut String, w: &Wire<'_>) {
                 &["&mut __map", &slot(&f.ident)],
             );
         }
-        arm(out, "_", &other.0, &other_args);
+        arm(out, "_", &other, &other_args);
         line(out, 12, "}?;");
     }
     line(out, 8, "}");
@@ -229,7 +226,7 @@ fn arm(out: &mut String, pattern: &str, function: &str, args: &[&str]) {
 
 /// `prefix` + arguments + `suffix` on one line when it fits in the width,
 /// else one argument a line, each with a trailing comma.
-fn call(out: &mut String, indent: usize, prefix: &str, args: &[&str], suffix: &str) {
+pub(super) fn call(out: &mut String, indent: usize, prefix: &str, args: &[&str], suffix: &str) {
     let one = format!("{prefix}{}{suffix}", args.join(", "));
     if indent + one.len() <= WIDTH {
         line(out, indent, &one);
