@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::error::Result;
 use crate::model::{Model, OperationDef, Primitive, TypeId, TypeKind, TypeRef};
@@ -353,22 +352,26 @@ impl<'m> Plan<'m> {
     /// `#[cfg(...)]` for the items of a type: present when a feature that
     /// needs it is on; nothing when every feature needs it (or there are none).
     pub fn cfg(&self, id: TypeId) -> TokenStream {
+        Self::tokens(self.cfg_line(id))
+    }
+
+    /// [`cfg`](Self::cfg) as a line of text (with its line break), for the
+    /// impls written as text.
+    pub fn cfg_line(&self, id: TypeId) -> String {
         match self.needed_by.get(id.0 as usize) {
-            Some(needed) => self.cfg_of(needed.iter().copied()),
-            None => TokenStream::new(),
+            Some(needed) => self.cfg_text(needed.iter().copied()),
+            None => String::new(),
         }
     }
 
     /// `#[cfg(...)]` for the items of an operation: its namespace's feature.
     pub fn cfg_namespace(&self, namespace: &str) -> TokenStream {
-        let name = self.module_name(namespace);
-        self.cfg_of(self.features.iter().position(|f| f == name))
+        Self::tokens(self.cfg_namespace_line(namespace))
     }
 
     /// [`cfg_namespace`](Self::cfg_namespace) as a line of text.
     pub fn cfg_namespace_line(&self, namespace: &str) -> String {
-        let name = self.module_name(namespace);
-        Self::line(self.cfg_features(self.features.iter().position(|f| f == name)))
+        self.cfg_text(self.namespace_feature(namespace))
     }
 
     /// `#[cfg(...)]` for a module file holding these types and operations:
@@ -387,54 +390,41 @@ impl<'m> Plan<'m> {
         needed.extend(
             namespaces
                 .iter()
-                .filter_map(|ns| self.features.iter().position(|f| f == self.module_name(ns))),
+                .filter_map(|ns| self.namespace_feature(ns)),
         );
-        self.cfg_of(needed)
+        Self::tokens(self.cfg_text(needed))
     }
 
-    fn cfg_of(&self, needed: impl IntoIterator<Item = usize>) -> TokenStream {
-        match self.cfg_features(needed).as_deref() {
-            None => TokenStream::new(),
-            Some([one]) => quote!(#[cfg(feature = #one)]),
-            Some(names) => quote!(#[cfg(any(#(feature = #names),*))]),
-        }
+    /// The index of a namespace's feature.
+    fn namespace_feature(&self, namespace: &str) -> Option<usize> {
+        let name = self.module_name(namespace);
+        self.features.iter().position(|f| f == name)
     }
 
-    /// [`cfg`](Self::cfg) as a line of text (with its line break), for the
-    /// impls written as text.
-    pub fn cfg_line(&self, id: TypeId) -> String {
-        let needed = self
-            .needed_by
-            .get(id.0 as usize)
-            .into_iter()
-            .flatten()
-            .copied();
-        Self::line(self.cfg_features(needed))
-    }
-
-    fn line(features: Option<Vec<&str>>) -> String {
-        match features {
-            None => String::new(),
-            Some(names) => {
-                let features: Vec<String> =
-                    names.iter().map(|n| format!("feature = {n:?}")).collect();
-                match features.as_slice() {
-                    [one] => format!("#[cfg({one})]\n"),
-                    _ => format!("#[cfg(any({}))]\n", features.join(", ")),
-                }
-            }
-        }
-    }
-
-    /// The features an item needs, when it does not compile always.
-    fn cfg_features(&self, needed: impl IntoIterator<Item = usize>) -> Option<Vec<&str>> {
+    /// The one rendering of a `#[cfg(...)]` line for items that need these
+    /// features; empty when every feature needs them (or there are none).
+    fn cfg_text(&self, needed: impl IntoIterator<Item = usize>) -> String {
         let mut needed: Vec<usize> = needed.into_iter().collect();
         needed.sort_unstable();
         needed.dedup();
         if self.features.is_empty() || needed.len() == self.features.len() {
-            return None;
+            return String::new();
         }
-        Some(needed.iter().map(|&f| self.features[f].as_str()).collect())
+        let features: Vec<String> = needed
+            .iter()
+            .map(|&f| format!("feature = {:?}", self.features[f]))
+            .collect();
+        match features.as_slice() {
+            [one] => format!("#[cfg({one})]\n"),
+            _ => format!("#[cfg(any({}))]\n", features.join(", ")),
+        }
+    }
+
+    /// A [`cfg_text`](Self::cfg_text) line as tokens, for the emitters that
+    /// build tokens.
+    fn tokens(line: String) -> TokenStream {
+        line.parse()
+            .expect("a cfg line is made of feature names and valid Rust")
     }
 
     /// Availability of an element as clouds.
