@@ -178,11 +178,7 @@ impl<M: SerializeMap> Writer<M> {
 
     /// Writes a member that is always present.
     pub fn required<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        if self.error.is_none() {
-            if let Err(e) = self.map.serialize_entry(key, value) {
-                self.error = Some(e);
-            }
-        }
+        self.entry(key, value);
     }
 
     /// Writes a member when it is `Some`; `None` is left out.
@@ -197,12 +193,15 @@ impl<M: SerializeMap> Writer<M> {
     /// `Any*` enum writes the tag itself (it would appear twice).
     pub fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
         for (key, value) in members {
-            if self.error.is_some() {
-                return;
+            if key != crate::poly::ODATA_TYPE {
+                self.entry(key, value);
             }
-            if key == crate::poly::ODATA_TYPE {
-                continue;
-            }
+        }
+    }
+
+    /// Writes one member unless an earlier one failed; keeps the first error.
+    fn entry<K: Serialize + ?Sized, T: Serialize + ?Sized>(&mut self, key: &K, value: &T) {
+        if self.error.is_none() {
             if let Err(e) = self.map.serialize_entry(key, value) {
                 self.error = Some(e);
             }
