@@ -27,12 +27,9 @@ struct Measure {
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), String> {
-    let from = if args.from.is_absolute() {
-        args.from.clone()
-    } else {
-        root.join(&args.from)
-    };
-    let clean = from.join("graph-v1.0.clean.xml");
+    // An absolute path replaces the root.
+    let from = root.join(&args.from);
+    let clean = from.join(crate::graph_check::CLEAN);
     if !clean.exists() {
         return Err(format!("bench: {} not found", clean.display()));
     }

@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(root: &Path, args: Args) -> Result<(), String> {
     let from = root.join(&args.from);
-    let document = from.join("graph-v1.0.clean.xml");
+    let document = from.join(crate::graph_check::CLEAN);
     let parsed = graphgen::csdl::parse_file(&document).map_err(|e| e.to_string())?;
     let inputs = [Input {
         cloud: "global",
