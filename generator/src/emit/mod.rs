@@ -236,3 +236,25 @@ fn blank_between(prev: &str, line: &str) -> bool {
             || trimmed.starts_with("pub mod "));
     (closes_item && starts_item && !same_run) || after_inner_doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pieces spaced apart and joined give what spacing the whole gives,
+    /// wherever the text is cut: the emitter relies on it to space chunks
+    /// on the worker threads.
+    #[test]
+    fn spacing_pieces_and_joining_is_spacing_the_whole() {
+        let text = "//! Inner docs.\n#![allow(deprecated)]\n/// A struct.\npub struct A {\n    pub x: i32,\n}\nimpl A {\n    fn f() {}\n}\npub use a::B;\npub use a::C;\nmod m;\nconst N: u8 = 1;\n/// An enum.\npub enum E {\n    V,\n}\n";
+        let whole = space_items(text);
+        let lines: Vec<&str> = text.lines().collect();
+        for cut in 0..=lines.len() {
+            let (a, b) = lines.split_at(cut);
+            let piece = |l: &[&str]| l.iter().map(|line| format!("{line}\n")).collect::<String>();
+            let mut joined = space_items(&piece(a));
+            join_spaced(&mut joined, &space_items(&piece(b)));
+            assert_eq!(joined, whole, "cut before line {cut}");
+        }
+    }
+}
