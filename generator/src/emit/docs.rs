@@ -7,17 +7,32 @@ use crate::model::Doc;
 
 /// `#[doc = "..."]` attributes, one per line; paragraphs separated by a blank line.
 pub fn attrs(paragraphs: &[String]) -> TokenStream {
+    attrs_of(&lines(paragraphs))
+}
+
+/// `#[doc = "..."]` attributes with these values (see [`lines`]).
+pub fn attrs_of(lines: &[String]) -> TokenStream {
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The values of the doc attributes of `paragraphs`: a line each, starting
+/// with a space, and an empty one between paragraphs.
+pub fn lines(paragraphs: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        lines.extend(p.lines().map(|l| format!(" {}", l.trim_end())));
+        lines.extend(p.lines().map(|l| {
+            let l = l.trim_end();
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        }));
     }
-    let lines = lines
-        .iter()
-        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
-    quote!(#(#[doc = #lines])*)
+    lines
 }
 
 /// Text from the metadata can hold characters rustdoc would read as markup.

@@ -76,7 +76,7 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> (TokenStream, String)
         .collect();
     (
         tokens,
-        impls(&name.to_string(), &members, &plan.cfg_line(id)),
+        impls(&name.to_string(), &members, plan.cfg_line(id)),
     )
 }
 

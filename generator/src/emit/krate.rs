@@ -7,7 +7,7 @@ use crate::model::TypeKind;
 
 use super::plan::{ModulePlan, Plan};
 use super::types::ident;
-use super::{enums, operations, poly, structs, RuntimeDependency};
+use super::{enums, operations, structs, Items, RuntimeDependency};
 
 /// The item files of a namespace module, one per kind of item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,19 +97,27 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
     }
 }
 
-/// The tokens of one unit, and text (already laid out) that follows them.
-pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> (TokenStream, String) {
+/// The items of one unit.
+pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> Items {
+    let mut items = Items::default();
     match unit {
-        Unit::Operation(i) => operations::emit(plan, i),
+        Unit::Operation(i) => {
+            let (tokens, text) = operations::emit(plan, i);
+            items.tokens(tokens);
+            items.text(&text);
+        }
         Unit::Type(id) => match &plan.model.ty(id).kind {
-            TypeKind::Enum(e) => enums::emit(plan, id, e),
+            TypeKind::Enum(e) => {
+                let (tokens, text) = enums::emit(plan, id, e);
+                items.tokens(tokens);
+                items.text(&text);
+            }
             TypeKind::Complex(s) | TypeKind::Entity(s) => {
-                let (mut tokens, text) = structs::emit(plan, id, s);
-                tokens.extend(poly::emit(plan, id));
-                (tokens, text)
+                structs::emit(&mut items, plan, id, s);
             }
         },
     }
+    items
 }
 
 /// The inner attributes that open an item file.

@@ -15,6 +15,7 @@ mod plan;
 mod poly;
 mod service;
 mod structs;
+mod text;
 mod types;
 mod wire;
 pub mod write;
@@ -163,16 +164,51 @@ enum Task<'p> {
     Units(Vec<krate::Unit>),
 }
 
-/// Units one after the other: each unit's tokens pretty-printed, then its
-/// text.
+/// Units one after the other, their tokens pretty-printed.
 fn units_text(plan: &Plan<'_>, units: &[krate::Unit], path: &str) -> Result<String> {
     let mut out = String::new();
     for &unit in units {
-        let (tokens, text) = krate::emit_unit(plan, unit);
-        out.push_str(&unparse(tokens, path)?);
-        out.push_str(&text);
+        for piece in krate::emit_unit(plan, unit).pieces {
+            match piece {
+                Piece::Tokens(tokens) => out.push_str(&unparse(tokens, path)?),
+                Piece::Text(text) => out.push_str(&text),
+            }
+        }
     }
     Ok(out)
+}
+
+/// Items in file order: tokens for prettyplease, or text already laid out.
+#[derive(Default)]
+pub struct Items {
+    pieces: Vec<Piece>,
+}
+
+enum Piece {
+    Tokens(TokenStream),
+    Text(String),
+}
+
+impl Items {
+    pub fn tokens(&mut self, tokens: TokenStream) {
+        if tokens.is_empty() {
+            return;
+        }
+        match self.pieces.last_mut() {
+            Some(Piece::Tokens(last)) => last.extend(tokens),
+            _ => self.pieces.push(Piece::Tokens(tokens)),
+        }
+    }
+
+    pub fn text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        match self.pieces.last_mut() {
+            Some(Piece::Text(last)) => last.push_str(text),
+            _ => self.pieces.push(Piece::Text(text.to_string())),
+        }
+    }
 }
 
 /// Pretty-prints tokens that form whole items (or inner attributes).

@@ -42,6 +42,8 @@ pub struct Plan<'m> {
     pub features: Vec<String>,
     /// For each type, the features whose namespace's closure holds it.
     needed_by: Vec<Vec<usize>>,
+    /// The `#[cfg]` line of each type, from `needed_by`.
+    cfg_lines: Vec<String>,
 }
 
 impl<'m> Plan<'m> {
@@ -124,6 +126,7 @@ impl<'m> Plan<'m> {
             recursive: HashSet::new(),
             features: Vec::new(),
             needed_by: Vec::new(),
+            cfg_lines: Vec::new(),
         };
         plan.find_cycles();
         plan.find_features();
@@ -346,22 +349,23 @@ impl<'m> Plan<'m> {
             }
         }
         self.features = features.into_iter().map(|(name, _)| name).collect();
+        self.cfg_lines = needed_by
+            .iter()
+            .map(|needed| self.cfg_text(needed.iter().copied()))
+            .collect();
         self.needed_by = needed_by;
     }
 
     /// `#[cfg(...)]` for the items of a type: present when a feature that
     /// needs it is on; nothing when every feature needs it (or there are none).
     pub fn cfg(&self, id: TypeId) -> TokenStream {
-        Self::tokens(self.cfg_line(id))
+        Self::tokens(self.cfg_line(id).to_string())
     }
 
     /// [`cfg`](Self::cfg) as a line of text (with its line break), for the
-    /// impls written as text.
-    pub fn cfg_line(&self, id: TypeId) -> String {
-        match self.needed_by.get(id.0 as usize) {
-            Some(needed) => self.cfg_text(needed.iter().copied()),
-            None => String::new(),
-        }
+    /// items written as text.
+    pub fn cfg_line(&self, id: TypeId) -> &str {
+        self.cfg_lines.get(id.0 as usize).map_or("", String::as_str)
     }
 
     /// `#[cfg(...)]` for the items of an operation: its namespace's feature.
@@ -422,7 +426,7 @@ impl<'m> Plan<'m> {
 
     /// A [`cfg_text`](Self::cfg_text) line as tokens, for the emitters that
     /// build tokens.
-    fn tokens(line: String) -> TokenStream {
+    pub(super) fn tokens(line: String) -> TokenStream {
         line.parse()
             .expect("a cfg line is made of feature names and valid Rust")
     }

@@ -42,11 +42,13 @@ pub fn emit(plan: &Plan<'_>, id: TypeId) -> TokenStream {
 
     let cfg = plan.cfg(id);
     // A derived type may be needed by fewer features than the declared one.
+    let own_cfg = plan.cfg_line(id);
     let variant_cfg = |c: TypeId| {
-        if plan.cfg(c).to_string() == cfg.to_string() {
+        let line = plan.cfg_line(c);
+        if line == own_cfg {
             quote!()
         } else {
-            plan.cfg(c)
+            Plan::tokens(line.to_string())
         }
     };
     let decls = variants.iter().map(|(v, c, q)| {

@@ -11,8 +11,11 @@ use crate::model::{PropertyDef, StructDef, TypeId, TypeKind};
 use super::docs;
 use super::naming::{self, Scope, ADDITIONAL_PROPERTIES_FIELD};
 use super::plan::Plan;
+use super::poly;
+use super::text;
 use super::types::{csdl_type, ident, rust_type, type_path};
 use super::wire;
+use super::Items;
 
 /// One field of a generated struct.
 pub struct Field<'m> {
@@ -47,8 +50,9 @@ pub fn is_required(p: &PropertyDef) -> bool {
     !p.nullable && !p.is_key && !p.computed && p.navigation.is_none()
 }
 
-/// The struct and its inherent impls as tokens, and its wire impls as text.
-pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> (TokenStream, String) {
+/// The struct, its inherent impls, its `Any*` enum if it has one, and its
+/// wire impls.
+pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
     let model = plan.model;
     let t = model.ty(id);
     let name = ident(plan.type_name(id));
@@ -62,12 +66,12 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> (TokenStream, Strin
         paragraphs.extend(docs::description(&t.doc));
         paragraphs.push(plan.clouds(&t.availability).doc_line());
         let doc = docs::attrs(&paragraphs);
-        let alias = quote! {
+        items.tokens(quote! {
             #doc
             #cfg
             pub type #name = serde_json::Value;
-        };
-        return (alias, String::new());
+        });
+        return;
     }
 
     let fields = fields(plan, id);
@@ -116,22 +120,34 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> (TokenStream, Strin
         ));
     }
     paragraphs.push(plan.clouds(&t.availability).doc_line());
-    let doc = docs::attrs(&paragraphs);
-    let deprecated = docs::deprecated(&t.doc);
-
-    let field_decls = fields
+    let mut decls: Vec<FieldDecl> = fields
         .iter()
-        .map(|f| field_decl(plan, id, f, &t.availability));
-    let additional = open.then(|| {
-        let field = ident(ADDITIONAL_PROPERTIES_FIELD);
-        quote! {
-            /// Properties the metadata does not declare (this is an open type), kept as received and written back.
-            pub #field: serde_json::Map<String, serde_json::Value>,
-        }
-    });
+        .map(|f| field_decl(plan, id, f, &t.availability))
+        .collect();
+    if open {
+        decls.push(FieldDecl {
+            doc: vec![" Properties the metadata does not declare (this is an open type), kept as received and written back.".into()],
+            deprecated: TokenStream::new(),
+            name: ADDITIONAL_PROPERTIES_FIELD.into(),
+            ty: quote!(serde_json::Map<String, serde_json::Value>),
+        });
+    }
     let any_required = fields.iter().any(|f| f.required);
-    let derive_default = (!any_required).then(|| quote!(Default,));
-    let constructor = any_required.then(|| constructor(plan, id, &fields, open, &cfg));
+    let decl = Decl {
+        doc: docs::lines(&paragraphs),
+        deprecated: docs::deprecated(&t.doc),
+        cfg: plan.cfg_line(id).to_string(),
+        name: plan.type_name(id),
+        default: !any_required,
+        fields: decls,
+    };
+    match decl.text() {
+        Some(text) => items.text(&text),
+        None => items.tokens(decl.tokens()),
+    }
+    if any_required {
+        items.tokens(constructor(plan, id, &fields, open, &cfg));
+    }
     // Base views are methods, not `From` impls: a thousand `impl From<X> for
     // Entity` share one self type, and rustc checks those pairwise. A base
     // view of a base with no fields would carry nothing.
@@ -147,17 +163,24 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> (TokenStream, Strin
                 "into_{}",
                 naming::field_name(&model.ty(a).name.name).trim_start_matches("r#")
             ));
-            base_view(plan, id, a, &fields, open, &method)
+            base_view(plan, id, a, &fields, open, method)
         })
         .collect::<Vec<_>>();
-    let conversions = (!conversions.is_empty()).then(|| {
-        quote! {
-            #cfg
-            impl #name {
-                #(#conversions)*
+    if !conversions.is_empty() {
+        match views_text(plan.cfg_line(id), plan.type_name(id), &conversions) {
+            Some(text) => items.text(&text),
+            None => {
+                let views = conversions.iter().map(BaseView::tokens);
+                items.tokens(quote! {
+                    #cfg
+                    impl #name {
+                        #(#views)*
+                    }
+                });
             }
         }
-    });
+    }
+    items.tokens(poly::emit(plan, id));
 
     let wire_fields: Vec<wire::WireField<'_>> = fields
         .iter()
@@ -173,24 +196,92 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &StructDef) -> (TokenStream, Strin
         qualified: &qualified,
         fields: &wire_fields,
         additional: open.then_some(ADDITIONAL_PROPERTIES_FIELD),
-        cfg: &plan.cfg_line(id),
+        cfg: plan.cfg_line(id),
     });
 
-    let tokens = quote! {
-        #doc
-        #deprecated
-        #cfg
-        #[derive(Debug, Clone, PartialEq, #derive_default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#field_decls)*
-            #additional
-        }
+    items.text(&wire);
+}
 
-        #constructor
-        #conversions
-    };
-    (tokens, wire)
+/// A struct declaration.
+struct Decl<'a> {
+    /// Doc attribute values ([`docs::lines`]).
+    doc: Vec<String>,
+    /// `#[deprecated]`, or nothing.
+    deprecated: TokenStream,
+    /// The `#[cfg]` line, or empty.
+    cfg: String,
+    name: &'a str,
+    /// Whether it derives `Default`.
+    default: bool,
+    fields: Vec<FieldDecl>,
+}
+
+/// A field of a struct declaration.
+struct FieldDecl {
+    doc: Vec<String>,
+    deprecated: TokenStream,
+    /// As Rust writes it (`r#type`).
+    name: String,
+    /// The whole type (`Option<_>` included).
+    ty: TokenStream,
+}
+
+impl Decl<'_> {
+    fn tokens(&self) -> TokenStream {
+        let doc = docs::attrs_of(&self.doc);
+        let deprecated = &self.deprecated;
+        let cfg = Plan::tokens(self.cfg.clone());
+        let name = ident(self.name);
+        let default = self.default.then(|| quote!(Default,));
+        let fields = self.fields.iter().map(|f| {
+            let doc = docs::attrs_of(&f.doc);
+            let (deprecated, name, ty) = (&f.deprecated, ident(&f.name), &f.ty);
+            quote! {
+                #doc
+                #deprecated
+                pub #name: #ty,
+            }
+        });
+        quote! {
+            #doc
+            #deprecated
+            #cfg
+            #[derive(Debug, Clone, PartialEq, #default)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    }
+
+    /// The declaration as prettyplease lays it out, when that is plain
+    /// (see [`text`]).
+    fn text(&self) -> Option<String> {
+        if !self.deprecated.is_empty() || self.fields.iter().any(|f| !f.deprecated.is_empty()) {
+            return None;
+        }
+        let mut out = String::with_capacity(256 + self.fields.len() * 128);
+        text::doc(&mut out, 0, &self.doc);
+        text::cfg(&mut out, &self.cfg);
+        out.push_str(if self.default {
+            "#[derive(Debug, Clone, PartialEq, Default)]\n"
+        } else {
+            "#[derive(Debug, Clone, PartialEq)]\n"
+        });
+        out.push_str("#[non_exhaustive]\n");
+        if self.fields.is_empty() {
+            text::code(&mut out, 0, &format!("pub struct {} {{}}", self.name))?;
+            return Some(out);
+        }
+        text::code(&mut out, 0, &format!("pub struct {} {{", self.name))?;
+        for f in &self.fields {
+            text::doc(&mut out, 4, &f.doc);
+            let ty = text::type_text(&f.ty)?;
+            text::code(&mut out, 4, &format!("pub {}: {ty},", f.name))?;
+        }
+        out.push_str("}\n");
+        Some(out)
+    }
 }
 
 fn field_decl(
@@ -198,9 +289,8 @@ fn field_decl(
     owner: TypeId,
     f: &Field<'_>,
     owner_availability: &crate::model::Availability,
-) -> TokenStream {
+) -> FieldDecl {
     let p = f.prop;
-    let name = ident(&f.name);
     let ty = rust_type(plan, Some(owner), &p.ty);
     let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
     first.push_str(match (f.required, p.nullable) {
@@ -253,20 +343,11 @@ fn field_decl(
     if here.narrower_than(&plan.clouds(owner_availability)) {
         paragraphs.push(here.doc_line());
     }
-    let doc = docs::attrs(&paragraphs);
-    let deprecated = docs::deprecated(&p.doc);
-    if f.required {
-        quote! {
-            #doc
-            #deprecated
-            pub #name: #ty,
-        }
-    } else {
-        quote! {
-            #doc
-            #deprecated
-            pub #name: Option<#ty>,
-        }
+    FieldDecl {
+        doc: docs::lines(&paragraphs),
+        deprecated: docs::deprecated(&p.doc),
+        name: f.name.clone(),
+        ty: if f.required { ty } else { quote!(Option<#ty>) },
     }
 }
 
@@ -312,51 +393,138 @@ fn constructor(
     }
 }
 
-/// `impl From<Derived> for Base`: the base view keeps the inherited fields.
+/// An `into_<base>()` method: the base view keeps the inherited fields.
+struct BaseView {
+    doc: String,
+    method: String,
+    base_path: TokenStream,
+    /// Each field of the base and how it moves over.
+    moves: Vec<(String, Move)>,
+    /// The open base keeps the undeclared members.
+    additional: bool,
+}
+
+/// How a field moves into the base view: a field boxed in one type but not
+/// the other converts through `Box`.
+#[derive(Clone, Copy)]
+enum Move {
+    Same,
+    Unbox,
+    UnboxOption,
+    Box,
+    BoxOption,
+}
+
+impl Move {
+    fn text(self, field: &str) -> String {
+        match self {
+            Move::Same => format!("self.{field}"),
+            Move::Unbox => format!("*self.{field}"),
+            Move::UnboxOption => format!("self.{field}.map(|v| *v)"),
+            Move::Box => format!("Box::new(self.{field})"),
+            Move::BoxOption => format!("self.{field}.map(Box::new)"),
+        }
+    }
+}
+
+impl BaseView {
+    fn tokens(&self) -> TokenStream {
+        let doc = &self.doc;
+        let method = ident(&self.method);
+        let base_path = &self.base_path;
+        let moves = self.moves.iter().map(|(n, how)| {
+            let n = ident(n);
+            let value = match how {
+                Move::Same => quote!(self.#n),
+                Move::Unbox => quote!(*self.#n),
+                Move::UnboxOption => quote!(self.#n.map(|v| *v)),
+                Move::Box => quote!(Box::new(self.#n)),
+                Move::BoxOption => quote!(self.#n.map(Box::new)),
+            };
+            quote!(#n: #value)
+        });
+        let additional = self.additional.then(|| {
+            let field = ident(ADDITIONAL_PROPERTIES_FIELD);
+            quote!(#field: self.#field,)
+        });
+        quote! {
+            #[doc = #doc]
+            pub fn #method(self) -> #base_path {
+                #base_path {
+                    #(#moves,)*
+                    #additional
+                }
+            }
+        }
+    }
+}
+
+/// The `impl` holding the base views, as prettyplease lays it out when that
+/// is plain (see [`text`]).
+fn views_text(cfg: &str, name: &str, views: &[BaseView]) -> Option<String> {
+    let mut out = String::with_capacity(views.len() * 512);
+    text::cfg(&mut out, cfg);
+    text::code(&mut out, 0, &format!("impl {name} {{"))?;
+    for v in views {
+        if v.moves.is_empty() && !v.additional {
+            return None;
+        }
+        let base = text::type_text(&v.base_path)?;
+        text::doc(&mut out, 4, std::slice::from_ref(&v.doc));
+        text::code(
+            &mut out,
+            4,
+            &format!("pub fn {}(self) -> {base} {{", v.method),
+        )?;
+        text::code(&mut out, 8, &format!("{base} {{"))?;
+        for (n, how) in &v.moves {
+            text::code(&mut out, 12, &format!("{n}: {},", how.text(n)))?;
+        }
+        if v.additional {
+            let field = ADDITIONAL_PROPERTIES_FIELD;
+            text::code(&mut out, 12, &format!("{field}: self.{field},"))?;
+        }
+        out.push_str("        }\n    }\n");
+    }
+    out.push_str("}\n");
+    Some(out)
+}
+
 fn base_view(
     plan: &Plan<'_>,
     id: TypeId,
     base: TypeId,
     fields: &[Field<'_>],
     open: bool,
-    method: &str,
-) -> TokenStream {
-    let base_path = type_path(plan, base);
-    let base_fields = self::fields(plan, base);
-    let moves = base_fields.iter().map(|bf| {
-        let n = ident(&bf.name);
-        debug_assert!(fields.iter().any(|f| f.name == bf.name));
-        // A field boxed in one type but not the other converts through Box.
-        let value = match (
-            plan.is_boxed(id, &bf.prop.ty),
-            plan.is_boxed(base, &bf.prop.ty),
-            bf.required,
-        ) {
-            (true, false, true) => quote!(*self.#n),
-            (true, false, false) => quote!(self.#n.map(|v| *v)),
-            (false, true, true) => quote!(Box::new(self.#n)),
-            (false, true, false) => quote!(self.#n.map(Box::new)),
-            _ => quote!(self.#n),
-        };
-        quote!(#n: #value)
-    });
-    let additional = (open && plan.is_open(base)).then(|| {
-        let field = ident(ADDITIONAL_PROPERTIES_FIELD);
-        quote!(#field: self.#field,)
-    });
-    let doc = format!(
-        " The `{}` view of this `{}`: its inherited properties.",
-        plan.model.ty(base).name.name,
-        plan.model.ty(id).name.name
-    );
-    let method = ident(method);
-    quote! {
-        #[doc = #doc]
-        pub fn #method(self) -> #base_path {
-            #base_path {
-                #(#moves,)*
-                #additional
-            }
-        }
+    method: String,
+) -> BaseView {
+    let moves = self::fields(plan, base)
+        .iter()
+        .map(|bf| {
+            debug_assert!(fields.iter().any(|f| f.name == bf.name));
+            let how = match (
+                plan.is_boxed(id, &bf.prop.ty),
+                plan.is_boxed(base, &bf.prop.ty),
+                bf.required,
+            ) {
+                (true, false, true) => Move::Unbox,
+                (true, false, false) => Move::UnboxOption,
+                (false, true, true) => Move::Box,
+                (false, true, false) => Move::BoxOption,
+                _ => Move::Same,
+            };
+            (bf.name.clone(), how)
+        })
+        .collect();
+    BaseView {
+        doc: format!(
+            " The `{}` view of this `{}`: its inherited properties.",
+            plan.model.ty(base).name.name,
+            plan.model.ty(id).name.name
+        ),
+        method,
+        base_path: type_path(plan, base),
+        moves,
+        additional: open && plan.is_open(base),
     }
 }
