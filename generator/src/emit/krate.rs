@@ -101,11 +101,7 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
 pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> Items {
     let mut items = Items::default();
     match unit {
-        Unit::Operation(i) => {
-            let (tokens, text) = operations::emit(plan, i);
-            items.tokens(tokens);
-            items.text(&text);
-        }
+        Unit::Operation(i) => return operations::emit(plan, i),
         Unit::Type(id) => match &plan.model.ty(id).kind {
             TypeKind::Enum(e) => {
                 let (tokens, text) = enums::emit(plan, id, e);

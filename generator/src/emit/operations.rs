@@ -12,9 +12,10 @@ use super::docs;
 use super::naming::{self, Scope};
 use super::plan::Plan;
 use super::service;
-use super::structs::{self, is_required};
+use super::structs::{self, is_required, Decl, FieldDecl};
 use super::types::{csdl_type, ident, rust_type, type_path};
 use super::wire;
+use super::Items;
 
 /// A collection-in, results-out action: one parameter, a collection of
 /// items, and a collection of results whose type derives from the item type
@@ -130,12 +131,11 @@ pub fn list(plan: &Plan<'_>) -> String {
     out
 }
 
-/// The request type and its impls as tokens, and the wire impls of its
-/// body as text.
-pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
+/// The request type, its body type and their impls.
+pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     let op = plan.operation(index);
     let Some(path) = op.path.as_ref().filter(|_| is_generated(op)) else {
-        return (TokenStream::new(), String::new());
+        return Items::default();
     };
     let model = plan.model;
     let cfg = plan.cfg_namespace(&op.name.namespace);
@@ -223,26 +223,24 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
             #(#pushes)*
         }
     });
-    let param_fields = url_params.then(|| {
-        let fields = params.iter().map(|(f, p, required)| {
-            let ty = rust_type(plan, None, &p.ty);
-            let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
-            first.push_str(if *required {
-                ", required; in the URL."
-            } else {
-                ", optional; in the URL when set."
-            });
-            let mut paragraphs = vec![first];
-            paragraphs.extend(docs::description(&p.doc));
-            let doc = docs::attrs(&paragraphs);
-            if *required {
-                quote!(#doc pub #f: #ty,)
-            } else {
-                quote!(#doc pub #f: Option<#ty>,)
-            }
-        });
-        quote!(#(#fields)*)
-    });
+    // One field per parameter, in the URL or the body.
+    let param_fields = |how: [&str; 2]| -> Vec<FieldDecl> {
+        params
+            .iter()
+            .map(|(f, p, required)| {
+                let ty = rust_type(plan, None, &p.ty);
+                let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
+                first.push_str(how[usize::from(!*required)]);
+                let mut paragraphs = vec![first];
+                paragraphs.extend(docs::description(&p.doc));
+                FieldDecl::new(
+                    docs::lines(&paragraphs),
+                    f.to_string(),
+                    if *required { ty } else { quote!(Option<#ty>) },
+                )
+            })
+            .collect()
+    };
     let init_url_params = url_params.then(|| {
         let inits = params
             .iter()
@@ -267,34 +265,36 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
         ));
     }
     paragraphs.push(clouds.doc_line());
-    let doc = docs::attrs(&paragraphs);
 
-    let key_fields = keys.iter().map(|(f, entity)| {
-        let d = format!(" The key of the `{entity}` addressed by the URL.");
-        quote!(#[doc = #d] pub #f: String,)
-    });
-    let body_field = has_body.then(|| {
+    let mut fields: Vec<FieldDecl> = keys
+        .iter()
+        .map(|(f, entity)| {
+            let d = format!(" The key of the `{entity}` addressed by the URL.");
+            FieldDecl::new(vec![d], f.to_string(), quote!(String))
+        })
+        .collect();
+    if url_params {
+        fields.extend(param_fields([
+            ", required; in the URL.",
+            ", optional; in the URL when set.",
+        ]));
+    }
+    if has_body {
         let d = format!(" The request body: the parameters of `{}`.", op.name.name);
-        quote!(#[doc = #d] pub body: #body_name,)
-    });
-    let body_struct = has_body.then(|| {
-        let fields = params.iter().map(|(f, p, required)| {
-            let ty = rust_type(plan, None, &p.ty);
-            let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
-            first.push_str(if *required {
-                ", required."
-            } else {
-                ", optional."
-            });
-            let mut paragraphs = vec![first];
-            paragraphs.extend(docs::description(&p.doc));
-            let doc = docs::attrs(&paragraphs);
-            if *required {
-                quote!(#doc pub #f: #ty,)
-            } else {
-                quote!(#doc pub #f: Option<#ty>,)
-            }
-        });
+        fields.push(FieldDecl::new(vec![d], "body".into(), quote!(#body_name)));
+    }
+    let cfg_line = plan.cfg_namespace_line(&op.name.namespace);
+    let mut items = Items::default();
+    Decl {
+        doc: docs::lines(&paragraphs),
+        deprecated: TokenStream::new(),
+        cfg: cfg_line.clone(),
+        name: plan.operation_name(index),
+        default: false,
+        fields,
+    }
+    .emit(&mut items);
+    let body_wire = has_body.then(|| {
         let d = format!(" The request body of [`{}`].", plan.operation_name(index));
         let wire_fields: Vec<wire::WireField<'_>> = params
             .iter()
@@ -312,20 +312,18 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
             additional: None,
             cfg: &plan.cfg_namespace_line(&op.name.namespace),
         });
-        // `wire::impls` reads a body with no required parameter in place.
-        let default = (!params.iter().any(|(_, _, r)| *r)).then(|| quote!(Default,));
-        let tokens = quote! {
-            #[doc = #d]
-            #cfg
-            #[derive(Debug, Clone, PartialEq, #default)]
-            #[non_exhaustive]
-            pub struct #body_name {
-                #(#fields)*
-            }
-        };
-        (tokens, wire)
+        Decl {
+            doc: vec![d],
+            deprecated: TokenStream::new(),
+            cfg: cfg_line.clone(),
+            name: &body_name.to_string(),
+            // `wire::impls` reads a body with no required parameter in place.
+            default: !params.iter().any(|(_, _, r)| *r),
+            fields: param_fields([", required.", ", optional."]),
+        }
+        .emit(&mut items);
+        wire
     });
-    let (body_struct, body_wire) = body_struct.unzip();
 
     // Constructor: keys, then required parameters.
     let ctor_keys = keys.iter().map(|(f, _)| quote!(#f: impl Into<String>));
@@ -454,19 +452,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
     });
     let item_result_impl = batch.as_ref().map(|b| item_result(plan, b, &cfg));
 
-    let tokens = quote! {
-        #doc
-        #cfg
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#key_fields)*
-            #param_fields
-            #body_field
-        }
-
-        #body_struct
-
+    items.tokens(quote! {
         #cfg
         impl #name {
             /// The operation for the entity these keys address, with the required parameters.
@@ -510,8 +496,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> (TokenStream, String) {
 
         #batch_impl
         #item_result_impl
-    };
-    (tokens, body_wire.unwrap_or_default())
+    });
+    items.text(&body_wire.unwrap_or_default());
+    items
 }
 
 /// An expression for the OData URL literal of `value` (a reference to a

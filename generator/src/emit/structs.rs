@@ -125,12 +125,11 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
         .map(|f| field_decl(plan, id, f, &t.availability))
         .collect();
     if open {
-        decls.push(FieldDecl {
-            doc: vec![" Properties the metadata does not declare (this is an open type), kept as received and written back.".into()],
-            deprecated: TokenStream::new(),
-            name: ADDITIONAL_PROPERTIES_FIELD.into(),
-            ty: quote!(serde_json::Map<String, serde_json::Value>),
-        });
+        decls.push(FieldDecl::new(
+            vec![" Properties the metadata does not declare (this is an open type), kept as received and written back.".into()],
+            ADDITIONAL_PROPERTIES_FIELD.into(),
+            quote!(serde_json::Map<String, serde_json::Value>),
+        ));
     }
     let any_required = fields.iter().any(|f| f.required);
     let decl = Decl {
@@ -141,12 +140,9 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
         default: !any_required,
         fields: decls,
     };
-    match decl.text() {
-        Some(text) => items.text(&text),
-        None => items.tokens(decl.tokens()),
-    }
+    decl.emit(items);
     if any_required {
-        items.tokens(constructor(plan, id, &fields, open, &cfg));
+        constructor(items, plan, id, &fields, open);
     }
     // Base views are methods, not `From` impls: a thousand `impl From<X> for
     // Entity` share one self type, and rustc checks those pairwise. A base
@@ -203,21 +199,21 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
 }
 
 /// A struct declaration.
-struct Decl<'a> {
+pub(super) struct Decl<'a> {
     /// Doc attribute values ([`docs::lines`]).
-    doc: Vec<String>,
+    pub doc: Vec<String>,
     /// `#[deprecated]`, or nothing.
-    deprecated: TokenStream,
+    pub deprecated: TokenStream,
     /// The `#[cfg]` line, or empty.
-    cfg: String,
-    name: &'a str,
+    pub cfg: String,
+    pub name: &'a str,
     /// Whether it derives `Default`.
-    default: bool,
-    fields: Vec<FieldDecl>,
+    pub default: bool,
+    pub fields: Vec<FieldDecl>,
 }
 
 /// A field of a struct declaration.
-struct FieldDecl {
+pub(super) struct FieldDecl {
     doc: Vec<String>,
     deprecated: TokenStream,
     /// As Rust writes it (`r#type`).
@@ -226,7 +222,26 @@ struct FieldDecl {
     ty: TokenStream,
 }
 
+impl FieldDecl {
+    pub fn new(doc: Vec<String>, name: String, ty: TokenStream) -> Self {
+        FieldDecl {
+            doc,
+            deprecated: TokenStream::new(),
+            name,
+            ty,
+        }
+    }
+}
+
 impl Decl<'_> {
+    /// As text when that is plain, else as tokens.
+    pub fn emit(&self, items: &mut Items) {
+        match self.text() {
+            Some(text) => items.text(&text),
+            None => items.tokens(self.tokens()),
+        }
+    }
+
     fn tokens(&self) -> TokenStream {
         let doc = docs::attrs_of(&self.doc);
         let deprecated = &self.deprecated;
@@ -351,46 +366,76 @@ fn field_decl(
     }
 }
 
-fn constructor(
-    plan: &Plan<'_>,
-    id: TypeId,
-    fields: &[Field<'_>],
-    open: bool,
-    cfg: &TokenStream,
-) -> TokenStream {
-    let name = ident(plan.type_name(id));
-    let params = fields.iter().filter(|f| f.required).map(|f| {
-        let n = ident(&f.name);
-        let ty = rust_type(plan, Some(id), &f.prop.ty);
+/// `new()` with the required fields as parameters: as text when that is
+/// plain, else as tokens.
+fn constructor(items: &mut Items, plan: &Plan<'_>, id: TypeId, fields: &[Field<'_>], open: bool) {
+    let params: Vec<(&str, TokenStream)> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| (f.name.as_str(), rust_type(plan, Some(id), &f.prop.ty)))
+        .collect();
+    let mut inits: Vec<String> = fields
+        .iter()
+        .map(|f| match f.required {
+            true => f.name.clone(),
+            false => format!("{}: None", f.name),
+        })
+        .collect();
+    if open {
+        inits.push(format!(
+            "{ADDITIONAL_PROPERTIES_FIELD}: serde_json::Map::new()"
+        ));
+    }
+    let allow = (params.len() > 7).then_some("#[allow(clippy::too_many_arguments)]");
+    const DOC: &str = " A value with the required properties set and every optional one `None`.";
+    let (cfg, name) = (plan.cfg_line(id), plan.type_name(id));
+    if let Some(text) = constructor_text(cfg, name, DOC, allow, &params, &inits) {
+        items.text(&text);
+        return;
+    }
+    let cfg = Plan::tokens(cfg.to_string());
+    let name = ident(name);
+    let params = params.iter().map(|(n, ty)| {
+        let n = ident(n);
         quote!(#n: #ty)
     });
-    let inits = fields.iter().map(|f| {
-        let n = ident(&f.name);
-        if f.required {
-            quote!(#n)
-        } else {
-            quote!(#n: None)
-        }
-    });
-    let additional = open.then(|| {
-        let field = ident(ADDITIONAL_PROPERTIES_FIELD);
-        quote!(#field: serde_json::Map::new(),)
-    });
-    let many = fields.iter().filter(|f| f.required).count() > 7;
-    let allow = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
+    let inits: TokenStream = inits.join(", ").parse().expect("field initializers");
+    let allow = allow.map(|a| a.parse::<TokenStream>().expect("an attribute"));
+    items.tokens(quote! {
         #cfg
         impl #name {
-            /// A value with the required properties set and every optional one `None`.
+            #[doc = #DOC]
             #allow
             pub fn new(#(#params),*) -> Self {
-                Self {
-                    #(#inits,)*
-                    #additional
-                }
+                Self { #inits }
             }
         }
+    });
+}
+
+fn constructor_text(
+    cfg: &str,
+    name: &str,
+    doc: &str,
+    allow: Option<&str>,
+    params: &[(&str, TokenStream)],
+    inits: &[String],
+) -> Option<String> {
+    let mut out = String::with_capacity(256 + inits.len() * 48);
+    text::cfg(&mut out, cfg);
+    text::code(&mut out, 0, &format!("impl {name} {{"))?;
+    text::doc(&mut out, 4, &[doc.to_string()]);
+    if let Some(allow) = allow {
+        text::code(&mut out, 4, allow)?;
     }
+    let params = params
+        .iter()
+        .map(|(n, ty)| Some(format!("{n}: {}", text::type_text(ty)?)))
+        .collect::<Option<Vec<String>>>()?;
+    text::signature(&mut out, 4, "pub fn new(", &params, ") -> Self {")?;
+    text::struct_expr(&mut out, 8, "Self", inits)?;
+    out.push_str("    }\n}\n");
+    Some(out)
 }
 
 /// An `into_<base>()` method: the base view keeps the inherited fields.
@@ -466,9 +511,6 @@ fn views_text(cfg: &str, name: &str, views: &[BaseView]) -> Option<String> {
     text::cfg(&mut out, cfg);
     text::code(&mut out, 0, &format!("impl {name} {{"))?;
     for v in views {
-        if v.moves.is_empty() && !v.additional {
-            return None;
-        }
         let base = text::type_text(&v.base_path)?;
         text::doc(&mut out, 4, std::slice::from_ref(&v.doc));
         text::code(
@@ -476,15 +518,17 @@ fn views_text(cfg: &str, name: &str, views: &[BaseView]) -> Option<String> {
             4,
             &format!("pub fn {}(self) -> {base} {{", v.method),
         )?;
-        text::code(&mut out, 8, &format!("{base} {{"))?;
-        for (n, how) in &v.moves {
-            text::code(&mut out, 12, &format!("{n}: {},", how.text(n)))?;
-        }
+        let mut fields: Vec<String> = v
+            .moves
+            .iter()
+            .map(|(n, how)| format!("{n}: {}", how.text(n)))
+            .collect();
         if v.additional {
             let field = ADDITIONAL_PROPERTIES_FIELD;
-            text::code(&mut out, 12, &format!("{field}: self.{field},"))?;
+            fields.push(format!("{field}: self.{field}"));
         }
-        out.push_str("        }\n    }\n");
+        text::struct_expr(&mut out, 8, &base, &fields)?;
+        out.push_str("    }\n");
     }
     out.push_str("}\n");
     Some(out)

@@ -22,6 +22,47 @@ pub fn code(out: &mut String, indent: usize, text: &str) -> Option<()> {
     Some(())
 }
 
+/// A function signature: `open` + parameters + `close` on one line when it
+/// fits, else a parameter a line.
+pub fn signature(
+    out: &mut String,
+    indent: usize,
+    open: &str,
+    params: &[String],
+    close: &str,
+) -> Option<()> {
+    let one = format!("{open}{}{close}", params.join(", "));
+    if indent + one.len() <= MARGIN {
+        return code(out, indent, &one);
+    }
+    code(out, indent, open)?;
+    for p in params {
+        code(out, indent + 4, &format!("{p},"))?;
+    }
+    code(out, indent, close)
+}
+
+/// prettyplease keeps a struct expression on one line only up to this width,
+/// its closing brace not counted.
+const STRUCT_EXPR_WIDTH: usize = 34;
+
+/// A struct expression closing a block: `Path { a, b: c }` when it is short,
+/// else a field a line.
+pub fn struct_expr(out: &mut String, indent: usize, path: &str, fields: &[String]) -> Option<()> {
+    let one = match fields {
+        [] => format!("{path} {{}}"),
+        _ => format!("{path} {{ {} }}", fields.join(", ")),
+    };
+    if one.len() - 1 <= STRUCT_EXPR_WIDTH {
+        return code(out, indent, &one);
+    }
+    code(out, indent, &format!("{path} {{"))?;
+    for f in fields {
+        code(out, indent + 4, &format!("{f},"))?;
+    }
+    code(out, indent, "}")
+}
+
 /// `///` lines for the values of `#[doc = "..."]` attributes (see
 /// [`super::docs::lines`]), as prettyplease writes them.
 pub fn doc(out: &mut String, indent: usize, lines: &[String]) {
@@ -133,6 +174,29 @@ mod tests {
             )
             .unwrap();
             text.push_str("}\n");
+            let file: syn::File = syn::parse_str(&text).unwrap();
+            assert_eq!(prettyplease::unparse(&file), text);
+        }
+        // Signatures and struct expressions either side of the limits.
+        for (params, fields) in [
+            // 35 columns, then 36.
+            (vec!["a: u8"], vec!["aaaaaaaaa", "bbbbbbbbb: None"]),
+            (vec!["a: u8"], vec!["aaaaaaaaa", "bbbbbbbbbb: None"]),
+            (vec!["a: u8"], vec![]),
+            (
+                vec![
+                    "first_parameter: crate::graph::Entity",
+                    "second_one: Option<Vec<u8>>",
+                ],
+                vec!["first_parameter", "second_one"],
+            ),
+        ] {
+            let params: Vec<String> = params.iter().map(|p| p.to_string()).collect();
+            let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            let mut text = String::from("impl S {\n");
+            signature(&mut text, 4, "pub fn new(", &params, ") -> Self {").unwrap();
+            struct_expr(&mut text, 8, "Self", &fields).unwrap();
+            text.push_str("    }\n}\n");
             let file: syn::File = syn::parse_str(&text).unwrap();
             assert_eq!(prettyplease::unparse(&file), text);
         }
