@@ -8,18 +8,20 @@ use crate::model::{EnumDef, TypeId};
 use super::docs;
 use super::naming::{self, Scope, UNRECOGNIZED_VARIANT};
 use super::plan::Plan;
+use super::text;
 use super::types::ident;
 use super::wire::{call, line, quoted};
+use super::Items;
 
 use std::fmt::Write as _;
 
-/// The enum as tokens, and its impls as text.
-pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> (TokenStream, String) {
+/// The enum and its impls.
+pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &EnumDef) {
     let t = plan.model.ty(id);
     let name = ident(plan.type_name(id));
     let mut scope = Scope::new();
     scope.reserve(UNRECOGNIZED_VARIANT);
-    let variants: Vec<(proc_macro2::Ident, &str, TokenStream)> = def
+    let variants: Vec<(proc_macro2::Ident, &str, Vec<String>, TokenStream)> = def
         .members
         .iter()
         .map(|m| {
@@ -30,9 +32,13 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> (TokenStream, String)
             if here.narrower_than(&plan.clouds(&t.availability)) {
                 paragraphs.push(here.doc_line());
             }
-            let doc = docs::attrs(&paragraphs);
             let deprecated = docs::deprecated(&m.doc);
-            (ident(&v), m.name.as_str(), quote!(#doc #deprecated))
+            (
+                ident(&v),
+                m.name.as_str(),
+                docs::lines(&paragraphs),
+                deprecated,
+            )
         })
         .collect();
 
@@ -52,32 +58,67 @@ pub fn emit(plan: &Plan<'_>, id: TypeId, def: &EnumDef) -> (TokenStream, String)
             .into(),
     );
     paragraphs.push(plan.clouds(&t.availability).doc_line());
-    let doc = docs::attrs(&paragraphs);
+    let doc = docs::lines(&paragraphs);
     let deprecated = docs::deprecated(&t.doc);
-    let unrecognized = ident(UNRECOGNIZED_VARIANT);
-    let cfg = plan.cfg(id);
-
-    let decls = variants.iter().map(|(v, _, attrs)| quote!(#attrs #v,));
-    let tokens = quote! {
-        #doc
-        #deprecated
-        #cfg
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#decls)*
-            /// A member this crate does not know, kept as received.
-            #unrecognized(String),
+    let cfg = plan.cfg_line(id);
+    let plain = deprecated.is_empty() && variants.iter().all(|v| v.3.is_empty());
+    match plain
+        .then(|| decl_text(&doc, cfg, plan.type_name(id), &variants))
+        .flatten()
+    {
+        Some(text) => items.text(&text),
+        None => {
+            let doc = docs::attrs_of(&doc);
+            let cfg = Plan::tokens(cfg.to_string());
+            let unrecognized = ident(UNRECOGNIZED_VARIANT);
+            let decls = variants.iter().map(|(v, _, doc, deprecated)| {
+                let doc = docs::attrs_of(doc);
+                quote!(#doc #deprecated #v,)
+            });
+            items.tokens(quote! {
+                #doc
+                #deprecated
+                #cfg
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#decls)*
+                    #[doc = #UNRECOGNIZED_DOC]
+                    #unrecognized(String),
+                }
+            });
         }
-    };
+    }
     let members: Vec<(String, &str)> = variants
         .iter()
-        .map(|(v, s, _)| (v.to_string(), *s))
+        .map(|(v, s, _, _)| (v.to_string(), *s))
         .collect();
-    (
-        tokens,
-        impls(&name.to_string(), &members, plan.cfg_line(id)),
-    )
+    items.text(&impls(&name.to_string(), &members, cfg));
+}
+
+const UNRECOGNIZED_DOC: &str = " A member this crate does not know, kept as received.";
+
+/// The enum declaration as prettyplease lays it out, when that is plain (see
+/// `text.rs`).
+fn decl_text(
+    doc: &[String],
+    cfg: &str,
+    name: &str,
+    variants: &[(proc_macro2::Ident, &str, Vec<String>, TokenStream)],
+) -> Option<String> {
+    let mut out = String::with_capacity(256 + variants.len() * 64);
+    text::doc(&mut out, 0, doc);
+    text::cfg(&mut out, cfg);
+    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
+    text::code(&mut out, 0, &format!("pub enum {name} {{"))?;
+    for (v, _, doc, _) in variants {
+        text::doc(&mut out, 4, doc);
+        text::code(&mut out, 4, &format!("{v},"))?;
+    }
+    text::doc(&mut out, 4, &[UNRECOGNIZED_DOC.to_string()]);
+    text::code(&mut out, 4, &format!("{UNRECOGNIZED_VARIANT}(String),"))?;
+    out.push_str("}\n");
+    Some(out)
 }
 
 /// The impls of an enum, as text: one fixed shape, so written directly like

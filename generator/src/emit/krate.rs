@@ -103,11 +103,7 @@ pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> Items {
     match unit {
         Unit::Operation(i) => return operations::emit(plan, i),
         Unit::Type(id) => match &plan.model.ty(id).kind {
-            TypeKind::Enum(e) => {
-                let (tokens, text) = enums::emit(plan, id, e);
-                items.tokens(tokens);
-                items.text(&text);
-            }
+            TypeKind::Enum(e) => enums::emit(&mut items, plan, id, e),
             TypeKind::Complex(s) | TypeKind::Entity(s) => {
                 structs::emit(&mut items, plan, id, s);
             }
