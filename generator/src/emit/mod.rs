@@ -1,9 +1,12 @@
 //! Stage 3: the model -> Rust source files of a crate.
 //!
 //! Each emitter builds token streams with `quote`, which prettyplease turns
-//! into text; the fixed-shape impls of structs (`wire.rs`) and enums
-//! (`enums.rs`) are written as text directly. Output is a sorted map from relative path to
-//! contents: deterministic, and written to disk only by [`write::write`].
+//! into text. Most of the output does not go that way, though: the
+//! fixed-shape impls of structs (`wire.rs`) and enums (`enums.rs`) are
+//! written as text directly, and declarations are written as text in
+//! prettyplease's own layout where that layout is plain (`text.rs`). Output
+//! is a sorted map from relative path to contents: deterministic, and
+//! written to disk only by [`write::write`].
 
 mod clouds;
 mod docs;

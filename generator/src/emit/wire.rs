@@ -15,7 +15,8 @@
 
 use std::fmt::Write as _;
 
-/// prettyplease's line width.
+/// The line width of the impls written here (rustfmt's default; the
+/// declarations follow prettyplease's narrower margin, see `text.rs`).
 pub(super) const WIDTH: usize = 100;
 
 /// One member of the JSON object.
