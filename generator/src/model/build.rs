@@ -928,9 +928,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             };
             operations.push(def);
         }
-        operations.sort_by(|a, b| {
-            (&a.name, format!("{:?}", a.binding)).cmp(&(&b.name, format!("{:?}", b.binding)))
-        });
+        operations.sort_by_cached_key(|o| (o.name.clone(), format!("{:?}", o.binding)));
         unplaced.sort_by(|a, b| (&a.operation, &a.binding).cmp(&(&b.operation, &b.binding)));
 
         let warnings = self.unresolved_annotation_targets();
