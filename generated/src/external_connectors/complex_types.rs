@@ -814,14 +814,11 @@ impl AnyUrlToItemResolverBase {
     /// The qualified type name of the value (`@odata.type` without `#`).
     pub fn odata_type(&self) -> Option<&str> {
         match self {
-            Self::ItemIdResolver(_) => {
-                Some("microsoft.graph.externalConnectors.itemIdResolver")
-            }
-            Self::Unrecognized(map) => {
-                map.get("@odata.type")
-                    .and_then(serde_json::Value::as_str)
-                    .map(|t| t.trim_start_matches('#'))
-            }
+            Self::ItemIdResolver(_) => Some("microsoft.graph.externalConnectors.itemIdResolver"),
+            Self::Unrecognized(map) => map
+                .get("@odata.type")
+                .and_then(serde_json::Value::as_str)
+                .map(|t| t.trim_start_matches('#')),
         }
     }
 }
@@ -839,15 +836,10 @@ impl graphgen_runtime::poly::Dispatch for AnyUrlToItemResolverBase {
             Some("microsoft.graph.externalConnectors.itemIdResolver") => {
                 serde::Deserialize::deserialize(de).map(Self::ItemIdResolver)
             }
-            other => {
-                Err(
-                    serde::de::Error::custom(
-                        format_args!(
-                            "`{}` is not a variant", other.unwrap_or("(no @odata.type)")
-                        ),
-                    ),
-                )
-            }
+            other => Err(serde::de::Error::custom(format_args!(
+                "`{}` is not a variant",
+                other.unwrap_or("(no @odata.type)")
+            ))),
         }
     }
 
@@ -857,9 +849,7 @@ impl graphgen_runtime::poly::Dispatch for AnyUrlToItemResolverBase {
 }
 
 impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         graphgen_runtime::poly::deserialize(deserializer)
     }
 }

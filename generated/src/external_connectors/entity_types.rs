@@ -181,11 +181,10 @@ impl AnyExternalActivity {
             Self::ExternalActivityResult(_) => {
                 Some("microsoft.graph.externalConnectors.externalActivityResult")
             }
-            Self::Unrecognized(map) => {
-                map.get("@odata.type")
-                    .and_then(serde_json::Value::as_str)
-                    .map(|t| t.trim_start_matches('#'))
-            }
+            Self::Unrecognized(map) => map
+                .get("@odata.type")
+                .and_then(serde_json::Value::as_str)
+                .map(|t| t.trim_start_matches('#')),
         }
     }
 }
@@ -193,9 +192,9 @@ impl AnyExternalActivity {
 impl graphgen_runtime::poly::Dispatch for AnyExternalActivity {
     fn is_known(odata_type: Option<&str>) -> bool {
         matches!(
-            odata_type, None |
-            Some("microsoft.graph.externalConnectors.externalActivity") |
-            Some("microsoft.graph.externalConnectors.externalActivityResult")
+            odata_type,
+            None | Some("microsoft.graph.externalConnectors.externalActivity")
+                | Some("microsoft.graph.externalConnectors.externalActivityResult")
         )
     }
 
@@ -210,15 +209,10 @@ impl graphgen_runtime::poly::Dispatch for AnyExternalActivity {
             Some("microsoft.graph.externalConnectors.externalActivityResult") => {
                 serde::Deserialize::deserialize(de).map(Self::ExternalActivityResult)
             }
-            other => {
-                Err(
-                    serde::de::Error::custom(
-                        format_args!(
-                            "`{}` is not a variant", other.unwrap_or("(no @odata.type)")
-                        ),
-                    ),
-                )
-            }
+            other => Err(serde::de::Error::custom(format_args!(
+                "`{}` is not a variant",
+                other.unwrap_or("(no @odata.type)")
+            ))),
         }
     }
 
@@ -228,9 +222,7 @@ impl graphgen_runtime::poly::Dispatch for AnyExternalActivity {
 }
 
 impl<'de> serde::Deserialize<'de> for AnyExternalActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         graphgen_runtime::poly::deserialize(deserializer)
     }
 }

@@ -108,7 +108,7 @@ fn decl_text(
 ) -> Option<String> {
     let mut out = String::with_capacity(256 + variants.len() * 64);
     text::doc(&mut out, 0, doc);
-    text::cfg(&mut out, cfg);
+    text::cfg(&mut out, 0, cfg);
     out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
     text::code(&mut out, 0, &format!("pub enum {name} {{"))?;
     for (v, _, doc, _) in variants {
@@ -124,6 +124,7 @@ fn decl_text(
 /// The impls of an enum, as text: one fixed shape, so written directly like
 /// the structs' wire impls (see `wire.rs`) rather than through syn.
 fn impls(name: &str, members: &[(String, &str)], cfg: &str) -> String {
+    let cfg = text::cfg_lines(cfg);
     let u = UNRECOGNIZED_VARIANT;
     let mut out = String::with_capacity(1500 + members.len() * 120);
     let known: Vec<String> = members.iter().map(|(v, _)| format!("Self::{v}")).collect();

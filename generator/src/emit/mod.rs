@@ -264,7 +264,10 @@ fn blank_between(prev: &str, line: &str) -> bool {
     let indent = line.len() - trimmed.len();
     let prev_trimmed = prev.trim_start();
     let prev_indent = prev.len() - prev_trimmed.len();
+    // Items live at the top level and in impls; deeper, a `}` closes a
+    // block or a match arm, which needs no blank line after it.
     let closes_item = prev_indent == indent
+        && indent <= 4
         && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
     let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
     let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));

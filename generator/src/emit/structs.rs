@@ -176,7 +176,7 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
             }
         }
     }
-    items.tokens(poly::emit(plan, id));
+    items.text(&poly::emit(plan, id));
 
     let wire_fields: Vec<wire::WireField<'_>> = fields
         .iter()
@@ -277,7 +277,7 @@ impl Decl<'_> {
         }
         let mut out = String::with_capacity(256 + self.fields.len() * 128);
         text::doc(&mut out, 0, &self.doc);
-        text::cfg(&mut out, &self.cfg);
+        text::cfg(&mut out, 0, &self.cfg);
         out.push_str(if self.default {
             "#[derive(Debug, Clone, PartialEq, Default)]\n"
         } else {
@@ -422,7 +422,7 @@ fn constructor_text(
     inits: &[String],
 ) -> Option<String> {
     let mut out = String::with_capacity(256 + inits.len() * 48);
-    text::cfg(&mut out, cfg);
+    text::cfg(&mut out, 0, cfg);
     text::code(&mut out, 0, &format!("impl {name} {{"))?;
     text::doc(&mut out, 4, &[doc.to_string()]);
     if let Some(allow) = allow {
@@ -508,7 +508,7 @@ impl BaseView {
 /// is plain (see [`text`]).
 fn views_text(cfg: &str, name: &str, views: &[BaseView]) -> Option<String> {
     let mut out = String::with_capacity(views.len() * 512);
-    text::cfg(&mut out, cfg);
+    text::cfg(&mut out, 0, cfg);
     text::code(&mut out, 0, &format!("impl {name} {{"))?;
     for v in views {
         let base = text::type_text(&v.base_path)?;

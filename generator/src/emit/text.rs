@@ -22,6 +22,13 @@ pub fn code(out: &mut String, indent: usize, text: &str) -> Option<()> {
     Some(())
 }
 
+/// [`cfg`] at the top level, as a string.
+pub fn cfg_lines(line: &str) -> String {
+    let mut out = String::new();
+    cfg(&mut out, 0, line);
+    out
+}
+
 /// A function signature: `open` + parameters + `close` on one line when it
 /// fits, else a parameter a line.
 pub fn signature(
@@ -74,25 +81,30 @@ pub fn doc(out: &mut String, indent: usize, lines: &[String]) {
     }
 }
 
-/// A `#[cfg(...)]` line (with its line break, or empty) at the top level,
+/// A `#[cfg(...)]` line (with its line break, or empty) at `indent`,
 /// broken the way prettyplease breaks an attribute that does not fit.
-pub fn cfg(out: &mut String, line: &str) {
-    let Some(list) = line
-        .trim_end()
+pub fn cfg(out: &mut String, indent: usize, line: &str) {
+    let one = line.trim_end();
+    if one.is_empty() {
+        return;
+    }
+    let list = one
         .strip_prefix("#[cfg(any(")
         .and_then(|l| l.strip_suffix("))]"))
-        .filter(|_| line.trim_end().len() > MARGIN)
-    else {
-        out.push_str(line);
+        .filter(|_| indent + one.len() > MARGIN);
+    let Some(list) = list else {
+        super::wire::line(out, indent, one);
         return;
     };
-    out.push_str("#[cfg(\n    any(\n");
+    super::wire::line(out, indent, "#[cfg(");
+    super::wire::line(out, indent + 4, "any(");
     let features: Vec<&str> = list.split(", ").collect();
     for (i, f) in features.iter().enumerate() {
         let comma = if i + 1 < features.len() { "," } else { "" };
-        out.push_str(&format!("        {f}{comma}\n"));
+        super::wire::line(out, indent + 8, &format!("{f}{comma}"));
     }
-    out.push_str("    )\n)]\n");
+    super::wire::line(out, indent + 4, ")");
+    super::wire::line(out, indent, ")]");
 }
 
 /// A type (paths with generic arguments) as prettyplease writes it, or
@@ -159,7 +171,7 @@ mod tests {
             format!("#[cfg(any({long}))]\n"),
         ] {
             let mut text = String::new();
-            cfg(&mut text, &line);
+            cfg(&mut text, 0, &line);
             doc(
                 &mut text,
                 0,

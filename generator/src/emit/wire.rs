@@ -66,7 +66,7 @@ pub fn impls(w: &Wire<'_>) -> String {
     let mut out = String::with_capacity(256 + w.fields.len() * 160);
     serialize(&mut out, w);
     object(&mut out, w);
-    let (cfg, name) = (w.cfg, w.name);
+    let (cfg, name) = (super::text::cfg_lines(w.cfg), w.name);
     let _ = write!(
         out,
         "{cfg}impl<'de> serde::Deserialize<'de> for {name} {{
@@ -82,7 +82,7 @@ pub fn impls(w: &Wire<'_>) -> String {
 }
 
 fn serialize(out: &mut String, w: &Wire<'_>) {
-    let (cfg, name) = (w.cfg, w.name);
+    let (cfg, name) = (super::text::cfg_lines(w.cfg), w.name);
     let binding = w.object_binding();
     let _ = write!(
         out,
@@ -104,7 +104,7 @@ fn serialize(out: &mut String, w: &Wire<'_>) {
 }
 
 fn object(out: &mut String, w: &Wire<'_>) {
-    let (cfg, name) = (w.cfg, w.name);
+    let (cfg, name) = (super::text::cfg_lines(w.cfg), w.name);
     let _ = write!(
         out,
         "{cfg}impl graphgen_runtime::object::Object for {name} {{
@@ -183,12 +183,13 @@ fn object(out: &mut String, w: &Wire<'_>) {
             let function = format!("{path}{}(", if f.required { "set_some" } else { "set" });
             arm(
                 out,
+                16,
                 &quoted(f.json),
                 &function,
                 &["&mut __map", &slot(&f.ident)],
             );
         }
-        arm(out, "_", &other, &other_args);
+        arm(out, 16, "_", &other, &other_args);
         line(out, 12, "}?;");
     }
     line(out, 8, "}");
@@ -212,17 +213,17 @@ fn object(out: &mut String, w: &Wire<'_>) {
     out.push_str("    }\n}\n");
 }
 
-/// A match arm whose body is one call, laid out as prettyplease does: on
-/// one line when it fits, else in a block, else with one argument a line.
-fn arm(out: &mut String, pattern: &str, function: &str, args: &[&str]) {
+/// A match arm whose body is one call: on one line when it fits, else in a
+/// block, else with one argument a line.
+pub(super) fn arm(out: &mut String, indent: usize, pattern: &str, function: &str, args: &[&str]) {
     let one = format!("{pattern} => {function}{}),", args.join(", "));
-    if 16 + one.len() <= WIDTH {
-        line(out, 16, &one);
+    if indent + one.len() <= WIDTH {
+        line(out, indent, &one);
         return;
     }
-    line(out, 16, &format!("{pattern} => {{"));
-    call(out, 20, function, args, ")");
-    line(out, 16, "}");
+    line(out, indent, &format!("{pattern} => {{"));
+    call(out, indent + 4, function, args, ")");
+    line(out, indent, "}");
 }
 
 /// `prefix` + arguments + `suffix` on one line when it fits in the width,
