@@ -14,7 +14,10 @@ use super::plan::Plan;
 use super::service;
 use super::structs::{self, is_required, Decl, FieldDecl};
 use super::types::{csdl_type, ident, rust_type, type_path};
-use super::wire;
+use std::fmt::Write as _;
+
+use super::text;
+use super::wire::{self, call, line, quoted, WIDTH};
 use super::Items;
 
 /// A collection-in, results-out action: one parameter, a collection of
@@ -147,11 +150,14 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     scope.reserve("body");
     let mut keys = Vec::new();
     let mut builder = vec![quote!(graphgen_runtime::PathBuilder::new())];
+    // The same calls as text, for `request_impls`.
+    let mut path_calls: Vec<String> = Vec::new();
     let mut url = String::new();
     for segment in &path.segments {
         match segment {
             PathSegment::Literal(l) => {
                 builder.push(quote!(.segment(#l)));
+                path_calls.push(format!(".segment({})", quoted(l)));
                 url.push('/');
                 url.push_str(l);
             }
@@ -162,6 +168,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 ));
                 let f = ident(&field);
                 builder.push(quote!(.key(&self.#f)?));
+                path_calls.push(format!(".key(&self.{f})?"));
                 url.push_str(&format!("/{{{}-id}}", entity.name));
                 keys.push((f, entity.name.clone()));
             }
@@ -347,6 +354,8 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         quote!(Ok(None))
     };
 
+    // `parse_response`'s statements as text, for `request_impls`.
+    let mut parse_lines: Vec<String> = Vec::new();
     let (output, parse) = match (&batch, &op.return_type) {
         (Some(b), _) => {
             let item = rust_type(plan, None, &TypeRef::Named(b.item));
@@ -360,32 +369,26 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 },
             )
         }
-        (None, None) => (quote!(()), quote!(let _ = (status, body); Ok(()))),
+        (None, None) => {
+            parse_lines = vec!["let _ = (status, body);".into(), "Ok(())".into()];
+            (quote!(()), quote!(let _ = (status, body); Ok(())))
+        }
         (None, Some(r)) => {
             let ty = rust_type(plan, None, &r.ty);
             let object = matches!(&r.ty, TypeRef::Named(id) if model.structure(*id).is_some() && !plan.is_json_alias(*id));
-            match (r.ty.is_collection(), object, r.nullable) {
-                (true, _, _) => (
-                    quote!(#ty),
-                    quote!(graphgen_runtime::odata::collection(status, body)),
-                ),
-                (false, true, false) => (
-                    quote!(#ty),
-                    quote!(graphgen_runtime::odata::object(status, body)),
-                ),
-                (false, true, true) => (
-                    quote!(Option<#ty>),
-                    quote!(graphgen_runtime::odata::optional_object(status, body)),
-                ),
-                (false, false, false) => (
-                    quote!(#ty),
-                    quote!(graphgen_runtime::odata::value(status, body)),
-                ),
-                (false, false, true) => (
-                    quote!(Option<#ty>),
-                    quote!(graphgen_runtime::odata::optional_value(status, body)),
-                ),
-            }
+            let (optional, read) = match (r.ty.is_collection(), object, r.nullable) {
+                (true, _, _) => (false, "collection"),
+                (false, true, false) => (false, "object"),
+                (false, true, true) => (true, "optional_object"),
+                (false, false, false) => (false, "value"),
+                (false, false, true) => (true, "optional_value"),
+            };
+            parse_lines = vec![format!("graphgen_runtime::odata::{read}(status, body)")];
+            let read = format_ident!("{read}");
+            (
+                if optional { quote!(Option<#ty>) } else { ty },
+                quote!(graphgen_runtime::odata::#read(status, body)),
+            )
         }
     };
 
@@ -452,6 +455,62 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     });
     let item_result_impl = batch.as_ref().map(|b| item_result(plan, b, &cfg));
 
+    let text = (batch.is_none() && !url_params)
+        .then(|| {
+            let param_texts = keys
+                .iter()
+                .map(|(f, _)| Some(format!("{f}: impl Into<String>")))
+                .chain(params.iter().filter(|(_, _, r)| *r).map(|(f, p, _)| {
+                    let ty = text::type_text(&rust_type(plan, None, &p.ty))?;
+                    Some(format!("{f}: {ty}"))
+                }))
+                .collect::<Option<Vec<String>>>()?;
+            let inits: Vec<String> = keys
+                .iter()
+                .map(|(f, _)| format!("{f}: {f}.into()"))
+                .collect();
+            let body = has_body.then(|| {
+                let fields: Vec<String> = params
+                    .iter()
+                    .map(|(f, _, r)| {
+                        if *r {
+                            f.to_string()
+                        } else {
+                            format!("{f}: None")
+                        }
+                    })
+                    .collect();
+                (body_name.to_string(), fields)
+            });
+            request_impls(&Request {
+                cfg: &cfg_line,
+                name: plan.operation_name(index),
+                params: param_texts,
+                inits,
+                body,
+                many,
+                output: match op.return_type {
+                    None => "()".into(),
+                    Some(_) => text::type_text(&output)?,
+                },
+                qualified: &qualified,
+                method: method_text,
+                availability: clouds
+                    .allowed()
+                    .into_iter()
+                    .map(|c| text::type_text(&c.tokens()))
+                    .collect::<Option<Vec<String>>>()?,
+                path: path_calls,
+                has_body,
+                parse: parse_lines,
+            })
+        })
+        .flatten();
+    if let Some(text) = text {
+        items.text(&text);
+        items.text(&body_wire.unwrap_or_default());
+        return items;
+    }
     items.tokens(quote! {
         #cfg
         impl #name {
@@ -611,4 +670,148 @@ fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
             }
         }
     }
+}
+
+/// The impls of a request type, written as text (see [`request_impls`]).
+struct Request<'a> {
+    cfg: &'a str,
+    name: &'a str,
+    /// The parameters of `new`.
+    params: Vec<String>,
+    /// The keys `new` sets, `name: value`.
+    inits: Vec<String>,
+    /// The body type and how `new` sets its fields, `name` or `name: None`.
+    body: Option<(String, Vec<String>)>,
+    /// `new` takes more than seven parameters.
+    many: bool,
+    output: String,
+    qualified: &'a str,
+    method: &'a str,
+    availability: Vec<String>,
+    /// The path builder's calls after `PathBuilder::new()`.
+    path: Vec<String>,
+    has_body: bool,
+    /// The statements of `parse_response`.
+    parse: Vec<String>,
+}
+
+/// `impl Request { new, send }` and `impl Operation`, laid out like the
+/// wire impls: most of an operation's text has this one shape, so it does
+/// not go through syn. Batch operations and functions with parameters in
+/// the URL go through tokens.
+fn request_impls(r: &Request<'_>) -> Option<String> {
+    let mut out = String::with_capacity(2048);
+    let cfg = text::cfg_lines(r.cfg);
+    out.push_str(&cfg);
+    line(&mut out, 0, &format!("impl {} {{", r.name));
+    line(
+        &mut out,
+        4,
+        "/// The operation for the entity these keys address, with the required parameters.",
+    );
+    if r.many {
+        line(&mut out, 4, "#[allow(clippy::too_many_arguments)]");
+    }
+    let params: Vec<&str> = r.params.iter().map(String::as_str).collect();
+    call(&mut out, 4, "pub fn new(", &params, ") -> Self {");
+    line(&mut out, 8, "Self {");
+    for init in &r.inits {
+        line(&mut out, 12, &format!("{init},"));
+    }
+    if let Some((body, fields)) = &r.body {
+        let one = format!("body: {body} {{ {} }},", fields.join(", "));
+        if 12 + one.len() <= WIDTH {
+            line(&mut out, 12, &one);
+        } else {
+            line(&mut out, 12, &format!("body: {body} {{"));
+            for f in fields {
+                line(&mut out, 16, &format!("{f},"));
+            }
+            line(&mut out, 12, "},");
+        }
+    }
+    line(&mut out, 8, "}");
+    line(&mut out, 4, "}");
+    line(
+        &mut out,
+        4,
+        "/// Sends this call with `client` (token, retries, typed errors).",
+    );
+    line(&mut out, 4, "pub fn send(");
+    line(&mut out, 8, "self,");
+    line(&mut out, 8, "client: &graphgen_runtime::Client,");
+    let result = format!("Output = Result<{}, graphgen_runtime::Error>", r.output);
+    let returns = format!(") -> impl std::future::Future<{result}> + '_ {{");
+    if 4 + returns.len() <= WIDTH {
+        line(&mut out, 4, &returns);
+    } else {
+        line(&mut out, 4, ") -> impl std::future::Future<");
+        line(&mut out, 8, &format!("{result},"));
+        line(&mut out, 4, "> + '_ {");
+    }
+    line(&mut out, 8, "client.send(self)");
+    out.push_str("    }\n}\n");
+
+    out.push_str(&cfg);
+    let availability: Vec<&str> = r.availability.iter().map(String::as_str).collect();
+    let method = r.method;
+    let _ = write!(
+        out,
+        "impl graphgen_runtime::Operation for {} {{
+    type Output = {};
+    const NAME: &'static str = {};
+    const METHOD: graphgen_runtime::http::Method = graphgen_runtime::http::Method::{method};
+",
+        r.name,
+        r.output,
+        quoted(r.qualified)
+    );
+    call(
+        &mut out,
+        4,
+        "const AVAILABILITY: &'static [graphgen_runtime::Cloud] = &[",
+        &availability,
+        "];",
+    );
+    line(
+        &mut out,
+        4,
+        "fn path(&self) -> Result<String, graphgen_runtime::Error> {",
+    );
+    line(&mut out, 8, "Ok(graphgen_runtime::PathBuilder::new()");
+    for c in &r.path {
+        line(&mut out, 12, c);
+    }
+    line(&mut out, 12, ".finish())");
+    line(&mut out, 4, "}");
+    line(
+        &mut out,
+        4,
+        "fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {",
+    );
+    line(
+        &mut out,
+        8,
+        if r.has_body {
+            "graphgen_runtime::odata::json_body(&self.body)"
+        } else {
+            "Ok(None)"
+        },
+    );
+    let _ = write!(
+        out,
+        "    }}
+    fn parse_response(
+        self,
+        status: graphgen_runtime::http::StatusCode,
+        _headers: &graphgen_runtime::http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Self::Output, graphgen_runtime::Error> {{
+"
+    );
+    for statement in &r.parse {
+        line(&mut out, 8, statement);
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
 }
