@@ -85,16 +85,14 @@ impl graphgen_runtime::Operation for AddActivities {
         graphgen_runtime::Cloud::UsGovL5,
     ];
     fn path(&self) -> Result<String, graphgen_runtime::Error> {
-        Ok(
-            graphgen_runtime::PathBuilder::new()
-                .segment("external")
-                .segment("connections")
-                .key(&self.external_connection_id)?
-                .segment("items")
-                .key(&self.external_item_id)?
-                .segment("addActivities")
-                .finish(),
-        )
+        Ok(graphgen_runtime::PathBuilder::new()
+            .segment("external")
+            .segment("connections")
+            .key(&self.external_connection_id)?
+            .segment("items")
+            .key(&self.external_item_id)?
+            .segment("addActivities")
+            .finish())
     }
 
     fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {

@@ -355,12 +355,16 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     };
 
     // `parse_response`'s statements as text, for `request_impls`.
-    let mut parse_lines: Vec<String> = Vec::new();
+    let parse_lines: Vec<String>;
     let (output, parse) = match (&batch, &op.return_type) {
         (Some(b), _) => {
             let item = rust_type(plan, None, &TypeRef::Named(b.item));
             let result = type_path(plan, b.result);
             let (items_field, _, _) = &params[0];
+            parse_lines = vec![
+                "let results = graphgen_runtime::odata::collection(status, body)?;".into(),
+                format!("Ok(graphgen_runtime::BatchOutcome::pair(status, self.body.{items_field}, results))"),
+            ];
             (
                 quote!(graphgen_runtime::BatchOutcome<#item, #result>),
                 quote! {
@@ -455,7 +459,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     });
     let item_result_impl = batch.as_ref().map(|b| item_result(plan, b, &cfg));
 
-    let text = (batch.is_none() && !url_params)
+    let request = (!url_params)
         .then(|| {
             let param_texts = keys
                 .iter()
@@ -482,7 +486,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                     .collect();
                 (body_name.to_string(), fields)
             });
-            request_impls(&Request {
+            Some(Request {
                 cfg: &cfg_line,
                 name: plan.operation_name(index),
                 params: param_texts,
@@ -506,12 +510,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
             })
         })
         .flatten();
-    if let Some(text) = text {
-        items.text(&text);
-        items.text(&body_wire.unwrap_or_default());
-        return items;
-    }
-    items.tokens(quote! {
+    let inherent = quote! {
         #cfg
         impl #name {
             /// The operation for the entity these keys address, with the required parameters.
@@ -526,7 +525,8 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
 
             #send
         }
-
+    };
+    let operation = quote! {
         #cfg
         impl graphgen_runtime::Operation for #name {
             type Output = #output;
@@ -552,10 +552,17 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 #parse
             }
         }
-
-        #batch_impl
-        #item_result_impl
-    });
+    };
+    match &request {
+        // The batch operations' `send` and `send_split` stay tokens: two of them.
+        Some(r) if batch.is_none() => items.text(&inherent_text(r)),
+        _ => items.tokens(inherent),
+    }
+    match &request {
+        Some(r) => items.text(&operation_text(r)),
+        None => items.tokens(operation),
+    }
+    items.tokens(quote!(#batch_impl #item_result_impl));
     items.text(&body_wire.unwrap_or_default());
     items
 }
@@ -695,14 +702,12 @@ struct Request<'a> {
     parse: Vec<String>,
 }
 
-/// `impl Request { new, send }` and `impl Operation`, laid out like the
-/// wire impls: most of an operation's text has this one shape, so it does
-/// not go through syn. Batch operations and functions with parameters in
-/// the URL go through tokens.
-fn request_impls(r: &Request<'_>) -> Option<String> {
-    let mut out = String::with_capacity(2048);
-    let cfg = text::cfg_lines(r.cfg);
-    out.push_str(&cfg);
+/// `impl Request { new, send }`, laid out like the wire impls: most of an
+/// operation's text has this one shape and `impl Operation`'s, so neither
+/// goes through syn.
+fn inherent_text(r: &Request<'_>) -> String {
+    let mut out = String::with_capacity(1024);
+    out.push_str(&text::cfg_lines(r.cfg));
     line(&mut out, 0, &format!("impl {} {{", r.name));
     line(
         &mut out,
@@ -746,24 +751,29 @@ fn request_impls(r: &Request<'_>) -> Option<String> {
         line(&mut out, 4, &returns);
     } else {
         line(&mut out, 4, ") -> impl std::future::Future<");
-        line(&mut out, 8, &format!("{result},"));
+        let result = format!("Result<{}, graphgen_runtime::Error>", r.output);
+        generic_line(&mut out, 8, "Output = ", &result, ",");
         line(&mut out, 4, "> + '_ {");
     }
     line(&mut out, 8, "client.send(self)");
     out.push_str("    }\n}\n");
+    out
+}
 
-    out.push_str(&cfg);
+/// `impl Operation` (see [`inherent_text`]); functions with parameters in
+/// the URL go through tokens.
+fn operation_text(r: &Request<'_>) -> String {
+    let mut out = String::with_capacity(1024);
+    out.push_str(&text::cfg_lines(r.cfg));
     let availability: Vec<&str> = r.availability.iter().map(String::as_str).collect();
     let method = r.method;
+    let _ = writeln!(out, "impl graphgen_runtime::Operation for {} {{", r.name);
+    generic_line(&mut out, 4, "type Output = ", &r.output, ";");
     let _ = write!(
         out,
-        "impl graphgen_runtime::Operation for {} {{
-    type Output = {};
-    const NAME: &'static str = {};
+        "    const NAME: &'static str = {};
     const METHOD: graphgen_runtime::http::Method = graphgen_runtime::http::Method::{method};
 ",
-        r.name,
-        r.output,
         quoted(r.qualified)
     );
     call(
@@ -813,5 +823,66 @@ fn request_impls(r: &Request<'_>) -> Option<String> {
         line(&mut out, 8, statement);
     }
     out.push_str("    }\n}\n");
-    Some(out)
+    out
+}
+
+/// `prefix` + a type + `suffix` on one line when it fits, else with the
+/// type's generic arguments one a line.
+fn generic_line(out: &mut String, indent: usize, prefix: &str, ty: &str, suffix: &str) {
+    let one = format!("{prefix}{ty}{suffix}");
+    let open = ty.find('<');
+    let (Some(open), true) = (open, indent + one.len() > WIDTH && ty.ends_with('>')) else {
+        line(out, indent, &one);
+        return;
+    };
+    // The arguments split at the commas outside any inner `<...>`.
+    let inner = &ty[open + 1..ty.len() - 1];
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+    call(
+        out,
+        indent,
+        &format!("{prefix}{}<", &ty[..open]),
+        &args,
+        &format!(">{suffix}"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long type breaks at its own generic arguments, not inside nested
+    /// ones, and still parses.
+    #[test]
+    fn long_types_break_at_their_arguments() {
+        let ty = "graphgen_runtime::BatchOutcome<crate::external_connectors::AnyExternalActivity, Option<Vec<crate::external_connectors::ExternalActivityResult>>>";
+        let mut out = String::new();
+        generic_line(&mut out, 4, "type Output = ", ty, ";");
+        assert_eq!(
+            out,
+            "    type Output = graphgen_runtime::BatchOutcome<
+        crate::external_connectors::AnyExternalActivity,
+        Option<Vec<crate::external_connectors::ExternalActivityResult>>,
+    >;
+"
+        );
+        syn::parse_str::<syn::ImplItemType>(out.trim()).unwrap();
+        let mut short = String::new();
+        generic_line(&mut short, 4, "type Output = ", "Vec<String>", ";");
+        assert_eq!(short, "    type Output = Vec<String>;\n");
+    }
 }
