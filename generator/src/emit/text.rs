@@ -1,11 +1,12 @@
 //! Items written straight as text in prettyplease's layout.
 //!
 //! Parsing tokens back with syn and printing them with prettyplease is most
-//! of the emitter's time. The most common shapes (struct declarations and
-//! their base views) are simple enough to write out directly when every line
-//! fits in prettyplease's margin, which is when prettyplease breaks nothing;
-//! the callers fall back to tokens otherwise, so the output is the same
-//! either way.
+//! of the emitter's time. The most common shapes (struct and enum
+//! declarations, `new()`, base views) are simple enough to write out
+//! directly when every line fits in prettyplease's margin, which is when
+//! prettyplease breaks nothing; the callers fall back to tokens otherwise,
+//! so the output is the same either way (checked byte for byte on the whole
+//! of Microsoft Graph when this was written, and by the tests below).
 
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 
