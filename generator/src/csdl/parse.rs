@@ -17,7 +17,7 @@
 //! are refused. Text content of expression elements is kept untrimmed.
 //!
 //! Large documents are read on two threads, the second one reading ahead
-//! from a point near the middle ([`parse_split`]); whatever goes wrong there,
+//! from a point near the middle (`parse_split`); whatever goes wrong there,
 //! the document is read again on one thread, so results and errors are
 //! always those of the serial reader.
 
