@@ -493,9 +493,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 inits,
                 body,
                 many,
-                output: match op.return_type {
-                    None => "()".into(),
-                    Some(_) => text::type_text(&output)?,
+                output: match (&batch, &op.return_type) {
+                    (None, None) => "()".into(),
+                    _ => text::type_text(&output)?,
                 },
                 qualified: &qualified,
                 method: method_text,
