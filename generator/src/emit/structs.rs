@@ -57,7 +57,6 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
     let t = model.ty(id);
     let name = ident(plan.type_name(id));
 
-    let cfg = plan.cfg(id);
     if plan.is_json_alias(id) {
         let mut paragraphs = vec![format!(
             "`{}` (CSDL ComplexType with no properties): any JSON value.",
@@ -66,6 +65,7 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
         paragraphs.extend(docs::description(&t.doc));
         paragraphs.push(plan.clouds(&t.availability).doc_line());
         let doc = docs::attrs(&paragraphs);
+        let cfg = plan.cfg(id);
         items.tokens(quote! {
             #doc
             #cfg
@@ -167,6 +167,7 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
             Some(text) => items.text(&text),
             None => {
                 let views = conversions.iter().map(BaseView::tokens);
+                let cfg = plan.cfg(id);
                 items.tokens(quote! {
                     #cfg
                     impl #name {
@@ -443,33 +444,9 @@ struct BaseView {
     doc: String,
     method: String,
     base_path: TokenStream,
-    /// Each field of the base and how it moves over.
-    moves: Vec<(String, Move)>,
-    /// The open base keeps the undeclared members.
-    additional: bool,
-}
-
-/// How a field moves into the base view: a field boxed in one type but not
-/// the other converts through `Box`.
-#[derive(Clone, Copy)]
-enum Move {
-    Same,
-    Unbox,
-    UnboxOption,
-    Box,
-    BoxOption,
-}
-
-impl Move {
-    fn text(self, field: &str) -> String {
-        match self {
-            Move::Same => format!("self.{field}"),
-            Move::Unbox => format!("*self.{field}"),
-            Move::UnboxOption => format!("self.{field}.map(|v| *v)"),
-            Move::Box => format!("Box::new(self.{field})"),
-            Move::BoxOption => format!("self.{field}.map(Box::new)"),
-        }
-    }
+    /// The base's fields as set from this type's: `name: value`, the open
+    /// base's undeclared members last.
+    inits: Vec<String>,
 }
 
 impl BaseView {
@@ -477,28 +454,11 @@ impl BaseView {
         let doc = &self.doc;
         let method = ident(&self.method);
         let base_path = &self.base_path;
-        let moves = self.moves.iter().map(|(n, how)| {
-            let n = ident(n);
-            let value = match how {
-                Move::Same => quote!(self.#n),
-                Move::Unbox => quote!(*self.#n),
-                Move::UnboxOption => quote!(self.#n.map(|v| *v)),
-                Move::Box => quote!(Box::new(self.#n)),
-                Move::BoxOption => quote!(self.#n.map(Box::new)),
-            };
-            quote!(#n: #value)
-        });
-        let additional = self.additional.then(|| {
-            let field = ident(ADDITIONAL_PROPERTIES_FIELD);
-            quote!(#field: self.#field,)
-        });
+        let inits: TokenStream = self.inits.join(", ").parse().expect("field initializers");
         quote! {
             #[doc = #doc]
             pub fn #method(self) -> #base_path {
-                #base_path {
-                    #(#moves,)*
-                    #additional
-                }
+                #base_path { #inits }
             }
         }
     }
@@ -518,16 +478,7 @@ fn views_text(cfg: &str, name: &str, views: &[BaseView]) -> Option<String> {
             4,
             &format!("pub fn {}(self) -> {base} {{", v.method),
         )?;
-        let mut fields: Vec<String> = v
-            .moves
-            .iter()
-            .map(|(n, how)| format!("{n}: {}", how.text(n)))
-            .collect();
-        if v.additional {
-            let field = ADDITIONAL_PROPERTIES_FIELD;
-            fields.push(format!("{field}: self.{field}"));
-        }
-        text::struct_expr(&mut out, 8, &base, &fields)?;
+        text::struct_expr(&mut out, 8, &base, &v.inits)?;
         out.push_str("    }\n");
     }
     out.push_str("}\n");
@@ -542,24 +493,30 @@ fn base_view(
     open: bool,
     method: String,
 ) -> BaseView {
-    let moves = self::fields(plan, base)
+    let mut inits: Vec<String> = self::fields(plan, base)
         .iter()
         .map(|bf| {
             debug_assert!(fields.iter().any(|f| f.name == bf.name));
-            let how = match (
+            let n = &bf.name;
+            // A field boxed in one type but not the other converts through `Box`.
+            let value = match (
                 plan.is_boxed(id, &bf.prop.ty),
                 plan.is_boxed(base, &bf.prop.ty),
                 bf.required,
             ) {
-                (true, false, true) => Move::Unbox,
-                (true, false, false) => Move::UnboxOption,
-                (false, true, true) => Move::Box,
-                (false, true, false) => Move::BoxOption,
-                _ => Move::Same,
+                (true, false, true) => format!("*self.{n}"),
+                (true, false, false) => format!("self.{n}.map(|v| *v)"),
+                (false, true, true) => format!("Box::new(self.{n})"),
+                (false, true, false) => format!("self.{n}.map(Box::new)"),
+                _ => format!("self.{n}"),
             };
-            (bf.name.clone(), how)
+            format!("{n}: {value}")
         })
         .collect();
+    if open && plan.is_open(base) {
+        let field = ADDITIONAL_PROPERTIES_FIELD;
+        inits.push(format!("{field}: self.{field}"));
+    }
     BaseView {
         doc: format!(
             " The `{}` view of this `{}`: its inherited properties.",
@@ -568,7 +525,35 @@ fn base_view(
         ),
         method,
         base_path: type_path(plan, base),
-        moves,
-        additional: open && plan.is_open(base),
+        inits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The base views' two forms agree: the text is what prettyplease makes
+    /// of the tokens, boxing conversions included.
+    #[test]
+    fn base_views_as_text_are_the_tokens_laid_out() {
+        let view = BaseView {
+            doc: " The `base` view of this `derived`: its inherited properties.".into(),
+            method: "into_base".into(),
+            base_path: quote!(crate::graph::Base),
+            inits: vec![
+                "id: self.id".into(),
+                "parent: *self.parent".into(),
+                "child: self.child.map(|v| *v)".into(),
+                "boxed: Box::new(self.boxed)".into(),
+                "maybe: self.maybe.map(Box::new)".into(),
+            ],
+        };
+        let cfg = "#[cfg(feature = \"graph\")]\n";
+        let text = views_text(cfg, "Derived", std::slice::from_ref(&view)).unwrap();
+        let tokens = view.tokens();
+        let cfg = Plan::tokens(cfg.to_string());
+        let file: syn::File = syn::parse2(quote!(#cfg impl Derived { #tokens })).unwrap();
+        assert_eq!(prettyplease::unparse(&file), text);
     }
 }
