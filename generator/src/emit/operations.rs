@@ -149,14 +149,12 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     let mut scope = Scope::new();
     scope.reserve("body");
     let mut keys = Vec::new();
-    let mut builder = vec![quote!(graphgen_runtime::PathBuilder::new())];
-    // The same calls as text, for `request_impls`.
+    // The path builder's calls after `PathBuilder::new()`.
     let mut path_calls: Vec<String> = Vec::new();
     let mut url = String::new();
     for segment in &path.segments {
         match segment {
             PathSegment::Literal(l) => {
-                builder.push(quote!(.segment(#l)));
                 path_calls.push(format!(".segment({})", quoted(l)));
                 url.push('/');
                 url.push_str(l);
@@ -167,23 +165,17 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                     naming::field_name(&entity.name).trim_start_matches("r#")
                 ));
                 let f = ident(&field);
-                builder.push(quote!(.key(&self.#f)?));
                 path_calls.push(format!(".key(&self.{f})?"));
                 url.push_str(&format!("/{{{}-id}}", entity.name));
                 keys.push((f, entity.name.clone()));
             }
         }
     }
-    let method = match op.kind {
-        OperationKind::Action => quote!(POST),
-        OperationKind::Function => quote!(GET),
-    };
     let method_text = match op.kind {
         OperationKind::Action => "POST",
         OperationKind::Function => "GET",
     };
     let clouds = plan.clouds(&op.availability);
-    let availability = clouds.allowed().into_iter().map(|c| c.tokens());
     let qualified = op.name.to_string();
     let binding = op
         .binding
@@ -208,12 +200,12 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     // A function's parameters go into the URL: `name(p=value,...)`.
     let url_params = op.kind == OperationKind::Function && !params.is_empty();
     if url_params {
-        builder.pop();
+        path_calls.pop();
         let name = match path.segments.last() {
             Some(PathSegment::Literal(l)) => l.clone(),
             _ => op.name.name.clone(),
         };
-        builder.push(quote!(.function(#name, &args)));
+        path_calls.push(format!(".function({}, &args)", quoted(&name)));
     }
     let args = url_params.then(|| {
         let pushes = params.iter().map(|(f, p, required)| {
@@ -354,9 +346,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         quote!(Ok(None))
     };
 
-    // `parse_response`'s statements as text, for `request_impls`.
+    // `parse_response`'s statements.
     let parse_lines: Vec<String>;
-    let (output, parse) = match (&batch, &op.return_type) {
+    let output = match (&batch, &op.return_type) {
         (Some(b), _) => {
             let item = rust_type(plan, None, &TypeRef::Named(b.item));
             let result = type_path(plan, b.result);
@@ -365,17 +357,11 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 "let results = graphgen_runtime::odata::collection(status, body)?;".into(),
                 format!("Ok(graphgen_runtime::BatchOutcome::pair(status, self.body.{items_field}, results))"),
             ];
-            (
-                quote!(graphgen_runtime::BatchOutcome<#item, #result>),
-                quote! {
-                    let results = graphgen_runtime::odata::collection(status, body)?;
-                    Ok(graphgen_runtime::BatchOutcome::pair(status, self.body.#items_field, results))
-                },
-            )
+            quote!(graphgen_runtime::BatchOutcome<#item, #result>)
         }
         (None, None) => {
             parse_lines = vec!["let _ = (status, body);".into(), "Ok(())".into()];
-            (quote!(()), quote!(let _ = (status, body); Ok(())))
+            quote!(())
         }
         (None, Some(r)) => {
             let ty = rust_type(plan, None, &r.ty);
@@ -388,11 +374,11 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 (false, false, true) => (true, "optional_value"),
             };
             parse_lines = vec![format!("graphgen_runtime::odata::{read}(status, body)")];
-            let read = format_ident!("{read}");
-            (
-                if optional { quote!(Option<#ty>) } else { ty },
-                quote!(graphgen_runtime::odata::#read(status, body)),
-            )
+            if optional {
+                quote!(Option<#ty>)
+            } else {
+                ty
+            }
         }
     };
 
@@ -504,63 +490,73 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                     .into_iter()
                     .map(|c| text::type_text(&c.tokens()))
                     .collect::<Option<Vec<String>>>()?,
-                path: path_calls,
+                path: &path_calls,
                 has_body,
-                parse: parse_lines,
+                parse: &parse_lines,
             })
         })
         .flatten();
-    let inherent = quote! {
-        #cfg
-        impl #name {
-            /// The operation for the entity these keys address, with the required parameters.
-            #allow_many
-            pub fn new(#(#ctor_keys,)* #(#ctor_params),*) -> Self {
-                Self {
-                    #(#init_keys,)*
-                    #init_url_params
-                    #init_body
-                }
-            }
-
-            #send
-        }
-    };
-    let operation = quote! {
-        #cfg
-        impl graphgen_runtime::Operation for #name {
-            type Output = #output;
-            const NAME: &'static str = #qualified;
-            const METHOD: graphgen_runtime::http::Method = graphgen_runtime::http::Method::#method;
-            const AVAILABILITY: &'static [graphgen_runtime::Cloud] = &[#(#availability),*];
-
-            fn path(&self) -> Result<String, graphgen_runtime::Error> {
-                #args
-                Ok(#(#builder)*.finish())
-            }
-
-            fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {
-                #body_fn
-            }
-
-            fn parse_response(
-                self,
-                status: graphgen_runtime::http::StatusCode,
-                _headers: &graphgen_runtime::http::HeaderMap,
-                body: &[u8],
-            ) -> Result<Self::Output, graphgen_runtime::Error> {
-                #parse
-            }
-        }
-    };
     match &request {
         // The batch operations' `send` and `send_split` stay tokens: two of them.
         Some(r) if batch.is_none() => items.text(&inherent_text(r)),
-        _ => items.tokens(inherent),
+        _ => items.tokens(quote! {
+            #cfg
+            impl #name {
+                /// The operation for the entity these keys address, with the required parameters.
+                #allow_many
+                pub fn new(#(#ctor_keys,)* #(#ctor_params),*) -> Self {
+                    Self {
+                        #(#init_keys,)*
+                        #init_url_params
+                        #init_body
+                    }
+                }
+
+                #send
+            }
+        }),
     }
     match &request {
         Some(r) => items.text(&operation_text(r)),
-        None => items.tokens(operation),
+        // Functions with parameters in the URL: their literals are tokens.
+        None => {
+            let method = format_ident!("{method_text}");
+            let availability = clouds.allowed().into_iter().map(|c| c.tokens());
+            let builder: TokenStream = format!(
+                "graphgen_runtime::PathBuilder::new(){}.finish()",
+                path_calls.join("")
+            )
+            .parse()
+            .expect("path builder calls");
+            let parse: TokenStream = parse_lines.join("\n").parse().expect("statements");
+            items.tokens(quote! {
+                #cfg
+                impl graphgen_runtime::Operation for #name {
+                    type Output = #output;
+                    const NAME: &'static str = #qualified;
+                    const METHOD: graphgen_runtime::http::Method = graphgen_runtime::http::Method::#method;
+                    const AVAILABILITY: &'static [graphgen_runtime::Cloud] = &[#(#availability),*];
+
+                    fn path(&self) -> Result<String, graphgen_runtime::Error> {
+                        #args
+                        Ok(#builder)
+                    }
+
+                    fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {
+                        #body_fn
+                    }
+
+                    fn parse_response(
+                        self,
+                        status: graphgen_runtime::http::StatusCode,
+                        _headers: &graphgen_runtime::http::HeaderMap,
+                        body: &[u8],
+                    ) -> Result<Self::Output, graphgen_runtime::Error> {
+                        #parse
+                    }
+                }
+            });
+        }
     }
     items.tokens(quote!(#batch_impl #item_result_impl));
     items.text(&body_wire.unwrap_or_default());
@@ -696,10 +692,10 @@ struct Request<'a> {
     method: &'a str,
     availability: Vec<String>,
     /// The path builder's calls after `PathBuilder::new()`.
-    path: Vec<String>,
+    path: &'a [String],
     has_body: bool,
     /// The statements of `parse_response`.
-    parse: Vec<String>,
+    parse: &'a [String],
 }
 
 /// `impl Request { new, send }`, laid out like the wire impls: most of an
@@ -789,7 +785,7 @@ fn operation_text(r: &Request<'_>) -> String {
         "fn path(&self) -> Result<String, graphgen_runtime::Error> {",
     );
     line(&mut out, 8, "Ok(graphgen_runtime::PathBuilder::new()");
-    for c in &r.path {
+    for c in r.path {
         line(&mut out, 12, c);
     }
     line(&mut out, 12, ".finish())");
@@ -819,7 +815,7 @@ fn operation_text(r: &Request<'_>) -> String {
     ) -> Result<Self::Output, graphgen_runtime::Error> {{
 "
     );
-    for statement in &r.parse {
+    for statement in r.parse {
         line(&mut out, 8, statement);
     }
     out.push_str("    }\n}\n");
