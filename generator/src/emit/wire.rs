@@ -64,9 +64,11 @@ impl Wire<'_> {
 /// field must implement `Default`: it is read in place.
 pub fn impls(w: &Wire<'_>) -> String {
     let mut out = String::with_capacity(256 + w.fields.len() * 160);
-    serialize(&mut out, w);
-    object(&mut out, w);
-    let (cfg, name) = (super::text::cfg_lines(w.cfg), w.name);
+    // The `#[cfg]` above each impl, laid out once.
+    let cfg = super::text::cfg_lines(w.cfg);
+    serialize(&mut out, w, &cfg);
+    object(&mut out, w, &cfg);
+    let name = w.name;
     let _ = write!(
         out,
         "{cfg}impl<'de> serde::Deserialize<'de> for {name} {{
@@ -81,8 +83,8 @@ pub fn impls(w: &Wire<'_>) -> String {
     out
 }
 
-fn serialize(out: &mut String, w: &Wire<'_>) {
-    let (cfg, name) = (super::text::cfg_lines(w.cfg), w.name);
+fn serialize(out: &mut String, w: &Wire<'_>, cfg: &str) {
+    let name = w.name;
     let binding = w.object_binding();
     let _ = write!(
         out,
@@ -103,8 +105,8 @@ fn serialize(out: &mut String, w: &Wire<'_>) {
     out.push_str("        object.end()\n    }\n}\n");
 }
 
-fn object(out: &mut String, w: &Wire<'_>) {
-    let (cfg, name) = (super::text::cfg_lines(w.cfg), w.name);
+fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
+    let name = w.name;
     let _ = write!(
         out,
         "{cfg}impl graphgen_runtime::object::Object for {name} {{
