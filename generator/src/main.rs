@@ -52,14 +52,78 @@ enum Stage {
     Parse,
     /// Parse, then parse the same bytes again in the process and time that.
     ParseAgain,
+    /// Read the documents, then time quick-xml alone going through the same
+    /// bytes in the process: the floor a parser built on it can reach.
+    Tokenize,
     Resolve,
 }
 
-/// How many times `--stop-after parse-again` parses the documents again.
+/// How many times `--stop-after parse-again` and `tokenize` go through the
+/// documents in one process.
 const WARM_PARSES: usize = 15;
+
+/// The median time of `WARM_PARSES` runs of `f`; what a run returns is
+/// dropped outside its timing.
+fn warm_median<T>(
+    mut f: impl FnMut() -> graphgen::Result<T>,
+) -> graphgen::Result<std::time::Duration> {
+    let mut times = Vec::new();
+    for _ in 0..WARM_PARSES {
+        let start = std::time::Instant::now();
+        let out = f()?;
+        times.push(start.elapsed());
+        drop(out);
+    }
+    times.sort_unstable();
+    Ok(times[WARM_PARSES / 2])
+}
+
+/// What quick-xml alone does for a parser: every event, and each start tag's
+/// attributes split and unescaped. Returns the attribute bytes seen, so the
+/// work cannot be optimised away.
+fn tokenize(source: &str, bytes: &[u8]) -> graphgen::Result<usize> {
+    use quick_xml::events::Event;
+    let fail = |what: String| {
+        graphgen::Error::new(
+            graphgen::ErrorKind::Xml,
+            format!("{source}: quick-xml alone: {what}"),
+        )
+    };
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut seen = 0;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(tag) | Event::Empty(tag)) => {
+                for attribute in tag.attributes() {
+                    let attribute = attribute.map_err(|e| fail(e.to_string()))?;
+                    seen += attribute
+                        .unescape_value()
+                        .map_err(|e| fail(e.to_string()))?
+                        .len();
+                }
+            }
+            Ok(Event::Eof) => return Ok(seen),
+            Ok(_) => {}
+            Err(e) => return Err(fail(e.to_string())),
+        }
+    }
+}
 
 /// Runs the first stages only, for `cargo xtask bench`.
 fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
+    if let Stage::Tokenize = stop_after {
+        let files = read_files(config)?;
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        let median = warm_median(|| {
+            files
+                .iter()
+                .map(|(source, file)| tokenize(source, file))
+                .sum::<graphgen::Result<usize>>()
+        })?;
+        return Ok(format!(
+            "tokenized {bytes} bytes with quick-xml alone in this process in {median:?} (median of {WARM_PARSES})"
+        ));
+    }
     let start = std::time::Instant::now();
     let documents = graphgen::read(&config.metadata)?;
     let parse = start.elapsed();
@@ -75,30 +139,15 @@ fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
     if let Stage::ParseAgain = stop_after {
         // The same bytes again in this process: the parser's own speed,
         // without the page faults of a fresh process and the file reading.
-        let files = config
-            .metadata
-            .iter()
-            .map(|m| {
-                Ok((
-                    m.path.display().to_string(),
-                    graphgen::csdl::read_file(&m.path)?,
-                ))
-            })
-            .collect::<graphgen::Result<Vec<_>>>()?;
-        let mut warm = Vec::new();
-        for _ in 0..WARM_PARSES {
-            let start = std::time::Instant::now();
-            let documents = files
+        let files = read_files(config)?;
+        let median = warm_median(|| {
+            files
                 .iter()
                 .map(|(source, bytes)| graphgen::csdl::parse(source, bytes))
-                .collect::<graphgen::Result<Vec<_>>>()?;
-            warm.push(start.elapsed());
-            drop(documents);
-        }
-        warm.sort_unstable();
+                .collect::<graphgen::Result<Vec<_>>>()
+        })?;
         return Ok(format!(
-            "parsed {bytes} bytes again in this process in {:?} (median of {WARM_PARSES})",
-            warm[WARM_PARSES / 2]
+            "parsed {bytes} bytes again in this process in {median:?} (median of {WARM_PARSES})"
         ));
     }
     let inputs: Vec<graphgen::model::Input<'_>> = config
@@ -117,6 +166,20 @@ fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
         model.types.len(),
         start.elapsed()
     ))
+}
+
+/// Each document's name and bytes.
+fn read_files(config: &Config) -> graphgen::Result<Vec<(String, Vec<u8>)>> {
+    config
+        .metadata
+        .iter()
+        .map(|m| {
+            Ok((
+                m.path.display().to_string(),
+                graphgen::csdl::read_file(&m.path)?,
+            ))
+        })
+        .collect()
 }
 
 fn main() -> ExitCode {

@@ -541,3 +541,56 @@ fn many_entities_in_a_doctype_are_refused_at_once() {
         doc.as_bytes(),
     );
 }
+
+/// The hidden `--stop-after` stages that `cargo xtask bench` reads: each runs
+/// on a valid document and prints the time the bench looks for; on a
+/// malformed one each fails with the document's name and nothing on stdout.
+#[test]
+fn bench_stages_print_their_times_and_fail_cleanly() {
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/edge-cases.csdl");
+    let bad = Path::new(CORPUS).join("mismatched_end_tag.csdl");
+    assert!(bad.exists(), "{} is missing", bad.display());
+    let out = out_dir("bench_stages");
+    let before = tree(&out);
+    let run = |stage: &str, path: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_graphgen"))
+            .args(["--stop-after", stage, "--all-namespaces", "--metadata"])
+            .arg(path)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    for (stage, marker) in [
+        ("parse", "bytes in "),
+        ("parse-again", "again in this process in "),
+        ("tokenize", "with quick-xml alone in this process in "),
+        ("resolve", "resolved "),
+    ] {
+        let ok = run(stage, &good);
+        let stdout = String::from_utf8_lossy(&ok.stdout);
+        assert!(
+            ok.status.success(),
+            "{stage}: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        let after = stdout
+            .split(marker)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{stage}: {stdout}"));
+        assert!(
+            after.starts_with(|c: char| c.is_ascii_digit()),
+            "{stage}: {stdout}"
+        );
+
+        let failed = run(stage, &bad);
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{stage}: {stderr}");
+        assert!(
+            stderr.contains("mismatched_end_tag.csdl"),
+            "{stage}: {stderr}"
+        );
+        assert!(failed.stdout.is_empty(), "{stage}");
+    }
+    assert!(tree(&out) == before, "a stage wrote into {}", out.display());
+}

@@ -23,7 +23,24 @@ pub struct Args {
 struct Measure {
     median: Duration,
     peak_mb: f64,
-    last_line: String,
+    /// What each run printed, trimmed.
+    lines: Vec<String>,
+}
+
+impl Measure {
+    /// The median of the times the runs printed after `marker`, in ms.
+    fn internal_median(&self, marker: &str) -> Result<f64, String> {
+        let mut times = self
+            .lines
+            .iter()
+            .map(|line| {
+                internal_ms(line, marker)
+                    .ok_or_else(|| format!("bench: no time after `{marker}` in `{line}`"))
+            })
+            .collect::<Result<Vec<f64>, String>>()?;
+        times.sort_by(f64::total_cmp);
+        Ok(times[times.len() / 2])
+    }
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), String> {
@@ -63,20 +80,31 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         args.runs
     );
     let parse = measure(&bin, &whole(&["--stop-after", "parse"]), args.runs)?;
-    let parse_ms = internal_ms(&parse.last_line, "in ").unwrap_or(parse.median.as_secs_f64() * 1e3);
+    let parse_ms = parse.internal_median("in ")?;
     println!(
         "  parse alone:          {:>7.1} ms  ({:.0} MB/s reading and parsing in a fresh process)  peak {:.0} MB",
         parse.median.as_secs_f64() * 1e3,
         size_mb / (parse_ms / 1e3),
         parse.peak_mb
     );
-    let again = measure(&bin, &whole(&["--stop-after", "parse-again"]), args.runs)?;
-    if let Some(warm_ms) = internal_ms(&again.last_line, "process in ") {
-        println!(
-            "  parse again in the same process: {warm_ms:.1} ms ({:.0} MB/s: the parser without a fresh process's page faults and file reading)",
-            size_mb / (warm_ms / 1e3)
-        );
-    }
+    // Taken in turns, so that both see the same machine.
+    let [again_ms, tokenize_ms] = internal_medians(
+        &bin,
+        [
+            whole(&["--stop-after", "parse-again"]),
+            whole(&["--stop-after", "tokenize"]),
+        ],
+        "process in ",
+        args.runs,
+    )?;
+    println!(
+        "  parse again in the same process: {again_ms:.1} ms ({:.0} MB/s: the parser without a fresh process's page faults and file reading)",
+        size_mb / (again_ms / 1e3)
+    );
+    println!(
+        "  quick-xml alone on the same bytes, same process: {tokenize_ms:.1} ms ({:.0} MB/s: every event, attributes split and unescaped, one thread)",
+        size_mb / (tokenize_ms / 1e3)
+    );
     let resolve = measure(&bin, &whole(&["--stop-after", "resolve"]), args.runs)?;
     println!(
         "  parse + resolve:      {:>7.1} ms  peak {:.0} MB",
@@ -90,7 +118,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         "  full run (format, write): {:>7.1} ms  peak {:.0} MB   [{}]",
         full.median.as_secs_f64() * 1e3,
         full.peak_mb,
-        full.last_line
+        full.lines.last().map_or("", String::as_str)
     );
     let _ = std::fs::remove_dir_all(&out);
     let mut slices: Vec<String> = Vec::new();
@@ -173,7 +201,7 @@ fn measure_in(
 ) -> Result<Measure, String> {
     let mut times = Vec::new();
     let mut peak_kb = 0u64;
-    let mut last_line = String::new();
+    let mut lines = Vec::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
         let mut command = Command::new("/usr/bin/time");
@@ -206,14 +234,34 @@ fn measure_in(
         {
             peak_kb = peak_kb.max(kb);
         }
-        last_line = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        lines.push(String::from_utf8_lossy(&output.stdout).trim().to_string());
     }
     times.sort();
     Ok(Measure {
         median: times[times.len() / 2],
         peak_mb: peak_kb as f64 / 1e3,
-        last_line,
+        lines,
     })
+}
+
+/// Runs each of the `N` argument lists in turn, `runs` times, and returns the
+/// median of the time each prints after `marker`, in ms.
+fn internal_medians<const N: usize>(
+    bin: &Path,
+    args: [Vec<String>; N],
+    marker: &str,
+    runs: usize,
+) -> Result<[f64; N], String> {
+    let mut times: [Vec<f64>; N] = std::array::from_fn(|_| Vec::new());
+    for _ in 0..runs.max(1) {
+        for (args, times) in args.iter().zip(&mut times) {
+            times.push(measure(bin, args, 1)?.internal_median(marker)?);
+        }
+    }
+    Ok(times.map(|mut t| {
+        t.sort_by(f64::total_cmp);
+        t[t.len() / 2]
+    }))
 }
 
 /// The duration after `marker` in a line like "parsed 3517196 bytes in 18.2ms", in ms.
