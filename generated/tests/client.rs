@@ -688,6 +688,23 @@ async fn china_is_refused_without_any_request() {
 }
 
 #[tokio::test]
+async fn no_activities_are_refused_without_any_request() {
+    let server = Server::start(vec![ok_reply(&activities(1))]).await;
+    let err = add(Vec::new()).send(&client(&server)).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NoItems {
+                operation: "microsoft.graph.externalConnectors.addActivities"
+            }
+        ),
+        "{err:?}"
+    );
+    settle().await;
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
 async fn twenty_one_activities_are_refused_without_any_request() {
     let server = Server::start(vec![ok_reply(&activities(20))]).await;
     let err = add(activities(21))

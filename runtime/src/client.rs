@@ -392,14 +392,17 @@ impl Client {
         }
     }
 
-    /// Sends a batch operation, refusing with [`Error::TooManyItems`] (before
-    /// sending anything) one with more than
-    /// [`MAX_ITEMS`](BatchOperation::MAX_ITEMS) items.
+    /// Sends a batch operation, refusing (before sending anything) one with
+    /// more than [`MAX_ITEMS`](BatchOperation::MAX_ITEMS) items with
+    /// [`Error::TooManyItems`], and one without any with [`Error::NoItems`].
     pub async fn send_batch<B: BatchOperation + Send>(
         &self,
         op: B,
     ) -> Result<BatchOutcome<B::Item, B::Result>, Error> {
         let got = op.items().len();
+        if got == 0 {
+            return Err(Error::NoItems { operation: B::NAME });
+        }
         if got > B::MAX_ITEMS {
             return Err(Error::TooManyItems {
                 max: B::MAX_ITEMS,

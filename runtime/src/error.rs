@@ -40,6 +40,14 @@ pub enum Error {
         got: usize,
     },
 
+    /// A batch call without any item; nothing was sent. An empty call would
+    /// record nothing, and most likely an empty list was not meant.
+    #[error("nothing to send: `{operation}` was given no items")]
+    NoItems {
+        /// Qualified name of the operation.
+        operation: &'static str,
+    },
+
     /// A key value cannot be put in a request path.
     #[error("invalid key for `{segment}`: {reason}")]
     InvalidKey {
@@ -152,7 +160,7 @@ impl Error {
     }
 
     /// Whether the service certainly did not act on the request: it was
-    /// refused before sending (not available in the cloud, too many items,
+    /// refused before sending (not available in the cloud, no or too many items,
     /// an invalid key, URL or body, no token), never reached the service (a
     /// failure to connect), was rejected with a 4xx answer other than 408, or
     /// was throttled (429, 503). Everything else (a 5xx, a timeout, a
@@ -162,6 +170,7 @@ impl Error {
         match self {
             Error::NotAvailable { .. }
             | Error::TooManyItems { .. }
+            | Error::NoItems { .. }
             | Error::InvalidKey { .. }
             | Error::InvalidBaseUrl { .. }
             | Error::InvalidRequest(_)

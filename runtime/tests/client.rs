@@ -542,6 +542,24 @@ async fn twenty_one_items_are_refused() {
 }
 
 #[tokio::test]
+async fn no_items_are_refused_without_a_request() {
+    let server = Server::start(vec![json(200, r#"{"value":[]}"#)]).await;
+    let err = client(&server).send_batch(add(0)).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NoItems {
+                operation: "microsoft.graph.externalConnectors.addActivities"
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.certainly_not_processed());
+    assert!(err.to_string().contains("no items"), "{err}");
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
 async fn forty_five_items_go_as_three_calls() {
     let op = add(45);
     let a = &op.activities;

@@ -42,7 +42,7 @@ impl AddActivities {
         }
     }
 
-    /// Sends this call: refused before sending when it holds more than 20 items; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).
+    /// Sends this call: refused before sending when it holds no items or more than 20; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).
     pub fn send(
         self,
         client: &graphgen_runtime::Client,

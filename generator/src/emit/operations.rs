@@ -385,7 +385,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     let send = match &batch {
         Some(b) => {
             let max = b.max;
-            let one = format!(" Sends this call: refused before sending when it holds more than {max} items; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).");
+            let one = format!(" Sends this call: refused before sending when it holds no items or more than {max}; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).");
             let split = format!(" Sends any number of items as calls of at most {max}, in order, and merges what became of each item (see [`graphgen_runtime::SplitOutcome`]).");
             quote! {
                 #[doc = #one]
