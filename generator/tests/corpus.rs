@@ -594,3 +594,42 @@ fn bench_stages_print_their_times_and_fail_cleanly() {
     }
     assert!(tree(&out) == before, "a stage wrote into {}", out.display());
 }
+
+/// The parser's split reading (two threads, normally only for documents over
+/// 256 KB) forced near nine points of every corpus case and committed slice:
+/// each result, document or error, is the serial reader's. The fuzz target
+/// `csdl_split` does the same on generated inputs.
+#[test]
+fn split_reading_of_every_case_is_the_serial_one() {
+    let slices = Path::new(env!("CARGO_MANIFEST_DIR")).join("../metadata");
+    let mut cases: Vec<PathBuf> = [Path::new(CORPUS), slices.as_path()]
+        .iter()
+        .flat_map(|dir| fs::read_dir(dir).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csdl"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() > 50, "too few cases: {}", cases.len());
+    let mut split_documents = 0;
+    for path in &cases {
+        let bytes = fs::read(path).unwrap();
+        let serial = graphgen::csdl::parse("case.csdl", &bytes);
+        let mut split_here = false;
+        for eighth in 0..=8 {
+            let near = bytes.len() * eighth / 8;
+            let (split, used) = graphgen::csdl::parse::parse_split_near("case.csdl", &bytes, near);
+            assert!(
+                split == serial,
+                "{}: split near byte {near}: {split:?}\nserially: {serial:?}",
+                path.display()
+            );
+            split_here |= used > 0;
+        }
+        split_documents += usize::from(split_here);
+    }
+    // The slices and the valid cases really are read on two threads.
+    assert!(
+        split_documents >= 50,
+        "only {split_documents} documents were read split"
+    );
+}

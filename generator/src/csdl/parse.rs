@@ -65,9 +65,19 @@ pub(crate) fn parse_at(
     input: &[u8],
     split: impl FnOnce(&[u8]) -> Option<usize>,
 ) -> Result<Document> {
+    parse_counted(source, input, split).0
+}
+
+/// [`parse_at`], and how many parts of the document came from the second
+/// thread (0 when it was read serially).
+fn parse_counted(
+    source: &str,
+    input: &[u8],
+    split: impl FnOnce(&[u8]) -> Option<usize>,
+) -> (Result<Document>, usize) {
     let start = Pos { line: 1, col: 1 };
     if input.len() > MAX_DOCUMENT_SIZE {
-        return Err(Error::at(
+        let e = Error::at(
             ErrorKind::Limit,
             Location::new(source, start, DOCUMENT),
             format!(
@@ -75,15 +85,17 @@ pub(crate) fn parse_at(
                 input.len(),
                 MAX_DOCUMENT_SIZE
             ),
-        ));
+        );
+        return (Err(e), 0);
     }
     if is_utf16(input) {
-        return Err(Error::at(
+        let e = Error::at(
             ErrorKind::Xml,
             Location::new(source, start, DOCUMENT),
             "the document is encoded in UTF-16, which is not supported: convert it to UTF-8 \
              (for example `iconv -f UTF-16 -t UTF-8`)",
-        ));
+        );
+        return (Err(e), 0);
     }
     let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
     // The input up to the first invalid UTF-8 sequence (all of it when valid).
@@ -93,10 +105,20 @@ pub(crate) fn parse_at(
     };
     // Only valid input is split; a split reading that gives up leaves it to one thread.
     let near = (text.len() == input.len()).then(|| split(input)).flatten();
-    if let Some((doc, _)) = near.and_then(|near| parse_split(source, input, text, near)) {
-        return Ok(doc);
+    if let Some((doc, used)) = near.and_then(|near| parse_split(source, input, text, near)) {
+        return (Ok(doc), used);
     }
-    Parser::new(source, input, text).document()
+    (Parser::new(source, input, text).document(), 0)
+}
+
+/// [`parse`], split for two threads near byte `near` whatever the input's
+/// size, so that tests and fuzzing reach the split reading: its result must
+/// be [`parse`]'s, document or error. Also returns how many parts of the
+/// document the second thread read (0 when the reading was serial). Not part
+/// of the stable API.
+#[doc(hidden)]
+pub fn parse_split_near(source: &str, input: &[u8], near: usize) -> (Result<Document>, usize) {
+    parse_counted(source, input, |_| Some(near))
 }
 
 /// UTF-16 byte-order marks, or a `<` next to a zero byte (UTF-16 without BOM).
