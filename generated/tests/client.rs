@@ -822,11 +822,11 @@ async fn a_failed_call_of_a_split_keeps_its_activities() {
 async fn ids_with_reserved_characters_are_encoded_or_refused() {
     let server = Server::start(vec![json(200, r#"{"value":[]}"#)]).await;
     let c = client(&server);
-    AddActivities::new("a/b?c#d%e f", "ü", vec![])
+    AddActivities::new("a/b?c#d%e f", "ü", activities(1))
         .send(&c)
         .await
         .unwrap();
-    AddActivities::new("contosohr", "Grüße ☃/..", vec![])
+    AddActivities::new("contosohr", "Grüße ☃/..", activities(1))
         .send(&c)
         .await
         .unwrap();
