@@ -198,6 +198,12 @@ fn required_properties_are_required() {
         serde_json::from_str::<ExternalActivity>(r#"{"startDateTime":"2021-04-06T18:04:31Z"}"#)
             .unwrap_err();
     assert!(err.to_string().contains("type"), "{err}");
+    // With both absent, the first in declaration order is named.
+    let err = serde_json::from_str::<ExternalActivity>("{}").unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `startDateTime`"),
+        "{err}"
+    );
 }
 
 #[test]

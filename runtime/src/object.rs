@@ -120,6 +120,13 @@ pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result
     value.ok_or_else(|| E::missing_field(name))
 }
 
+/// serde's "missing field" error for the first member marked absent
+/// (`true`): a generated `read` checks all its required members at once.
+pub fn missing<E: de::Error>(absent: &[(&'static str, bool)]) -> E {
+    let first = absent.iter().find(|(_, absent)| *absent);
+    E::missing_field(first.map_or("", |(name, _)| name))
+}
+
 /// Reads and drops the value of a member the type does not declare.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
@@ -289,6 +296,12 @@ mod tests {
             // The first error ends the writing.
             assert_eq!(out.writes_after_failure, 0, "limit {limit}");
         }
+    }
+
+    #[test]
+    fn missing_names_the_first_absent_member() {
+        let e: serde_json::Error = missing(&[("a", false), ("b", true), ("c", true)]);
+        assert_eq!(e.to_string(), "missing field `b`");
     }
 
     #[test]

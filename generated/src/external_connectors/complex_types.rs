@@ -40,7 +40,7 @@ impl serde::Serialize for Acl {
 impl graphgen_runtime::object::Object for Acl {
     const NAME: &'static str = "microsoft.graph.externalConnectors.acl";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set_some, skip};
+        use graphgen_runtime::object::{missing, set_some, skip};
         let mut access_type = None;
         let mut r#type = None;
         let mut value = None;
@@ -52,11 +52,19 @@ impl graphgen_runtime::object::Object for Acl {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            access_type: required(access_type, "accessType")?,
-            r#type: required(r#type, "type")?,
-            value: required(value, "value")?,
-        })
+        let __absent = [
+            ("accessType", access_type.is_none()),
+            ("type", r#type.is_none()),
+            ("value", value.is_none()),
+        ];
+        match (access_type, r#type, value) {
+            (Some(access_type), Some(r#type), Some(value)) => Ok(Self {
+                access_type,
+                r#type,
+                value,
+            }),
+            _ => Err(missing(&__absent)),
+        }
     }
 }
 
@@ -197,7 +205,7 @@ impl serde::Serialize for DisplayTemplate {
 impl graphgen_runtime::object::Object for DisplayTemplate {
     const NAME: &'static str = "microsoft.graph.externalConnectors.displayTemplate";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut id = None;
         let mut layout = None;
         let mut priority = None;
@@ -211,12 +219,20 @@ impl graphgen_runtime::object::Object for DisplayTemplate {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            id: required(id, "id")?,
-            layout: required(layout, "layout")?,
-            priority: required(priority, "priority")?,
-            rules,
-        })
+        let __absent = [
+            ("id", id.is_none()),
+            ("layout", layout.is_none()),
+            ("priority", priority.is_none()),
+        ];
+        match (id, layout, priority) {
+            (Some(id), Some(layout), Some(priority)) => Ok(Self {
+                id,
+                layout,
+                priority,
+                rules,
+            }),
+            _ => Err(missing(&__absent)),
+        }
     }
 }
 
@@ -259,7 +275,7 @@ impl serde::Serialize for ExternalItemContent {
 impl graphgen_runtime::object::Object for ExternalItemContent {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemContent";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{set, set_some, skip};
         let mut r#type = None;
         let mut value = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
@@ -269,10 +285,13 @@ impl graphgen_runtime::object::Object for ExternalItemContent {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            r#type: required(r#type, "type")?,
-            value,
-        })
+        match r#type {
+            Some(r#type) => Ok(Self {
+                r#type,
+                value,
+            }),
+            None => Err(serde::de::Error::missing_field("type")),
+        }
     }
 }
 
@@ -374,7 +393,7 @@ impl serde::Serialize for ItemIdResolver {
 impl graphgen_runtime::object::Object for ItemIdResolver {
     const NAME: &'static str = "microsoft.graph.externalConnectors.itemIdResolver";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{set, set_some, skip};
         let mut priority = None;
         let mut item_id = None;
         let mut url_match_info = None;
@@ -386,11 +405,14 @@ impl graphgen_runtime::object::Object for ItemIdResolver {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            priority,
-            item_id: required(item_id, "itemId")?,
-            url_match_info,
-        })
+        match item_id {
+            Some(item_id) => Ok(Self {
+                priority,
+                item_id,
+                url_match_info,
+            }),
+            None => Err(serde::de::Error::missing_field("itemId")),
+        }
     }
 }
 
@@ -569,7 +591,7 @@ impl serde::Serialize for Property {
 impl graphgen_runtime::object::Object for Property {
     const NAME: &'static str = "microsoft.graph.externalConnectors.property";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut aliases = None;
         let mut description = None;
         let mut is_queryable = None;
@@ -593,17 +615,21 @@ impl graphgen_runtime::object::Object for Property {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            aliases,
-            description,
-            is_queryable,
-            is_refinable,
-            is_retrievable,
-            is_searchable,
-            labels,
-            name: required(name, "name")?,
-            r#type: required(r#type, "type")?,
-        })
+        let __absent = [("name", name.is_none()), ("type", r#type.is_none())];
+        match (name, r#type) {
+            (Some(name), Some(r#type)) => Ok(Self {
+                aliases,
+                description,
+                is_queryable,
+                is_refinable,
+                is_retrievable,
+                is_searchable,
+                labels,
+                name,
+                r#type,
+            }),
+            _ => Err(missing(&__absent)),
+        }
     }
 }
 
@@ -662,7 +688,7 @@ impl serde::Serialize for PropertyRule {
 impl graphgen_runtime::object::Object for PropertyRule {
     const NAME: &'static str = "microsoft.graph.externalConnectors.propertyRule";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set_some, skip};
+        use graphgen_runtime::object::{missing, set_some, skip};
         let mut operation = None;
         let mut property = None;
         let mut values = None;
@@ -676,12 +702,21 @@ impl graphgen_runtime::object::Object for PropertyRule {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            operation: required(operation, "operation")?,
-            property: required(property, "property")?,
-            values: required(values, "values")?,
-            values_joined_by: required(values_joined_by, "valuesJoinedBy")?,
-        })
+        let __absent = [
+            ("operation", operation.is_none()),
+            ("property", property.is_none()),
+            ("values", values.is_none()),
+            ("valuesJoinedBy", values_joined_by.is_none()),
+        ];
+        match (operation, property, values, values_joined_by) {
+            (Some(operation), Some(property), Some(values), Some(values_joined_by)) => Ok(Self {
+                operation,
+                property,
+                values,
+                values_joined_by,
+            }),
+            _ => Err(missing(&__absent)),
+        }
     }
 }
 

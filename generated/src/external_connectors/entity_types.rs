@@ -247,7 +247,7 @@ impl serde::Serialize for ExternalActivity {
 impl graphgen_runtime::object::Object for ExternalActivity {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivity";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut id = None;
         let mut start_date_time = None;
         let mut r#type = None;
@@ -261,12 +261,16 @@ impl graphgen_runtime::object::Object for ExternalActivity {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            id,
-            start_date_time: required(start_date_time, "startDateTime")?,
-            r#type: required(r#type, "type")?,
-            performed_by,
-        })
+        let __absent = [("startDateTime", start_date_time.is_none()), ("type", r#type.is_none())];
+        match (start_date_time, r#type) {
+            (Some(start_date_time), Some(r#type)) => Ok(Self {
+                id,
+                start_date_time,
+                r#type,
+                performed_by,
+            }),
+            _ => Err(missing(&__absent)),
+        }
     }
 }
 
@@ -350,7 +354,7 @@ impl serde::Serialize for ExternalActivityResult {
 impl graphgen_runtime::object::Object for ExternalActivityResult {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivityResult";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut id = None;
         let mut start_date_time = None;
         let mut r#type = None;
@@ -366,13 +370,17 @@ impl graphgen_runtime::object::Object for ExternalActivityResult {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            id,
-            start_date_time: required(start_date_time, "startDateTime")?,
-            r#type: required(r#type, "type")?,
-            performed_by,
-            error,
-        })
+        let __absent = [("startDateTime", start_date_time.is_none()), ("type", r#type.is_none())];
+        match (start_date_time, r#type) {
+            (Some(start_date_time), Some(r#type)) => Ok(Self {
+                id,
+                start_date_time,
+                r#type,
+                performed_by,
+                error,
+            }),
+            _ => Err(missing(&__absent)),
+        }
     }
 }
 
@@ -485,7 +493,7 @@ impl serde::Serialize for ExternalConnection {
 impl graphgen_runtime::object::Object for ExternalConnection {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalConnection";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{set, set_some, skip};
         let mut id = None;
         let mut activity_settings = None;
         let mut configuration = None;
@@ -517,21 +525,24 @@ impl graphgen_runtime::object::Object for ExternalConnection {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            id,
-            activity_settings,
-            configuration,
-            connector_id,
-            content_category: required(content_category, "contentCategory")?,
-            description,
-            name,
-            search_settings,
-            state,
-            groups,
-            items,
-            operations,
-            schema,
-        })
+        match content_category {
+            Some(content_category) => Ok(Self {
+                id,
+                activity_settings,
+                configuration,
+                connector_id,
+                content_category,
+                description,
+                name,
+                search_settings,
+                state,
+                groups,
+                items,
+                operations,
+                schema,
+            }),
+            None => Err(serde::de::Error::missing_field("contentCategory")),
+        }
     }
 }
 
@@ -794,7 +805,7 @@ impl serde::Serialize for Schema {
 impl graphgen_runtime::object::Object for Schema {
     const NAME: &'static str = "microsoft.graph.externalConnectors.schema";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set, set_some, skip};
+        use graphgen_runtime::object::{set, set_some, skip};
         let mut id = None;
         let mut base_type = None;
         let mut properties = None;
@@ -806,11 +817,14 @@ impl graphgen_runtime::object::Object for Schema {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            id,
-            base_type: required(base_type, "baseType")?,
-            properties,
-        })
+        match base_type {
+            Some(base_type) => Ok(Self {
+                id,
+                base_type,
+                properties,
+            }),
+            None => Err(serde::de::Error::missing_field("baseType")),
+        }
     }
 }
 

@@ -166,7 +166,7 @@ impl serde::Serialize for AddActivitiesBody {
 impl graphgen_runtime::object::Object for AddActivitiesBody {
     const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities parameters";
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{required, set_some, skip};
+        use graphgen_runtime::object::{set_some, skip};
         let mut activities = None;
         while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
             match __key.as_str() {
@@ -174,9 +174,12 @@ impl graphgen_runtime::object::Object for AddActivitiesBody {
                 _ => skip(&mut __map),
             }?;
         }
-        Ok(Self {
-            activities: required(activities, "activities")?,
-        })
+        match activities {
+            Some(activities) => Ok(Self {
+                activities,
+            }),
+            None => Err(serde::de::Error::missing_field("activities")),
+        }
     }
 }
 

@@ -115,11 +115,12 @@ fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
 ",
         quoted(w.qualified)
     );
-    let in_place = !w.fields.iter().any(|f| f.required);
+    let required: Vec<&WireField<'_>> = w.fields.iter().filter(|f| f.required).collect();
+    let in_place = required.is_empty();
     let any_optional = w.fields.iter().any(|f| !f.required);
     let mut imports = vec![];
-    if !in_place {
-        imports.push("required");
+    if required.len() > 1 {
+        imports.push("missing");
     }
     if any_optional {
         imports.push("set");
@@ -198,21 +199,85 @@ fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
     if in_place {
         line(out, 8, "Ok(object)");
     } else {
-        line(out, 8, "Ok(Self {");
-        for f in w.fields {
-            if f.required {
-                let prefix = format!("{}: {path}required(", f.ident);
-                call(out, 12, &prefix, &[&f.ident, &quoted(f.json)], ")?,");
-            } else {
-                line(out, 12, &format!("{},", f.ident));
-            }
-        }
-        if let Some(a) = w.additional {
-            line(out, 12, &format!("{a},"));
-        }
-        line(out, 8, "})");
+        required_members(out, w, &required, path);
     }
     out.push_str("    }\n}\n");
+}
+
+/// The end of a `read` with required members: one `match` on all of them
+/// instead of a `?` per member, which costs rustc far more on the whole of
+/// Graph. The error names the first absent member in declaration order.
+fn required_members(out: &mut String, w: &Wire<'_>, required: &[&WireField<'_>], path: &str) {
+    let idents: Vec<&str> = required.iter().map(|f| f.ident.as_str()).collect();
+    let somes: Vec<String> = idents.iter().map(|i| format!("Some({i})")).collect();
+    let somes: Vec<&str> = somes.iter().map(String::as_str).collect();
+    let fail = match required {
+        [one] => {
+            line(out, 8, &format!("match {} {{", one.ident));
+            (
+                "None",
+                format!("Err(serde::de::Error::missing_field({}))", quoted(one.json)),
+            )
+        }
+        _ => {
+            absent_members(out, required);
+            call(out, 8, "match (", &idents, ") {");
+            ("_", format!("Err({path}missing(&__absent))"))
+        }
+    };
+    match required {
+        [_] => line(out, 12, &format!("{} => Ok(Self {{", somes[0])),
+        _ => call(out, 12, "(", &somes, ") => Ok(Self {"),
+    }
+    for f in w.fields {
+        line(out, 16, &format!("{},", f.ident));
+    }
+    if let Some(a) = w.additional {
+        line(out, 16, &format!("{a},"));
+    }
+    line(out, 12, "}),");
+    let (pattern, error) = fail;
+    let one = format!("{pattern} => {error},");
+    if 12 + one.len() <= WIDTH {
+        line(out, 12, &one);
+    } else {
+        line(out, 12, &format!("{pattern} => {{"));
+        line(out, 16, &error);
+        line(out, 12, "}");
+    }
+    line(out, 8, "}");
+}
+
+/// `let __absent = [("json", ident.is_none()), ...];`, each pair on its own
+/// line when the whole does not fit, and broken itself when it does not.
+fn absent_members(out: &mut String, required: &[&WireField<'_>]) {
+    let pairs: Vec<(String, String)> = required
+        .iter()
+        .map(|f| (quoted(f.json), format!("{}.is_none()", f.ident)))
+        .collect();
+    let one = pairs
+        .iter()
+        .map(|(json, absent)| format!("({json}, {absent})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let one = format!("let __absent = [{one}];");
+    if 8 + one.len() <= WIDTH {
+        line(out, 8, &one);
+        return;
+    }
+    line(out, 8, "let __absent = [");
+    for (json, absent) in &pairs {
+        let pair = format!("({json}, {absent}),");
+        if 12 + pair.len() <= WIDTH {
+            line(out, 12, &pair);
+        } else {
+            line(out, 12, "(");
+            line(out, 16, &format!("{json},"));
+            line(out, 16, &format!("{absent},"));
+            line(out, 12, "),");
+        }
+    }
+    line(out, 8, "];");
 }
 
 /// A match arm whose body is one call: on one line when it fits, else in a
