@@ -741,13 +741,12 @@ fn inherent_text(r: &Request<'_>) -> String {
     line(&mut out, 4, "pub fn send(");
     line(&mut out, 8, "self,");
     line(&mut out, 8, "client: &graphgen_runtime::Client,");
-    let result = format!("Output = Result<{}, graphgen_runtime::Error>", r.output);
-    let returns = format!(") -> impl std::future::Future<{result}> + '_ {{");
+    let result = format!("Result<{}, graphgen_runtime::Error>", r.output);
+    let returns = format!(") -> impl std::future::Future<Output = {result}> + '_ {{");
     if 4 + returns.len() <= WIDTH {
         line(&mut out, 4, &returns);
     } else {
         line(&mut out, 4, ") -> impl std::future::Future<");
-        let result = format!("Result<{}, graphgen_runtime::Error>", r.output);
         generic_line(&mut out, 8, "Output = ", &result, ",");
         line(&mut out, 4, "> + '_ {");
     }

@@ -208,12 +208,11 @@ fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
 /// instead of a `?` per member, which costs rustc far more on the whole of
 /// Graph. The error names the first absent member in declaration order.
 fn required_members(out: &mut String, w: &Wire<'_>, required: &[&WireField<'_>], path: &str) {
-    let idents: Vec<&str> = required.iter().map(|f| f.ident.as_str()).collect();
-    let somes: Vec<String> = idents.iter().map(|i| format!("Some({i})")).collect();
-    let somes: Vec<&str> = somes.iter().map(String::as_str).collect();
-    let fail = match required {
+    // The `match` and its first arm's pattern; the failing arm.
+    let (pattern, error) = match required {
         [one] => {
             line(out, 8, &format!("match {} {{", one.ident));
+            line(out, 12, &format!("Some({}) => Ok(Self {{", one.ident));
             (
                 "None",
                 format!("Err(serde::de::Error::missing_field({}))", quoted(one.json)),
@@ -221,14 +220,14 @@ fn required_members(out: &mut String, w: &Wire<'_>, required: &[&WireField<'_>],
         }
         _ => {
             absent_members(out, required);
+            let idents: Vec<&str> = required.iter().map(|f| f.ident.as_str()).collect();
             call(out, 8, "match (", &idents, ") {");
+            let somes: Vec<String> = idents.iter().map(|i| format!("Some({i})")).collect();
+            let somes: Vec<&str> = somes.iter().map(String::as_str).collect();
+            call(out, 12, "(", &somes, ") => Ok(Self {");
             ("_", format!("Err({path}missing(&__absent))"))
         }
     };
-    match required {
-        [_] => line(out, 12, &format!("{} => Ok(Self {{", somes[0])),
-        _ => call(out, 12, "(", &somes, ") => Ok(Self {"),
-    }
     for f in w.fields {
         line(out, 16, &format!("{},", f.ident));
     }
@@ -236,7 +235,6 @@ fn required_members(out: &mut String, w: &Wire<'_>, required: &[&WireField<'_>],
         line(out, 16, &format!("{a},"));
     }
     line(out, 12, "}),");
-    let (pattern, error) = fail;
     let one = format!("{pattern} => {error},");
     if 12 + one.len() <= WIDTH {
         line(out, 12, &one);
