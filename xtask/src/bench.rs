@@ -30,7 +30,7 @@ struct Measure {
 impl Measure {
     /// The median of the times the runs printed after `marker`, in ms.
     fn internal_median(&self, marker: &str) -> Result<f64, String> {
-        let mut times = self
+        let times = self
             .lines
             .iter()
             .map(|line| {
@@ -38,9 +38,14 @@ impl Measure {
                     .ok_or_else(|| format!("bench: no time after `{marker}` in `{line}`"))
             })
             .collect::<Result<Vec<f64>, String>>()?;
-        times.sort_by(f64::total_cmp);
-        Ok(times[times.len() / 2])
+        Ok(median(times))
     }
+}
+
+/// The middle value (the upper one of an even count); `values` is not empty.
+fn median<T: Copy + PartialOrd>(mut values: Vec<T>) -> T {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    values[values.len() / 2]
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), String> {
@@ -236,9 +241,8 @@ fn measure_in(
         }
         lines.push(String::from_utf8_lossy(&output.stdout).trim().to_string());
     }
-    times.sort();
     Ok(Measure {
-        median: times[times.len() / 2],
+        median: median(times),
         peak_mb: peak_kb as f64 / 1e3,
         lines,
     })
@@ -258,10 +262,7 @@ fn internal_medians<const N: usize>(
             times.push(measure(bin, args, 1)?.internal_median(marker)?);
         }
     }
-    Ok(times.map(|mut t| {
-        t.sort_by(f64::total_cmp);
-        t[t.len() / 2]
-    }))
+    Ok(times.map(median))
 }
 
 /// The duration after `marker` in a line like "parsed 3517196 bytes in 18.2ms", in ms.
