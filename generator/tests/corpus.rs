@@ -565,6 +565,7 @@ fn bench_stages_print_their_times_and_fail_cleanly() {
         ("parse", "bytes in "),
         ("parse-again", "again in this process in "),
         ("tokenize", "with quick-xml alone in this process in "),
+        ("tokenize-once", "reading the files, in "),
         ("resolve", "resolved "),
     ] {
         let ok = run(stage, &good);

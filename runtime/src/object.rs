@@ -168,19 +168,16 @@ pub fn keep<'de, A: MapAccess<'de>>(
 /// writing and is returned by [`end`](Self::end): a generated `serialize`
 /// is one call per member, without a `?` each (rustc checks that faster).
 pub struct Writer<M: SerializeMap> {
-    map: M,
-    error: Option<M::Error>,
+    /// The map being written, or the first error, after which nothing more is.
+    map: Result<M, M::Error>,
 }
 
 impl<M: SerializeMap> Writer<M> {
-    /// Starts the object.
-    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(
-        serializer: S,
-    ) -> Result<Self, M::Error> {
-        Ok(Writer {
-            map: serializer.serialize_map(None)?,
-            error: None,
-        })
+    /// Starts the object; a serializer that cannot start one fails [`end`](Self::end).
+    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> Self {
+        Writer {
+            map: serializer.serialize_map(None),
+        }
     }
 
     /// Writes a member that is always present.
@@ -208,19 +205,16 @@ impl<M: SerializeMap> Writer<M> {
 
     /// Writes one member unless an earlier one failed; keeps the first error.
     fn entry<K: Serialize + ?Sized, T: Serialize + ?Sized>(&mut self, key: &K, value: &T) {
-        if self.error.is_none() {
-            if let Err(e) = self.map.serialize_entry(key, value) {
-                self.error = Some(e);
+        if let Ok(map) = &mut self.map {
+            if let Err(e) = map.serialize_entry(key, value) {
+                self.map = Err(e);
             }
         }
     }
 
     /// Ends the object, or returns the first error.
     pub fn end(self) -> Result<M::Ok, M::Error> {
-        match self.error {
-            Some(e) => Err(e),
-            None => self.map.end(),
-        }
+        self.map?.end()
     }
 }
 
@@ -243,7 +237,7 @@ mod tests {
     struct Three;
     impl Serialize for Three {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut object = Writer::new(serializer)?;
+            let mut object = Writer::new(serializer);
             object.required("a", &1);
             object.optional("b", &None::<i32>);
             object.optional("c", &Some("x"));

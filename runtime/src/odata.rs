@@ -142,7 +142,8 @@ mod tests {
         assert_eq!(Literal::json(&vec!["a"]).unwrap().as_str(), r#"["a"]"#);
         let path = crate::PathBuilder::new()
             .function("f", &[("q", Literal::string("a/b?c#d e"))])
-            .finish();
+            .finish()
+            .unwrap();
         assert_eq!(path, "/f(q=%27a%2Fb%3Fc%23d%20e%27)");
     }
 }

@@ -53,18 +53,24 @@ const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 /// let path = PathBuilder::new()
 ///     .segment("external")
 ///     .segment("connections")
-///     .key("contoso")?
+///     .key("contoso")
 ///     .segment("items")
-///     .key("a/b?c#d%e f")?
+///     .key("a/b?c#d%e f")
 ///     .segment("addActivities")
-///     .finish();
+///     .finish()?;
 /// assert_eq!(path, "/external/connections/contoso/items/a%2Fb%3Fc%23d%25e%20f/addActivities");
 /// # Ok::<(), graphgen_runtime::Error>(())
 /// ```
+///
+/// A bad key does not stop the chain: the builder keeps the first one and
+/// [`finish`](Self::finish) returns its error, so a generated `path` is one
+/// expression without a `?` per key (rustc checks that faster).
 #[derive(Debug, Clone, Default)]
 pub struct PathBuilder {
     path: String,
     last_segment: &'static str,
+    /// The first bad key: the segment it addresses, and what is wrong.
+    bad_key: Option<(&'static str, &'static str)>,
 }
 
 impl PathBuilder {
@@ -95,10 +101,10 @@ impl PathBuilder {
     /// percent-encoding every byte that is not an RFC 3986 unreserved
     /// character, so the value can never add segments, a query or a fragment.
     ///
-    /// Errors with [`Error::InvalidKey`] (naming the segment the key
-    /// addresses) for an empty key and for `.` and `..`, which URL
-    /// normalization would remove or turn into "the parent".
-    pub fn key(mut self, id: impl AsRef<str>) -> Result<Self, Error> {
+    /// An empty key, and `.` and `..` (which URL normalization would remove
+    /// or turn into "the parent"), make [`finish`](Self::finish) fail with
+    /// [`Error::InvalidKey`], naming the segment the key addresses.
+    pub fn key(mut self, id: impl AsRef<str>) -> Self {
         let id = id.as_ref();
         let reason = match id {
             "" => Some("the key is empty"),
@@ -106,14 +112,11 @@ impl PathBuilder {
             _ => None,
         };
         if let Some(reason) = reason {
-            return Err(Error::InvalidKey {
-                segment: self.last_segment,
-                reason,
-            });
+            self.bad_key.get_or_insert((self.last_segment, reason));
         }
         self.path.push('/');
         self.path.extend(utf8_percent_encode(id, KEY_ENCODE));
-        Ok(self)
+        self
     }
 
     /// Appends a function call, `name(p1=v1,p2=v2)`: each value an OData URL
@@ -125,8 +128,9 @@ impl PathBuilder {
     /// let path = PathBuilder::new()
     ///     .segment("reports")
     ///     .function("getReport", &[("period", Literal::string("D7")), ("top", Literal::raw(5))])
-    ///     .finish();
+    ///     .finish()?;
     /// assert_eq!(path, "/reports/getReport(period=%27D7%27,top=5)");
+    /// # Ok::<(), graphgen_runtime::Error>(())
     /// ```
     pub fn function(
         mut self,
@@ -148,9 +152,13 @@ impl PathBuilder {
         self
     }
 
-    /// The path, starting with `/` (empty if nothing was appended).
-    pub fn finish(self) -> String {
-        self.path
+    /// The path, starting with `/` (empty if nothing was appended), or the
+    /// error of the first bad key.
+    pub fn finish(self) -> Result<String, Error> {
+        match self.bad_key {
+            Some((segment, reason)) => Err(Error::InvalidKey { segment, reason }),
+            None => Ok(self.path),
+        }
     }
 }
 
@@ -255,29 +263,33 @@ mod tests {
         let p = PathBuilder::new()
             .segment("items")
             .key("Grüße/..?x=1#f 100%")
-            .unwrap()
-            .finish();
+            .finish()
+            .unwrap();
         assert_eq!(p, "/items/Gr%C3%BC%C3%9Fe%2F..%3Fx%3D1%23f%20100%25");
         let p = PathBuilder::new()
             .segment("items")
             .key("A-z_0.9~")
-            .unwrap()
-            .finish();
+            .finish()
+            .unwrap();
         assert_eq!(p, "/items/A-z_0.9~");
         let p = PathBuilder::new()
             .segment("items")
             .key("...")
-            .unwrap()
-            .finish();
+            .finish()
+            .unwrap();
         assert_eq!(p, "/items/...");
     }
 
     #[test]
     fn bad_keys_name_the_segment() {
         for k in ["", ".", ".."] {
+            // The first bad key is the one reported; the chain goes on to `finish`.
             let e = PathBuilder::new()
                 .segment("connections")
                 .key(k)
+                .segment("items")
+                .key("")
+                .finish()
                 .unwrap_err();
             assert!(
                 matches!(

@@ -92,6 +92,22 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         size_mb / (parse_ms / 1e3),
         parse.peak_mb
     );
+    // A fresh process pays for reading the file and faulting in memory: what
+    // that costs quick-xml alone, in turns with the parser's fresh runs.
+    let [fresh_ms, fresh_tokenize_ms] = internal_medians(
+        &bin,
+        [
+            whole(&["--stop-after", "parse"]),
+            whole(&["--stop-after", "tokenize-once"]),
+        ],
+        "in ",
+        args.runs,
+    )?;
+    println!(
+        "  fresh processes in turns: parse {fresh_ms:.1} ms ({:.0} MB/s), quick-xml alone {fresh_tokenize_ms:.1} ms ({:.0} MB/s), each reading the file",
+        size_mb / (fresh_ms / 1e3),
+        size_mb / (fresh_tokenize_ms / 1e3)
+    );
     // Taken in turns, so that both see the same machine.
     let [again_ms, tokenize_ms] = internal_medians(
         &bin,

@@ -29,7 +29,7 @@ impl Acl {
 
 impl serde::Serialize for Acl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.required("accessType", &self.access_type);
         object.required("type", &self.r#type);
         object.required("value", &self.value);
@@ -44,13 +44,22 @@ impl graphgen_runtime::object::Object for Acl {
         let mut access_type = None;
         let mut r#type = None;
         let mut value = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "accessType" => set_some(&mut __map, &mut access_type),
                 "type" => set_some(&mut __map, &mut r#type),
                 "value" => set_some(&mut __map, &mut value),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         let __absent = [
             ("accessType", access_type.is_none()),
@@ -90,7 +99,7 @@ pub struct ActivitySettings {
 
 impl serde::Serialize for ActivitySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("urlToItemResolvers", &self.url_to_item_resolvers);
         object.end()
     }
@@ -101,11 +110,20 @@ impl graphgen_runtime::object::Object for ActivitySettings {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "urlToItemResolvers" => set(&mut __map, &mut object.url_to_item_resolvers),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -133,7 +151,7 @@ pub struct Configuration {
 
 impl serde::Serialize for Configuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("authorizedAppIds", &self.authorized_app_ids);
         object.extra(&self.additional_properties);
         object.end()
@@ -145,11 +163,20 @@ impl graphgen_runtime::object::Object for Configuration {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{keep, set};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "authorizedAppIds" => set(&mut __map, &mut object.authorized_app_ids),
                 _ => keep(&mut __map, __key, &mut object.additional_properties),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -193,7 +220,7 @@ impl DisplayTemplate {
 
 impl serde::Serialize for DisplayTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.required("id", &self.id);
         object.required("layout", &self.layout);
         object.required("priority", &self.priority);
@@ -210,14 +237,23 @@ impl graphgen_runtime::object::Object for DisplayTemplate {
         let mut layout = None;
         let mut priority = None;
         let mut rules = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set_some(&mut __map, &mut id),
                 "layout" => set_some(&mut __map, &mut layout),
                 "priority" => set_some(&mut __map, &mut priority),
                 "rules" => set(&mut __map, &mut rules),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         let __absent = [
             ("id", id.is_none()),
@@ -265,7 +301,7 @@ impl ExternalItemContent {
 
 impl serde::Serialize for ExternalItemContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.required("type", &self.r#type);
         object.optional("value", &self.value);
         object.end()
@@ -278,12 +314,21 @@ impl graphgen_runtime::object::Object for ExternalItemContent {
         use graphgen_runtime::object::{set, set_some, skip};
         let mut r#type = None;
         let mut value = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "type" => set_some(&mut __map, &mut r#type),
                 "value" => set(&mut __map, &mut value),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         match r#type {
             Some(r#type) => Ok(Self {
@@ -315,7 +360,7 @@ pub struct ExternalItemInformationProtectionLabel {
 
 impl serde::Serialize for ExternalItemInformationProtectionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("sensitivityLabelId", &self.sensitivity_label_id);
         object.end()
     }
@@ -326,11 +371,20 @@ impl graphgen_runtime::object::Object for ExternalItemInformationProtectionLabel
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "sensitivityLabelId" => set(&mut __map, &mut object.sensitivity_label_id),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -382,7 +436,7 @@ impl ItemIdResolver {
 
 impl serde::Serialize for ItemIdResolver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("priority", &self.priority);
         object.required("itemId", &self.item_id);
         object.optional("urlMatchInfo", &self.url_match_info);
@@ -397,13 +451,22 @@ impl graphgen_runtime::object::Object for ItemIdResolver {
         let mut priority = None;
         let mut item_id = None;
         let mut url_match_info = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "priority" => set(&mut __map, &mut priority),
                 "itemId" => set_some(&mut __map, &mut item_id),
                 "urlMatchInfo" => set(&mut __map, &mut url_match_info),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         match item_id {
             Some(item_id) => Ok(Self {
@@ -448,7 +511,7 @@ pub struct Principal {
 
 impl serde::Serialize for Principal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("email", &self.email);
         object.optional("entraDisplayName", &self.entra_display_name);
         object.optional("entraId", &self.entra_id);
@@ -465,8 +528,13 @@ impl graphgen_runtime::object::Object for Principal {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "email" => set(&mut __map, &mut object.email),
                 "entraDisplayName" => set(&mut __map, &mut object.entra_display_name),
                 "entraId" => set(&mut __map, &mut object.entra_id),
@@ -475,7 +543,11 @@ impl graphgen_runtime::object::Object for Principal {
                 "tenantId" => set(&mut __map, &mut object.tenant_id),
                 "upn" => set(&mut __map, &mut object.upn),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -501,7 +573,7 @@ pub struct Properties {
 
 impl serde::Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.extra(&self.additional_properties);
         object.end()
     }
@@ -512,8 +584,17 @@ impl graphgen_runtime::object::Object for Properties {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::keep;
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            keep(&mut __map, __key, &mut object.additional_properties)?;
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = keep(&mut __map, __key, &mut object.additional_properties);
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -574,7 +655,7 @@ impl Property {
 
 impl serde::Serialize for Property {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("aliases", &self.aliases);
         object.optional("description", &self.description);
         object.optional("isQueryable", &self.is_queryable);
@@ -601,8 +682,13 @@ impl graphgen_runtime::object::Object for Property {
         let mut labels = None;
         let mut name = None;
         let mut r#type = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "aliases" => set(&mut __map, &mut aliases),
                 "description" => set(&mut __map, &mut description),
                 "isQueryable" => set(&mut __map, &mut is_queryable),
@@ -613,7 +699,11 @@ impl graphgen_runtime::object::Object for Property {
                 "name" => set_some(&mut __map, &mut name),
                 "type" => set_some(&mut __map, &mut r#type),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         let __absent = [("name", name.is_none()), ("type", r#type.is_none())];
         match (name, r#type) {
@@ -676,7 +766,7 @@ impl PropertyRule {
 
 impl serde::Serialize for PropertyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.required("operation", &self.operation);
         object.required("property", &self.property);
         object.required("values", &self.values);
@@ -693,14 +783,23 @@ impl graphgen_runtime::object::Object for PropertyRule {
         let mut property = None;
         let mut values = None;
         let mut values_joined_by = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "operation" => set_some(&mut __map, &mut operation),
                 "property" => set_some(&mut __map, &mut property),
                 "values" => set_some(&mut __map, &mut values),
                 "valuesJoinedBy" => set_some(&mut __map, &mut values_joined_by),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         let __absent = [
             ("operation", operation.is_none()),
@@ -742,7 +841,7 @@ pub struct SearchSettings {
 
 impl serde::Serialize for SearchSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("searchResultTemplates", &self.search_result_templates);
         object.end()
     }
@@ -753,11 +852,20 @@ impl graphgen_runtime::object::Object for SearchSettings {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "searchResultTemplates" => set(&mut __map, &mut object.search_result_templates),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -785,7 +893,7 @@ pub struct UrlMatchInfo {
 
 impl serde::Serialize for UrlMatchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("baseUrls", &self.base_urls);
         object.optional("urlPattern", &self.url_pattern);
         object.end()
@@ -797,12 +905,21 @@ impl graphgen_runtime::object::Object for UrlMatchInfo {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "baseUrls" => set(&mut __map, &mut object.base_urls),
                 "urlPattern" => set(&mut __map, &mut object.url_pattern),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -891,7 +1008,7 @@ impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
 
 impl serde::Serialize for UrlToItemResolverBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("priority", &self.priority);
         object.end()
     }
@@ -902,11 +1019,20 @@ impl graphgen_runtime::object::Object for UrlToItemResolverBase {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "priority" => set(&mut __map, &mut object.priority),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }

@@ -29,7 +29,7 @@ impl ConnectionOperation {
 
 impl serde::Serialize for ConnectionOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.optional("error", &self.error);
         object.optional("status", &self.status);
@@ -42,13 +42,22 @@ impl graphgen_runtime::object::Object for ConnectionOperation {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut object.id),
                 "error" => set(&mut __map, &mut object.error),
                 "status" => set(&mut __map, &mut object.status),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -76,7 +85,7 @@ pub struct External {
 
 impl serde::Serialize for External {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("connections", &self.connections);
         object.end()
     }
@@ -87,11 +96,20 @@ impl graphgen_runtime::object::Object for External {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "connections" => set(&mut __map, &mut object.connections),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -235,7 +253,7 @@ impl From<crate::external_connectors::ExternalActivity> for AnyExternalActivity 
 
 impl serde::Serialize for ExternalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.required("startDateTime", &self.start_date_time);
         object.required("type", &self.r#type);
@@ -252,14 +270,23 @@ impl graphgen_runtime::object::Object for ExternalActivity {
         let mut start_date_time = None;
         let mut r#type = None;
         let mut performed_by = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut id),
                 "startDateTime" => set_some(&mut __map, &mut start_date_time),
                 "type" => set_some(&mut __map, &mut r#type),
                 "performedBy" => set(&mut __map, &mut performed_by),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         let __absent = [("startDateTime", start_date_time.is_none()), ("type", r#type.is_none())];
         match (start_date_time, r#type) {
@@ -341,7 +368,7 @@ impl ExternalActivityResult {
 
 impl serde::Serialize for ExternalActivityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.required("startDateTime", &self.start_date_time);
         object.required("type", &self.r#type);
@@ -360,15 +387,24 @@ impl graphgen_runtime::object::Object for ExternalActivityResult {
         let mut r#type = None;
         let mut performed_by = None;
         let mut error = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut id),
                 "startDateTime" => set_some(&mut __map, &mut start_date_time),
                 "type" => set_some(&mut __map, &mut r#type),
                 "performedBy" => set(&mut __map, &mut performed_by),
                 "error" => set(&mut __map, &mut error),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         let __absent = [("startDateTime", start_date_time.is_none()), ("type", r#type.is_none())];
         match (start_date_time, r#type) {
@@ -472,7 +508,7 @@ impl ExternalConnection {
 
 impl serde::Serialize for ExternalConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.optional("activitySettings", &self.activity_settings);
         object.optional("configuration", &self.configuration);
@@ -507,8 +543,13 @@ impl graphgen_runtime::object::Object for ExternalConnection {
         let mut items = None;
         let mut operations = None;
         let mut schema = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut id),
                 "activitySettings" => set(&mut __map, &mut activity_settings),
                 "configuration" => set(&mut __map, &mut configuration),
@@ -523,7 +564,11 @@ impl graphgen_runtime::object::Object for ExternalConnection {
                 "operations" => set(&mut __map, &mut operations),
                 "schema" => set(&mut __map, &mut schema),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         match content_category {
             Some(content_category) => Ok(Self {
@@ -585,7 +630,7 @@ impl ExternalGroup {
 
 impl serde::Serialize for ExternalGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.optional("description", &self.description);
         object.optional("displayName", &self.display_name);
@@ -599,14 +644,23 @@ impl graphgen_runtime::object::Object for ExternalGroup {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut object.id),
                 "description" => set(&mut __map, &mut object.description),
                 "displayName" => set(&mut __map, &mut object.display_name),
                 "members" => set(&mut __map, &mut object.members),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -659,7 +713,7 @@ impl ExternalItem {
 
 impl serde::Serialize for ExternalItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.optional("acl", &self.acl);
         object.optional("content", &self.content);
@@ -675,8 +729,13 @@ impl graphgen_runtime::object::Object for ExternalItem {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut object.id),
                 "acl" => set(&mut __map, &mut object.acl),
                 "content" => set(&mut __map, &mut object.content),
@@ -686,7 +745,11 @@ impl graphgen_runtime::object::Object for ExternalItem {
                 "properties" => set(&mut __map, &mut object.properties),
                 "activities" => set(&mut __map, &mut object.activities),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -725,7 +788,7 @@ impl Identity {
 
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.optional("type", &self.r#type);
         object.end()
@@ -737,12 +800,21 @@ impl graphgen_runtime::object::Object for Identity {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut object.id),
                 "type" => set(&mut __map, &mut object.r#type),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -794,7 +866,7 @@ impl Schema {
 
 impl serde::Serialize for Schema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.required("baseType", &self.base_type);
         object.optional("properties", &self.properties);
@@ -809,13 +881,22 @@ impl graphgen_runtime::object::Object for Schema {
         let mut id = None;
         let mut base_type = None;
         let mut properties = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut id),
                 "baseType" => set_some(&mut __map, &mut base_type),
                 "properties" => set(&mut __map, &mut properties),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         match base_type {
             Some(base_type) => Ok(Self {

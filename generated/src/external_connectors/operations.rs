@@ -85,14 +85,14 @@ impl graphgen_runtime::Operation for AddActivities {
         graphgen_runtime::Cloud::UsGovL5,
     ];
     fn path(&self) -> Result<String, graphgen_runtime::Error> {
-        Ok(graphgen_runtime::PathBuilder::new()
+        graphgen_runtime::PathBuilder::new()
             .segment("external")
             .segment("connections")
-            .key(&self.external_connection_id)?
+            .key(&self.external_connection_id)
             .segment("items")
-            .key(&self.external_item_id)?
+            .key(&self.external_item_id)
             .segment("addActivities")
-            .finish())
+            .finish()
     }
 
     fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {
@@ -157,7 +157,7 @@ for crate::external_connectors::ExternalActivityResult {
 
 impl serde::Serialize for AddActivitiesBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.required("activities", &self.activities);
         object.end()
     }
@@ -168,11 +168,20 @@ impl graphgen_runtime::object::Object for AddActivitiesBody {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set_some, skip};
         let mut activities = None;
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "activities" => set_some(&mut __map, &mut activities),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         match activities {
             Some(activities) => Ok(Self {

@@ -27,7 +27,7 @@ pub struct PublicError {
 
 impl serde::Serialize for PublicError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("code", &self.code);
         object.optional("details", &self.details);
         object.optional("innerError", &self.inner_error);
@@ -42,15 +42,24 @@ impl graphgen_runtime::object::Object for PublicError {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "code" => set(&mut __map, &mut object.code),
                 "details" => set(&mut __map, &mut object.details),
                 "innerError" => set(&mut __map, &mut object.inner_error),
                 "message" => set(&mut __map, &mut object.message),
                 "target" => set(&mut __map, &mut object.target),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -80,7 +89,7 @@ pub struct PublicErrorDetail {
 
 impl serde::Serialize for PublicErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("code", &self.code);
         object.optional("message", &self.message);
         object.optional("target", &self.target);
@@ -93,13 +102,22 @@ impl graphgen_runtime::object::Object for PublicErrorDetail {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "code" => set(&mut __map, &mut object.code),
                 "message" => set(&mut __map, &mut object.message),
                 "target" => set(&mut __map, &mut object.target),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }
@@ -133,7 +151,7 @@ pub struct PublicInnerError {
 
 impl serde::Serialize for PublicInnerError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("code", &self.code);
         object.optional("details", &self.details);
         object.optional("message", &self.message);
@@ -148,14 +166,23 @@ impl graphgen_runtime::object::Object for PublicInnerError {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{keep, set};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "code" => set(&mut __map, &mut object.code),
                 "details" => set(&mut __map, &mut object.details),
                 "message" => set(&mut __map, &mut object.message),
                 "target" => set(&mut __map, &mut object.target),
                 _ => keep(&mut __map, __key, &mut object.additional_properties),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }

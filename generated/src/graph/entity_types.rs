@@ -18,7 +18,7 @@ pub struct Entity {
 
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer)?;
+        let mut object = graphgen_runtime::object::Writer::new(serializer);
         object.optional("id", &self.id);
         object.end()
     }
@@ -29,11 +29,20 @@ impl graphgen_runtime::object::Object for Entity {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
-        while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {
-            match __key.as_str() {
+        loop {
+            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(e) => return Err(e),
+            };
+            let __read = match __key.as_str() {
                 "id" => set(&mut __map, &mut object.id),
                 _ => skip(&mut __map),
-            }?;
+            };
+            match __read {
+                Ok(()) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(object)
     }

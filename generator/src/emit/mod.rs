@@ -265,11 +265,17 @@ fn blank_between(prev: &str, line: &str) -> bool {
     let prev_trimmed = prev.trim_start();
     let prev_indent = prev.len() - prev_trimmed.len();
     // Items live at the top level and in impls; deeper, a `}` closes a
-    // block or a match arm, which needs no blank line after it.
+    // block or a match arm, which needs no blank line after it. An item can
+    // close on its own first line (`pub struct Empty {}`).
     let closes_item = prev_indent == indent
         && indent <= 4
-        && (prev_trimmed == "}" || prev_trimmed.ends_with(';') && indent == 0);
-    let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
+        && (prev_trimmed == "}"
+            || prev_trimmed.ends_with(" {}")
+                && ITEM_STARTS.iter().any(|s| prev_trimmed.starts_with(s))
+            || prev_trimmed.ends_with(';') && indent == 0);
+    // After the inner docs, and after the inner attributes.
+    let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!")
+        || prev_trimmed.starts_with("#![") && !trimmed.starts_with("#![");
     let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
     let same_run = prev_trimmed.starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
         && (trimmed.starts_with("mod ")
@@ -288,7 +294,7 @@ mod tests {
     /// on the worker threads.
     #[test]
     fn spacing_pieces_and_joining_is_spacing_the_whole() {
-        let text = "//! Inner docs.\n#![allow(deprecated)]\n/// A struct.\npub struct A {\n    pub x: i32,\n}\nimpl A {\n    fn f() {}\n}\npub use a::B;\npub use a::C;\nmod m;\nconst N: u8 = 1;\n/// An enum.\npub enum E {\n    V,\n}\n";
+        let text = "//! Inner docs.\n#![allow(deprecated)]\n/// A struct.\npub struct A {\n    pub x: i32,\n}\npub struct Empty {}\nimpl A {\n    fn f() {}\n    fn g() {}\n}\npub use a::B;\npub use a::C;\nmod m;\nconst N: u8 = 1;\n/// An enum.\npub enum E {\n    V,\n}\n";
         let whole = space_items(text);
         let lines: Vec<&str> = text.lines().collect();
         for cut in 0..=lines.len() {
@@ -298,5 +304,14 @@ mod tests {
             join_spaced(&mut joined, &space_items(&piece(b)));
             assert_eq!(joined, whole, "cut before line {cut}");
         }
+    }
+
+    /// A blank line after the inner docs and attributes and after each item,
+    /// one that closes on its first line too; none inside bodies.
+    #[test]
+    fn blank_lines_go_between_items() {
+        let text = "//! Docs.\n#![allow(deprecated)]\n/// A.\npub struct A {}\nimpl A {\n    fn f() {}\n    fn g() {\n        match x {\n            Ok(()) => {}\n            Err(e) => return Err(e),\n        }\n    }\n}\n";
+        let expected = "//! Docs.\n\n#![allow(deprecated)]\n\n/// A.\npub struct A {}\n\nimpl A {\n    fn f() {}\n\n    fn g() {\n        match x {\n            Ok(()) => {}\n            Err(e) => return Err(e),\n        }\n    }\n}\n";
+        assert_eq!(space_items(text), expected);
     }
 }

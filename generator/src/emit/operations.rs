@@ -165,7 +165,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                     naming::field_name(&entity.name).trim_start_matches("r#")
                 ));
                 let f = ident(&field);
-                path_calls.push(format!(".key(&self.{f})?"));
+                path_calls.push(format!(".key(&self.{f})"));
                 url.push_str(&format!("/{{{}-id}}", entity.name));
                 keys.push((f, entity.name.clone()));
             }
@@ -539,7 +539,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
 
                     fn path(&self) -> Result<String, graphgen_runtime::Error> {
                         #args
-                        Ok(#builder)
+                        #builder
                     }
 
                     fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {
@@ -783,11 +783,11 @@ fn operation_text(r: &Request<'_>) -> String {
         4,
         "fn path(&self) -> Result<String, graphgen_runtime::Error> {",
     );
-    line(&mut out, 8, "Ok(graphgen_runtime::PathBuilder::new()");
+    line(&mut out, 8, "graphgen_runtime::PathBuilder::new()");
     for c in r.path {
         line(&mut out, 12, c);
     }
-    line(&mut out, 12, ".finish())");
+    line(&mut out, 12, ".finish()");
     line(&mut out, 4, "}");
     line(
         &mut out,

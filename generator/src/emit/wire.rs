@@ -58,8 +58,10 @@ impl Wire<'_> {
 /// `impl Serialize`, `impl Object` and `impl Deserialize`, as text.
 ///
 /// Both take the shapes rustc checks fastest (measured): a plain call per
-/// member written (the runtime's `Writer` keeps the first error), one `?`
-/// per member read with the runtime's `set` doing the rest, and no local per
+/// member written (the runtime's `Writer` keeps the first error), one match
+/// arm per member read with the runtime's `set` doing the rest, errors
+/// matched out rather than passed on with `?` (whose trait machinery cost
+/// seconds of borrow checking over thousands of bodies), and no local per
 /// field where `Default` gives the starting value. A struct with no required
 /// field must implement `Default`: it is read in place.
 pub fn impls(w: &Wire<'_>) -> String {
@@ -90,7 +92,7 @@ fn serialize(out: &mut String, w: &Wire<'_>, cfg: &str) {
         out,
         "{cfg}impl serde::Serialize for {name} {{
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{
-        let {binding} = graphgen_runtime::object::Writer::new(serializer)?;
+        let {binding} = graphgen_runtime::object::Writer::new(serializer);
 "
     );
     for f in w.fields {
@@ -168,20 +170,29 @@ fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
             line(out, 8, &format!("let mut {a} = serde_json::Map::new();"));
         }
     }
-    line(
-        out,
-        8,
-        "while let Some(__key) = __map.next_key::<graphgen_runtime::object::Key<'de>>()? {",
-    );
     let extra = w.additional.map(slot);
     let (other, other_args) = match &extra {
         Some(extra) => (format!("{path}keep("), vec!["&mut __map", "__key", extra]),
         None => (format!("{path}skip("), vec!["&mut __map"]),
     };
-    if w.fields.is_empty() {
-        call(out, 12, &other, &other_args, ")?;");
+    line(out, 8, "loop {");
+    // The key is left unnamed where nothing reads it.
+    let key_used = !w.fields.is_empty() || extra.is_some();
+    let next_key = "match __map.next_key::<graphgen_runtime::object::Key<'de>>() {";
+    if key_used {
+        line(out, 12, &format!("let __key = {next_key}"));
+        line(out, 16, "Ok(Some(key)) => key,");
     } else {
-        line(out, 12, "match __key.as_str() {");
+        line(out, 12, next_key);
+        line(out, 16, "Ok(Some(_)) => {}");
+    }
+    line(out, 16, "Ok(None) => break,");
+    line(out, 16, "Err(e) => return Err(e),");
+    line(out, 12, if key_used { "};" } else { "}" });
+    if w.fields.is_empty() {
+        call(out, 12, &format!("let __read = {other}"), &other_args, ");");
+    } else {
+        line(out, 12, "let __read = match __key.as_str() {");
         for f in w.fields {
             let function = format!("{path}{}(", if f.required { "set_some" } else { "set" });
             arm(
@@ -193,8 +204,12 @@ fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
             );
         }
         arm(out, 16, "_", &other, &other_args);
-        line(out, 12, "}?;");
+        line(out, 12, "};");
     }
+    line(out, 12, "match __read {");
+    line(out, 16, "Ok(()) => {}");
+    line(out, 16, "Err(e) => return Err(e),");
+    line(out, 12, "}");
     line(out, 8, "}");
     if in_place {
         line(out, 8, "Ok(object)");

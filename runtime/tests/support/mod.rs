@@ -117,14 +117,14 @@ pub mod op {
         const AVAILABILITY: &'static [Cloud] = &[Cloud::Global, Cloud::UsGovL4, Cloud::UsGovL5];
 
         fn path(&self) -> Result<String, Error> {
-            Ok(PathBuilder::new()
+            PathBuilder::new()
                 .segment("external")
                 .segment("connections")
-                .key(&self.connection_id)?
+                .key(&self.connection_id)
                 .segment("items")
-                .key(&self.item_id)?
+                .key(&self.item_id)
                 .segment("addActivities")
-                .finish())
+                .finish()
         }
 
         fn body(&self) -> Result<Option<Vec<u8>>, Error> {
