@@ -48,6 +48,28 @@ pub trait BatchOperation:
     fn items(&self) -> &[Self::Item];
     /// The same operation (same path) for other items; used to split.
     fn with_items(&self, items: Vec<Self::Item>) -> Self;
+
+    /// Whether one call can take these items: [`Error::NoItems`] for none
+    /// (an empty call records nothing, and an empty list is seldom meant) and
+    /// [`Error::TooManyItems`] for more than [`MAX_ITEMS`](Self::MAX_ITEMS).
+    /// [`Client::send_batch`](crate::Client::send_batch) and
+    /// [`build_batch_request`](crate::build_batch_request) check it before
+    /// anything is sent.
+    fn check_items(&self) -> Result<(), Error> {
+        let got = self.items().len();
+        if got == 0 {
+            return Err(Error::NoItems {
+                operation: Self::NAME,
+            });
+        }
+        if got > Self::MAX_ITEMS {
+            return Err(Error::TooManyItems {
+                max: Self::MAX_ITEMS,
+                got,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// What became of one submitted item.

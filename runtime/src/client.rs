@@ -399,16 +399,7 @@ impl Client {
         &self,
         op: B,
     ) -> Result<BatchOutcome<B::Item, B::Result>, Error> {
-        let got = op.items().len();
-        if got == 0 {
-            return Err(Error::NoItems { operation: B::NAME });
-        }
-        if got > B::MAX_ITEMS {
-            return Err(Error::TooManyItems {
-                max: B::MAX_ITEMS,
-                got,
-            });
-        }
+        op.check_items()?;
         self.send(op).await
     }
 

@@ -51,8 +51,8 @@ pub use error::{Error, ServiceError};
 pub use operation::{BaseUrl, Operation, PathBuilder};
 pub use retry::RetryPolicy;
 pub use sansio::{
-    build_request, parse_response, RequestContext, CLIENT_REQUEST_ID, DEFAULT_USER_AGENT,
-    REQUEST_ID, RETRY_ATTEMPT,
+    build_batch_request, build_request, parse_response, RequestContext, CLIENT_REQUEST_ID,
+    DEFAULT_USER_AGENT, REQUEST_ID, RETRY_ATTEMPT,
 };
 pub use secret::{AccessToken, Secret};
 pub use transport::Transport;

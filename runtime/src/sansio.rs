@@ -6,7 +6,7 @@ use http::{Request, Response};
 use uuid::Uuid;
 
 use crate::error::ServiceError;
-use crate::{BaseUrl, Error, Operation, Secret};
+use crate::{BaseUrl, BatchOperation, Error, Operation, Secret};
 
 /// The `client-request-id` header.
 pub const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
@@ -159,6 +159,19 @@ pub fn build_request<O: Operation>(
     builder
         .body(body.unwrap_or_default())
         .map_err(|e| Error::InvalidRequest(e.to_string()))
+}
+
+/// Builds the HTTP request of a batch operation (see [`build_request`]),
+/// refusing as [`Client::send_batch`](crate::Client::send_batch) does a call
+/// with no items or more than the service takes
+/// ([`BatchOperation::check_items`]).
+pub fn build_batch_request<B: BatchOperation>(
+    op: &B,
+    base_url: &BaseUrl,
+    ctx: &RequestContext,
+) -> Result<Request<Vec<u8>>, Error> {
+    op.check_items()?;
+    build_request(op, base_url, ctx)
 }
 
 /// Reads the response of an operation: a 2xx status goes to

@@ -6,7 +6,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use graphgen_runtime::batch::EntryStatus;
-use graphgen_runtime::{Client, ClientCredentials, Cloud, Error, RetryPolicy, DEFAULT_USER_AGENT};
+use graphgen_runtime::{
+    build_batch_request, BaseUrl, Client, ClientCredentials, Cloud, Error, RequestContext,
+    RetryPolicy, DEFAULT_USER_AGENT,
+};
 use support::op::{add, result_json, results_body, AddActivities};
 use support::{json, response, Reply, Server};
 
@@ -837,4 +840,26 @@ fn futures_are_send() {
     assert_send(c.send(add(1)));
     assert_send(c.send_batch(add(1)));
     assert_send(c.send_batch_split(add(1)));
+}
+
+/// Without a client, `build_batch_request` refuses what `send_batch` refuses,
+/// before a request exists.
+#[test]
+fn sans_io_batch_requests_are_checked() {
+    let base = BaseUrl::for_cloud(Cloud::Global);
+    let ctx = RequestContext::new();
+    let none = build_batch_request(&add(0), &base, &ctx).unwrap_err();
+    assert!(matches!(none, Error::NoItems { .. }), "{none:?}");
+    let many = build_batch_request(&add(21), &base, &ctx).unwrap_err();
+    assert!(
+        matches!(many, Error::TooManyItems { max: 20, got: 21 }),
+        "{many:?}"
+    );
+    for n in [1, 20] {
+        let request = build_batch_request(&add(n), &base, &ctx).unwrap();
+        assert_eq!(
+            request.uri().path(),
+            "/v1.0/external/connections/contosohr/items/TSP228082938/addActivities"
+        );
+    }
 }
