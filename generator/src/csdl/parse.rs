@@ -2326,6 +2326,51 @@ mod tests {
         Some(names.into_iter().map(read).collect())
     }
 
+    /// `Lines::pos` over increasing offsets (and an occasional step back)
+    /// gives what counting from the start gives: line ends, `\r\n`,
+    /// multibyte characters, segments longer than a vector.
+    #[test]
+    fn positions_are_those_counted_from_the_start() {
+        let pieces = [
+            "<a b=\"c\">",
+            "\n",
+            "\r\n",
+            "    ",
+            "é",
+            "€𝄞",
+            "x",
+            &"y".repeat(300),
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let text: String = (0..3000).map(|_| pieces[next(pieces.len())]).collect();
+        let input = text.as_bytes();
+        let boundaries: Vec<usize> = (0..=input.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut lines = Lines::START;
+        let mut at = 0;
+        for step in 0..5000 {
+            at = if step % 500 == 499 {
+                boundaries[next(boundaries.len())]
+            } else {
+                boundaries
+                    [(boundaries.partition_point(|&b| b < at) + next(40)).min(boundaries.len() - 1)]
+            };
+            let before = &text[..at];
+            let line = 1 + before.matches('\n').count() as u32;
+            let col = 1 + before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count() as u32;
+            assert_eq!(lines.pos(input, at), Pos { line, col }, "offset {at}");
+        }
+    }
+
     #[test]
     fn split_reading_of_the_official_documents_is_the_serial_one() {
         let Some(docs) = official() else { return };
