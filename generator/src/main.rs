@@ -114,6 +114,19 @@ fn tokenize(source: &str, bytes: &[u8]) -> graphgen::Result<usize> {
     }
 }
 
+/// [`tokenize`] over each document.
+fn tokenize_all(files: &[(String, Vec<u8>)]) -> graphgen::Result<usize> {
+    files
+        .iter()
+        .map(|(source, file)| tokenize(source, file))
+        .sum()
+}
+
+/// The documents' total size in bytes.
+fn total_len(files: &[(String, Vec<u8>)]) -> usize {
+    files.iter().map(|(_, bytes)| bytes.len()).sum()
+}
+
 /// Runs the first stages only, for `cargo xtask bench`.
 fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
     // The same bytes again and again in this process: the parser's own
@@ -121,14 +134,9 @@ fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
     // quick-xml's alone.
     if let Stage::ParseAgain | Stage::Tokenize = stop_after {
         let files = read_files(config)?;
-        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        let bytes = total_len(&files);
         let (verb, how, median) = if let Stage::Tokenize = stop_after {
-            let median = warm_median(|| {
-                files
-                    .iter()
-                    .map(|(source, file)| tokenize(source, file))
-                    .sum::<graphgen::Result<usize>>()
-            })?;
+            let median = warm_median(|| tokenize_all(&files))?;
             ("tokenized", "with quick-xml alone", median)
         } else {
             let median = warm_median(|| {
@@ -146,11 +154,8 @@ fn stages(config: &Config, stop_after: Stage) -> graphgen::Result<String> {
     let start = std::time::Instant::now();
     if let Stage::TokenizeOnce = stop_after {
         let files = read_files(config)?;
-        files
-            .iter()
-            .map(|(source, file)| tokenize(source, file))
-            .sum::<graphgen::Result<usize>>()?;
-        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        tokenize_all(&files)?;
+        let bytes = total_len(&files);
         return Ok(format!(
             "tokenized {bytes} bytes once with quick-xml alone, reading the files, in {:?}",
             start.elapsed()
