@@ -121,9 +121,8 @@ pub fn slice(doc: &Document, namespace: &str) -> Result<Document> {
         let mut items = Vec::new();
         for (ii, item) in schema.items.iter().enumerate() {
             let copy = match item {
-                SchemaItem::EntityContainer(c) => {
-                    slice_container(c, &schema.namespace, &names).map(SchemaItem::EntityContainer)
-                }
+                SchemaItem::EntityContainer(c) => slice_container(c, &schema.namespace, &names)
+                    .map(|c| SchemaItem::EntityContainer(Box::new(c))),
                 SchemaItem::Annotations(a) => {
                     if names.target_kept(&a.target) {
                         let mut a = a.clone();

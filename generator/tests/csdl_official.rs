@@ -487,7 +487,7 @@ fn the_global_slice_is_the_namespace_and_its_closure() {
         .iter()
         .flat_map(|s| &s.items)
         .filter_map(|i| match i {
-            SchemaItem::Annotations(a) => Some(a),
+            SchemaItem::Annotations(a) => Some(&**a),
             _ => None,
         })
         .collect();

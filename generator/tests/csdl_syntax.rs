@@ -136,11 +136,11 @@ fn every_attribute_is_kept_as_written() {
             p.r#type.as_str(),
             p.nullable,
             p.default_value.as_deref(),
-            p.max_length.as_deref(),
-            p.precision.as_deref(),
-            p.scale.as_deref(),
+            p.facets().max_length.as_deref(),
+            p.facets().precision.as_deref(),
+            p.facets().scale.as_deref(),
             p.unicode,
-            p.srid.as_deref(),
+            p.facets().srid.as_deref(),
         ),
         (
             "id",
@@ -175,7 +175,7 @@ fn every_attribute_is_kept_as_written() {
     assert_eq!(a.entity_set_path.as_deref(), Some("bp/parts"));
     let bp = &a.parameters[0];
     assert_eq!(
-        (bp.nullable, bp.max_length.as_deref(), bp.unicode),
+        (bp.nullable, bp.facets().max_length.as_deref(), bp.unicode),
         (Some(false), Some("max"), Some(true))
     );
     let r = a.return_type.as_ref().unwrap();
@@ -183,6 +183,9 @@ fn every_attribute_is_kept_as_written() {
         (r.r#type.as_str(), r.nullable),
         ("Collection(t.thing)", Some(false))
     );
+    // Facets are boxed only where some are written.
+    assert!(bp.facets.is_some());
+    assert_eq!((&r.facets, r.facets()), (&None, &Facets::default()));
 
     let SchemaItem::Function(f) = &s.items[5] else {
         panic!()

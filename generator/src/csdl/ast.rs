@@ -35,14 +35,14 @@ pub struct Schema {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemaItem {
-    EnumType(EnumType),
-    ComplexType(StructuredType),
-    EntityType(StructuredType),
-    Action(Operation),
-    Function(Operation),
-    Term(Term),
-    EntityContainer(EntityContainer),
-    Annotations(Annotations),
+    EnumType(Box<EnumType>),
+    ComplexType(Box<StructuredType>),
+    EntityType(Box<StructuredType>),
+    Action(Box<Operation>),
+    Function(Box<Operation>),
+    Term(Box<Term>),
+    EntityContainer(Box<EntityContainer>),
+    Annotations(Box<Annotations>),
 }
 
 /// `EnumType`.
@@ -108,14 +108,44 @@ pub struct Property {
     /// `Nullable`; `None` when absent (which CSDL defines as `true`).
     pub nullable: Option<bool>,
     pub default_value: Option<String>,
-    pub max_length: Option<String>,
-    pub precision: Option<String>,
-    pub scale: Option<String>,
     pub unicode: Option<bool>,
-    pub srid: Option<String>,
+    /// `MaxLength`, `Precision`, `Scale` and `SRID`; `None` when all are absent.
+    pub facets: Option<Box<Facets>>,
     pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
+
+/// The facets `MaxLength`, `Precision`, `Scale` and `SRID` as written.
+/// Boxed where they occur: most elements have none, and the syntax tree of
+/// a large document is smaller for it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    pub max_length: Option<String>,
+    pub precision: Option<String>,
+    pub scale: Option<String>,
+    pub srid: Option<String>,
+}
+
+/// What [`Property::facets()`] and its like give for an element without facets.
+static NO_FACETS: Facets = Facets {
+    max_length: None,
+    precision: None,
+    scale: None,
+    srid: None,
+};
+
+macro_rules! facets_accessor {
+    ($($node:ty),*) => {$(
+        impl $node {
+            /// The facets, all `None` when the element has none.
+            pub fn facets(&self) -> &Facets {
+                self.facets.as_deref().unwrap_or(&NO_FACETS)
+            }
+        }
+    )*};
+}
+
+facets_accessor!(Property, Parameter, ReturnType);
 
 /// `NavigationProperty`.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,11 +186,9 @@ pub struct Parameter {
     pub name: String,
     pub r#type: String,
     pub nullable: Option<bool>,
-    pub max_length: Option<String>,
-    pub precision: Option<String>,
-    pub scale: Option<String>,
     pub unicode: Option<bool>,
-    pub srid: Option<String>,
+    /// `MaxLength`, `Precision`, `Scale` and `SRID`; `None` when all are absent.
+    pub facets: Option<Box<Facets>>,
     pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
@@ -170,11 +198,9 @@ pub struct Parameter {
 pub struct ReturnType {
     pub r#type: String,
     pub nullable: Option<bool>,
-    pub max_length: Option<String>,
-    pub precision: Option<String>,
-    pub scale: Option<String>,
     pub unicode: Option<bool>,
-    pub srid: Option<String>,
+    /// `MaxLength`, `Precision`, `Scale` and `SRID`; `None` when all are absent.
+    pub facets: Option<Box<Facets>>,
     pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
@@ -278,7 +304,8 @@ pub enum Expr {
     PropertyPath(String),
     Null,
     Collection(Vec<Expr>),
-    Record(Record),
+    /// Boxed: records are rare, and the other expressions are small.
+    Record(Box<Record>),
 }
 
 /// `Record` expression.

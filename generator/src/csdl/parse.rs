@@ -316,6 +316,9 @@ struct Lines {
     off: usize,
     line: u32,
     col: u32,
+    /// The first line end at or after `off` (the input's length when there
+    /// is none); `None` until looked for.
+    next_nl: Option<usize>,
 }
 
 impl Lines {
@@ -323,7 +326,12 @@ impl Lines {
         off: 0,
         line: 1,
         col: 1,
+        next_nl: None,
     };
+
+    /// Farther than this, line ends are counted in bulk rather than found
+    /// one by one.
+    const BULK: usize = 4096;
 
     fn pos(&mut self, input: &[u8], to: usize) -> Pos {
         let to = to.min(input.len());
@@ -331,17 +339,32 @@ impl Lines {
             // Only error positions can point backwards; start over once.
             *self = Lines::START;
         }
-        let seg = &input[self.off..to];
-        // Segments run from one start tag to the next, so they are short and
-        // the last line end is near their end (before the indentation).
-        match memchr::memrchr(b'\n', seg) {
-            Some(nl) => {
-                let newlines = 1 + count_bytes(&seg[..nl], b'\n');
-                self.line = self.line.saturating_add(newlines);
-                self.col = 1 + count_chars(&seg[nl + 1..]);
+        let find =
+            |from: usize| memchr::memchr(b'\n', &input[from..]).map_or(input.len(), |i| from + i);
+        let mut nl = self.next_nl.unwrap_or_else(|| find(self.off));
+        if nl >= to {
+            self.col = self.col.saturating_add(count_chars(&input[self.off..to]));
+        } else if to - nl > Self::BULK {
+            let seg = &input[nl..to];
+            let last = memchr::memrchr(b'\n', seg).unwrap_or(0);
+            let newlines = 1 + count_bytes(&seg[..last], b'\n');
+            self.line = self.line.saturating_add(newlines);
+            self.col = 1 + count_chars(&seg[last + 1..]);
+            nl = find(to);
+        } else {
+            // Start tags are mostly a line or two apart: finding each line
+            // end costs less than counting them over the whole segment.
+            loop {
+                self.line = self.line.saturating_add(1);
+                let line_start = nl + 1;
+                nl = find(line_start);
+                if nl >= to {
+                    self.col = 1 + count_chars(&input[line_start..to]);
+                    break;
+                }
             }
-            None => self.col = self.col.saturating_add(count_chars(seg)),
         }
+        self.next_nl = Some(nl);
         self.off = to;
         Pos {
             line: self.line,
@@ -625,6 +648,17 @@ impl<'a> Attrs<'a> {
 
     fn take(&mut self, a: A) -> Option<String> {
         self.take_cow(a).map(Cow::into_owned)
+    }
+
+    /// `MaxLength`, `Precision`, `Scale` and `SRID`, boxed when any is there.
+    fn facets(&mut self) -> Option<Box<Facets>> {
+        let facets = Facets {
+            max_length: self.take(A::MaxLength),
+            precision: self.take(A::Precision),
+            scale: self.take(A::Scale),
+            srid: self.take(A::Srid),
+        };
+        (facets != Facets::default()).then(|| Box::new(facets))
     }
 }
 
@@ -1690,18 +1724,22 @@ impl<'a> Parser<'a> {
                 None => {}
             }
             let item = match c.local() {
-                b"EnumType" => SchemaItem::EnumType(self.enum_type(c)?),
+                b"EnumType" => SchemaItem::EnumType(Box::new(self.enum_type(c)?)),
                 b"ComplexType" => {
-                    SchemaItem::ComplexType(self.structured(c, StructuredKind::Complex)?)
+                    SchemaItem::ComplexType(Box::new(self.structured(c, StructuredKind::Complex)?))
                 }
                 b"EntityType" => {
-                    SchemaItem::EntityType(self.structured(c, StructuredKind::Entity)?)
+                    SchemaItem::EntityType(Box::new(self.structured(c, StructuredKind::Entity)?))
                 }
-                b"Action" => SchemaItem::Action(self.operation(c, OperationKind::Action)?),
-                b"Function" => SchemaItem::Function(self.operation(c, OperationKind::Function)?),
-                b"Term" => SchemaItem::Term(self.term(c)?),
-                b"EntityContainer" => SchemaItem::EntityContainer(self.container(c)?),
-                b"Annotations" => SchemaItem::Annotations(self.annotations_block(c)?),
+                b"Action" => {
+                    SchemaItem::Action(Box::new(self.operation(c, OperationKind::Action)?))
+                }
+                b"Function" => {
+                    SchemaItem::Function(Box::new(self.operation(c, OperationKind::Function)?))
+                }
+                b"Term" => SchemaItem::Term(Box::new(self.term(c)?)),
+                b"EntityContainer" => SchemaItem::EntityContainer(Box::new(self.container(c)?)),
+                b"Annotations" => SchemaItem::Annotations(Box::new(self.annotations_block(c)?)),
                 _ => return Err(self.unknown_element(&c)),
             };
             items.push(item);
@@ -1872,10 +1910,7 @@ impl<'a> Parser<'a> {
         let nullable = self.bool_attr(&mut a, A::Nullable, s.pos)?;
         let unicode = self.bool_attr(&mut a, A::Unicode, s.pos)?;
         let default_value = a.take(A::DefaultValue);
-        let max_length = a.take(A::MaxLength);
-        let precision = a.take(A::Precision);
-        let scale = a.take(A::Scale);
-        let srid = a.take(A::Srid);
+        let facets = a.facets();
         self.recycle(a);
         let annotations = self.only_annotations()?;
         Ok(Property {
@@ -1883,11 +1918,8 @@ impl<'a> Parser<'a> {
             r#type,
             nullable,
             default_value,
-            max_length,
-            precision,
-            scale,
             unicode,
-            srid,
+            facets,
             annotations,
             pos: s.pos,
         })
@@ -1959,21 +1991,15 @@ impl<'a> Parser<'a> {
         let r#type = self.required(&mut a, A::Type, s.pos, None)?;
         let nullable = self.bool_attr(&mut a, A::Nullable, s.pos)?;
         let unicode = self.bool_attr(&mut a, A::Unicode, s.pos)?;
-        let max_length = a.take(A::MaxLength);
-        let precision = a.take(A::Precision);
-        let scale = a.take(A::Scale);
-        let srid = a.take(A::Srid);
+        let facets = a.facets();
         self.recycle(a);
         let annotations = self.only_annotations()?;
         Ok(Parameter {
             name,
             r#type,
             nullable,
-            max_length,
-            precision,
-            scale,
             unicode,
-            srid,
+            facets,
             annotations,
             pos: s.pos,
         })
@@ -1985,20 +2011,14 @@ impl<'a> Parser<'a> {
         let r#type = self.required(&mut a, A::Type, s.pos, None)?;
         let nullable = self.bool_attr(&mut a, A::Nullable, s.pos)?;
         let unicode = self.bool_attr(&mut a, A::Unicode, s.pos)?;
-        let max_length = a.take(A::MaxLength);
-        let precision = a.take(A::Precision);
-        let scale = a.take(A::Scale);
-        let srid = a.take(A::Srid);
+        let facets = a.facets();
         self.recycle(a);
         let annotations = self.only_annotations()?;
         Ok(ReturnType {
             r#type,
             nullable,
-            max_length,
-            precision,
-            scale,
             unicode,
-            srid,
+            facets,
             annotations,
             pos: s.pos,
         })
@@ -2183,7 +2203,7 @@ impl<'a> Parser<'a> {
     /// An expression in element notation; `name` is from [`expr_element`].
     fn expr(&mut self, s: Start<'a>, name: &'static str) -> Result<Expr> {
         match name {
-            "Record" => return Ok(Expr::Record(self.record(s)?)),
+            "Record" => return Ok(Expr::Record(Box::new(self.record(s)?))),
             "Collection" => {
                 self.enter_plain(&s, name)?;
                 let items = self.mark::<Expr>();

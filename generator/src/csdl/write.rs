@@ -269,11 +269,12 @@ impl Writer {
             self.attr("Type", &p.r#type);
             self.opt_bool("Nullable", p.nullable);
             self.opt_attr("DefaultValue", p.default_value.as_deref());
-            self.opt_attr("MaxLength", p.max_length.as_deref());
-            self.opt_attr("Precision", p.precision.as_deref());
-            self.opt_attr("Scale", p.scale.as_deref());
+            let facets = p.facets();
+            self.opt_attr("MaxLength", facets.max_length.as_deref());
+            self.opt_attr("Precision", facets.precision.as_deref());
+            self.opt_attr("Scale", facets.scale.as_deref());
             self.opt_bool("Unicode", p.unicode);
-            self.opt_attr("SRID", p.srid.as_deref());
+            self.opt_attr("SRID", facets.srid.as_deref());
             self.annotated_end("Property", &p.annotations);
         }
         for n in &t.navigation_properties {
@@ -321,22 +322,24 @@ impl Writer {
             self.attr("Name", &p.name);
             self.attr("Type", &p.r#type);
             self.opt_bool("Nullable", p.nullable);
-            self.opt_attr("MaxLength", p.max_length.as_deref());
-            self.opt_attr("Precision", p.precision.as_deref());
-            self.opt_attr("Scale", p.scale.as_deref());
+            let facets = p.facets();
+            self.opt_attr("MaxLength", facets.max_length.as_deref());
+            self.opt_attr("Precision", facets.precision.as_deref());
+            self.opt_attr("Scale", facets.scale.as_deref());
             self.opt_bool("Unicode", p.unicode);
-            self.opt_attr("SRID", p.srid.as_deref());
+            self.opt_attr("SRID", facets.srid.as_deref());
             self.annotated_end("Parameter", &p.annotations);
         }
         if let Some(r) = &o.return_type {
             self.start("ReturnType");
             self.attr("Type", &r.r#type);
             self.opt_bool("Nullable", r.nullable);
-            self.opt_attr("MaxLength", r.max_length.as_deref());
-            self.opt_attr("Precision", r.precision.as_deref());
-            self.opt_attr("Scale", r.scale.as_deref());
+            let facets = r.facets();
+            self.opt_attr("MaxLength", facets.max_length.as_deref());
+            self.opt_attr("Precision", facets.precision.as_deref());
+            self.opt_attr("Scale", facets.scale.as_deref());
             self.opt_bool("Unicode", r.unicode);
-            self.opt_attr("SRID", r.srid.as_deref());
+            self.opt_attr("SRID", facets.srid.as_deref());
             self.annotated_end("ReturnType", &r.annotations);
         }
         self.annotation_list(&o.annotations);
