@@ -263,7 +263,7 @@ fn read_ahead(source: &str, input: &[u8], text: &str, first: usize) -> Vec<Tried
         }));
         let part = match schema {
             true => p.lone_schema(),
-            false => p.rest_of_schema(at),
+            false => p.rest_of_schema(),
         };
         spent += p.position() - at;
         lines = p.lines;
@@ -1698,10 +1698,7 @@ impl<'a> Parser<'a> {
         self.enter(&s, "Schema", Some(namespace.clone()));
         let alias = a.take(A::Alias);
         self.recycle(a);
-        let mut items = match s.empty {
-            true => Vec::new(),
-            false => self.items_list(s.at),
-        };
+        let mut items = Vec::new();
         self.schema_items(&mut items)?;
         Ok(Schema {
             namespace: namespace.into_owned(),
@@ -1758,23 +1755,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The worker's read of the children of a schema from the one at `at`,
-    /// where the reader is; returns where the schema's end tag starts.
-    fn rest_of_schema(&mut self, at: usize) -> Result<(Part, usize)> {
-        let mut items = self.items_list(at);
+    /// The worker's read of the children of a schema from the one where the
+    /// reader is; returns where the schema's end tag starts.
+    fn rest_of_schema(&mut self) -> Result<(Part, usize)> {
+        let mut items = Vec::new();
         self.schema_items(&mut items)?;
         let end = memchr::memrchr(b'<', &self.input[..self.position()]).unwrap_or(0);
         Ok((Part::Items(items), end))
-    }
-
-    /// An empty list for the items of a schema from `at` on, with room for
-    /// one per 256 bytes up to `</Schema>`: items are big and thousands, and
-    /// growing their list from empty would copy it and fault in twice its
-    /// memory. The Graph documents have 290 to 550 bytes per item; a guess
-    /// too small is no worse.
-    fn items_list(&self, at: usize) -> Vec<SchemaItem> {
-        let extent = memchr::memmem::find(&self.input[at..], b"</Schema>").unwrap_or(0);
-        Vec::with_capacity(extent / 256)
     }
 
     /// Reads the attributes and the required `Name` and enters the element;
