@@ -23,6 +23,9 @@ pub struct Args {
 struct Measure {
     median: Duration,
     peak_mb: f64,
+    /// The median number of page faults of a run (minor ones: memory
+    /// faulted in, which a fresh process pays for page by page).
+    faults: u64,
     /// What each run printed, trimmed.
     lines: Vec<String>,
 }
@@ -97,14 +100,16 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     let parse_ms = parse.internal_median("in ")?;
     let tokenize_once_ms = tokenize_once.internal_median("in ")?;
     println!(
-        "  parse alone:          {:>7.1} ms  ({:.0} MB/s reading and parsing in a fresh process)  peak {:.0} MB",
+        "  parse alone:          {:>7.1} ms  ({:.0} MB/s reading and parsing in a fresh process, {} page faults)  peak {:.0} MB",
         parse.median.as_secs_f64() * 1e3,
         size_mb / (parse_ms / 1e3),
+        parse.faults,
         parse.peak_mb
     );
     println!(
-        "  quick-xml alone in a fresh process, in turns with the row above: {tokenize_once_ms:.1} ms ({:.0} MB/s, reading the file, every event once)",
-        size_mb / (tokenize_once_ms / 1e3)
+        "  quick-xml alone in a fresh process, in turns with the row above: {tokenize_once_ms:.1} ms ({:.0} MB/s, reading the file, every event once; {} page faults)",
+        size_mb / (tokenize_once_ms / 1e3),
+        tokenize_once.faults
     );
     // Taken in turns, so that both see the same machine.
     let [again_ms, tokenize_ms] = internal_medians(
@@ -220,6 +225,7 @@ fn measure_in(
 ) -> Result<Measure, String> {
     let mut times = Vec::new();
     let mut peak_kb = 0u64;
+    let mut faults = Vec::new();
     let mut lines = Vec::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
@@ -243,23 +249,29 @@ fn measure_in(
             ));
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
-        if let Some(kb) = stderr
-            .lines()
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix("Maximum resident set size (kbytes): ")
-            })
-            .and_then(|k| k.trim().parse::<u64>().ok())
-        {
+        if let Some(kb) = time_field(&stderr, "Maximum resident set size (kbytes)") {
             peak_kb = peak_kb.max(kb);
         }
+        faults.extend(time_field(
+            &stderr,
+            "Minor (reclaiming a frame) page faults",
+        ));
         lines.push(String::from_utf8_lossy(&output.stdout).trim().to_string());
     }
     Ok(Measure {
         median: median(times),
         peak_mb: peak_kb as f64 / 1e3,
+        faults: if faults.is_empty() { 0 } else { median(faults) },
         lines,
     })
+}
+
+/// The number GNU `time -v` reports after `label` in `stderr`.
+fn time_field(stderr: &str, label: &str) -> Option<u64> {
+    stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(label)?.strip_prefix(':'))
+        .and_then(|n| n.trim().parse().ok())
 }
 
 /// Runs each of the `N` argument lists in turn, `runs` times: each list's
@@ -278,6 +290,7 @@ fn measure_in_turns<const N: usize>(
     Ok(each.map(|runs| Measure {
         median: median(runs.iter().map(|m| m.median).collect()),
         peak_mb: runs.iter().map(|m| m.peak_mb).fold(0.0, f64::max),
+        faults: median(runs.iter().map(|m| m.faults).collect()),
         lines: runs.into_iter().flat_map(|m| m.lines).collect(),
     }))
 }
@@ -307,5 +320,40 @@ fn internal_ms(line: &str, marker: &str) -> Option<f64> {
         us.parse::<f64>().ok().map(|u| u / 1e3)
     } else {
         text.strip_suffix('s')?.parse::<f64>().ok().map(|s| s * 1e3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_of_gnu_time_are_read_by_label() {
+        let stderr = "\tCommand being timed: \"graphgen\"\n\
+                      \tMaximum resident set size (kbytes): 15360\n\
+                      \tMajor (requiring I/O) page faults: 0\n\
+                      \tMinor (reclaiming a frame) page faults: 2841\n";
+        assert_eq!(
+            time_field(stderr, "Maximum resident set size (kbytes)"),
+            Some(15360)
+        );
+        assert_eq!(
+            time_field(stderr, "Minor (reclaiming a frame) page faults"),
+            Some(2841)
+        );
+        assert_eq!(
+            time_field(stderr, "Major (requiring I/O) page faults"),
+            Some(0)
+        );
+        assert_eq!(time_field(stderr, "Swaps"), None);
+    }
+
+    #[test]
+    fn internal_times_are_read_in_any_unit() {
+        let line = "parsed 3517196 bytes in 18.2ms, resolved 3823 types in 1.5s";
+        assert_eq!(internal_ms(line, "bytes in "), Some(18.2));
+        assert_eq!(internal_ms(line, "types in "), Some(1500.0));
+        assert_eq!(internal_ms("done in 950µs", "in "), Some(0.95));
+        assert_eq!(internal_ms("no time here", "in "), None);
     }
 }
