@@ -145,6 +145,60 @@ fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
 }
 
 #[test]
+fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
+    // Two `poke` overloads, neither reachable, for different reasons; a
+    // third one is placed.
+    let schema = BASE.replace(
+        "</Schema>",
+        r#"<EntityType Name="orphan" BaseType="graph.entity" />
+<EntityType Name="stray" BaseType="graph.entity" />
+<EntityType Name="thing" BaseType="graph.entity" />
+<Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.orphan" /></Action>
+<Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(graph.stray)" /></Action>
+<Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.thing" /></Action>
+<EntityContainer Name="GraphService"><EntitySet Name="things" EntityType="graph.thing" /></EntityContainer>
+</Schema>"#,
+    );
+    let d = doc("overloads.csdl", &schema);
+    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
+    let reasons: Vec<(&str, &str)> = m
+        .unplaced
+        .iter()
+        .map(|u| (u.binding.as_str(), u.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "Collection(microsoft.graph.stray)",
+                "no entity set, singleton or containment navigation reaches a collection of `microsoft.graph.stray`"
+            ),
+            (
+                "microsoft.graph.orphan",
+                "no entity set, singleton or containment navigation reaches an entity of `microsoft.graph.orphan`"
+            ),
+        ]
+    );
+    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("overloads")).unwrap();
+    let list = &out.files["OPERATIONS.md"];
+    let lines: Vec<&str> = list
+        .lines()
+        .filter(|l| l.starts_with("| `microsoft.graph.poke`"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            // Names are given to every overload, placed or not, so that one
+            // placed later cannot rename the others.
+            "| `microsoft.graph.poke` | `graph::Poke3` | `POST /things/{thing-id}/poke` |",
+            "| `microsoft.graph.poke` | `Collection(microsoft.graph.stray)` | no entity set, singleton or containment navigation reaches a collection of `microsoft.graph.stray` |",
+            "| `microsoft.graph.poke` | `microsoft.graph.orphan` | no entity set, singleton or containment navigation reaches an entity of `microsoft.graph.orphan` |",
+        ],
+        "{list}"
+    );
+}
+
+#[test]
 fn an_operation_with_no_route_is_reported_not_dropped() {
     let schema = BASE.replace(
         "</Schema>",

@@ -106,10 +106,11 @@ pub fn list(plan: &Plan<'_>) -> String {
                     .as_ref()
                     .map(|b| csdl_type(plan, b))
                     .unwrap_or_default();
+                // Overloads share a name: the binding tells them apart.
                 let reason = model
                     .unplaced
                     .iter()
-                    .find(|u| u.operation == op.name && op.path.is_none())
+                    .find(|u| u.operation == op.name && u.binding == binding)
                     .map_or(reason.to_string(), |u| u.reason.clone());
                 skipped.push(format!("| `{}` | `{binding}` | {reason} |\n", op.name));
             }
