@@ -145,6 +145,58 @@ fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
 }
 
 #[test]
+fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
+    let schema = BASE.replace(
+        "</Schema>",
+        r#"<EntityType Name="hub" BaseType="graph.entity">
+<NavigationProperty Name="boxes" Type="Collection(graph.box)" ContainsTarget="true" />
+<NavigationProperty Name="favorite" Type="graph.box" />
+<NavigationProperty Name="units" Type="Collection(graph.unitBase)" />
+<NavigationProperty Name="pages" Type="Collection(graph.pageBase)" ContainsTarget="true" />
+<NavigationProperty Name="anything" Type="graph.entity" />
+</EntityType>
+<EntityType Name="box" BaseType="graph.entity" />
+<EntityType Name="unitBase" BaseType="graph.entity" Abstract="true" />
+<EntityType Name="driveUnit" BaseType="graph.unitBase" />
+<EntityType Name="pageBase" BaseType="graph.entity" />
+<EntityType Name="sitePage" BaseType="graph.pageBase"><NavigationProperty Name="parts" Type="Collection(graph.part)" ContainsTarget="true" /></EntityType>
+<EntityType Name="part" BaseType="graph.entity" />
+<EntityType Name="gadget" BaseType="graph.entity" />
+<Action Name="open" IsBound="true"><Parameter Name="bindingParameter" Type="graph.box" /></Action>
+<Action Name="offboard" IsBound="true"><Parameter Name="bindingParameter" Type="graph.unitBase" /></Action>
+<Action Name="locate" IsBound="true"><Parameter Name="bindingParameter" Type="graph.part" /></Action>
+<Action Name="spin" IsBound="true"><Parameter Name="bindingParameter" Type="graph.gadget" /></Action>
+<EntityContainer Name="GraphService"><Singleton Name="hub" Type="graph.hub" /></EntityContainer>
+</Schema>"#,
+    );
+    let d = doc("reach.csdl", &schema);
+    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
+    let path = |name: &str| {
+        let op = m.operations.iter().find(|o| o.name.name == name).unwrap();
+        op.path.as_ref().map(ToString::to_string)
+    };
+    // Containment first: the shorter `favorite` does not move this URL.
+    assert_eq!(path("open").as_deref(), Some("/hub/boxes/{box-id}/open"));
+    // A navigation property that does not contain its target.
+    assert_eq!(
+        path("offboard").as_deref(),
+        Some("/hub/units/{unitBase-id}/offboard")
+    );
+    // A cast to the derived type that declares the way on.
+    assert_eq!(
+        path("locate").as_deref(),
+        Some("/hub/pages/{pageBase-id}/microsoft.graph.sitePage/parts/{part-id}/locate")
+    );
+    // `anything` is typed as the root of the hierarchy: no cast from there.
+    assert_eq!(path("spin"), None);
+    assert_eq!(m.unplaced.len(), 1);
+    assert_eq!(
+        m.unplaced[0].reason,
+        "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.gadget`"
+    );
+}
+
+#[test]
 fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
     // Two `poke` overloads, neither reachable, for different reasons; a
     // third one is placed.
@@ -171,11 +223,11 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
         [
             (
                 "Collection(microsoft.graph.stray)",
-                "no entity set, singleton or containment navigation reaches a collection of `microsoft.graph.stray`"
+                "no entity set, singleton, navigation property or type cast reaches a collection of `microsoft.graph.stray`"
             ),
             (
                 "microsoft.graph.orphan",
-                "no entity set, singleton or containment navigation reaches an entity of `microsoft.graph.orphan`"
+                "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.orphan`"
             ),
         ]
     );
@@ -191,8 +243,8 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
             // Names are given to every overload, placed or not, so that one
             // placed later cannot rename the others.
             "| `microsoft.graph.poke` | `graph::Poke3` | `POST /things/{thing-id}/poke` |",
-            "| `microsoft.graph.poke` | `Collection(microsoft.graph.stray)` | no entity set, singleton or containment navigation reaches a collection of `microsoft.graph.stray` |",
-            "| `microsoft.graph.poke` | `microsoft.graph.orphan` | no entity set, singleton or containment navigation reaches an entity of `microsoft.graph.orphan` |",
+            "| `microsoft.graph.poke` | `Collection(microsoft.graph.stray)` | no entity set, singleton, navigation property or type cast reaches a collection of `microsoft.graph.stray` |",
+            "| `microsoft.graph.poke` | `microsoft.graph.orphan` | no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.orphan` |",
         ],
         "{list}"
     );

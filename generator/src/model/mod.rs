@@ -414,7 +414,8 @@ pub struct ReturnDef {
     pub nullable: bool,
 }
 
-/// A URL below the service root, from the entity container down containment navigations.
+/// A URL below the service root, from the entity container down navigation
+/// properties and type casts (see `paths`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlPath {
     pub segments: Vec<PathSegment>,

@@ -1,9 +1,12 @@
 //! URLs for bound operations, derived from the entity container: from an
-//! entity set or singleton down containment navigation properties.
+//! entity set or singleton down containment navigation properties, and,
+//! for what those do not reach, down other navigation properties and
+//! type-cast segments.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use crate::csdl::ast::{Operation, Schema, StructuredType};
+use crate::csdl::ast::{NavigationProperty, Operation, Schema, SchemaItem, StructuredType};
 
 use super::build::{Decl, Index};
 use super::names::{parse_type_ref, split_qualified};
@@ -18,7 +21,13 @@ struct Node {
 
 /// Every node the container reaches, in breadth-first order: the first path
 /// to each node is its shortest, ties going to the first entity set,
-/// singleton or navigation property in document order.
+/// singleton or navigation property in document order. A second walk, from
+/// all of them, reaches what containment does not: through navigation
+/// properties that do not contain their target (`protectionUnits` of
+/// `backupRestoreRoot`), and through a type-cast segment to a derived type
+/// whose own properties lead on (`pages/{id}/microsoft.graph.sitePage/webParts`).
+/// It adds only nodes the first walk left unreached, so that no URL the
+/// first walk gives changes because another way exists.
 pub(super) struct Reach {
     nodes: Vec<(Node, Option<usize>, PathSegment)>,
     index: HashMap<Node, usize>,
@@ -32,14 +41,44 @@ impl Reach {
             nodes: Vec::new(),
             index: HashMap::new(),
         };
-        let mut queue: VecDeque<usize> = VecDeque::new();
+        let mut queue: Vec<usize> = Vec::new();
         for (name, node) in roots(ix, container) {
             if let Some(i) = reach.add(node, None, PathSegment::Literal(name)) {
-                queue.push_back(i);
+                queue.push(i);
             }
         }
-        while let Some(i) = queue.pop_front() {
-            let node = reach.nodes[i].0.clone();
+        let queue = queue.into_iter().map(|i| (0, i)).collect();
+        reach.walk(ix, queue, |nav| nav.contains_target, &HashMap::new());
+        // Every node again, nearest first, so that what the second walk adds
+        // gets its shortest path too.
+        let mut depth = vec![0; reach.nodes.len()];
+        for i in 0..reach.nodes.len() {
+            if let Some(p) = reach.nodes[i].1 {
+                depth[i] = depth[p] + 1;
+            }
+        }
+        let all = depth.into_iter().enumerate().map(|(i, d)| (d, i)).collect();
+        reach.walk(ix, all, |_| true, &derived_types(ix));
+        Some(reach)
+    }
+
+    /// Breadth-first from `queue` (depth and node, by depth and then in
+    /// order): a collection leads to one of its entities by key, an entity
+    /// down the navigation properties `follow` takes (its type's and its base
+    /// types') and, by a type-cast segment, to each of its `derived` types.
+    fn walk(
+        &mut self,
+        ix: &Index<'_>,
+        queue: Vec<(usize, usize)>,
+        follow: impl Fn(&NavigationProperty) -> bool,
+        derived: &HashMap<QName, Vec<QName>>,
+    ) {
+        let mut queue: BinaryHeap<Reverse<(usize, usize)>> =
+            queue.into_iter().map(Reverse).collect();
+        while let Some(Reverse((depth, i))) = queue.pop() {
+            let next_depth = depth + 1;
+            let mut queue_push = |j: usize| queue.push(Reverse((next_depth, j)));
+            let node = self.nodes[i].0.clone();
             if node.collection {
                 let step = PathSegment::Key {
                     entity: node.ty.clone(),
@@ -48,13 +87,17 @@ impl Reach {
                     ty: node.ty,
                     collection: false,
                 };
-                if let Some(j) = reach.add(single, Some(i), step) {
-                    queue.push_back(j);
+                if let Some(j) = self.add(single, Some(i), step) {
+                    queue_push(j);
                 }
                 continue;
             }
-            for (_, t) in chain(ix, &node.ty) {
-                for nav in t.navigation_properties.iter().filter(|n| n.contains_target) {
+            // After a cast, only what the derived type itself declares: its
+            // base types' properties are reached from the base, without it.
+            let cast = matches!(&self.nodes[i].2, PathSegment::Literal(l) if l.contains('.'));
+            let own = if cast { 1 } else { usize::MAX };
+            for (_, t) in chain(ix, &node.ty).into_iter().take(own) {
+                for nav in t.navigation_properties.iter().filter(|n| follow(n)) {
                     let Ok(r) = parse_type_ref(&nav.r#type) else {
                         continue;
                     };
@@ -65,15 +108,27 @@ impl Reach {
                         ty: QName::new(&ns.namespace, &nt.name),
                         collection: r.collection,
                     };
-                    if let Some(j) =
-                        reach.add(next, Some(i), PathSegment::Literal(nav.name.clone()))
+                    if let Some(j) = self.add(next, Some(i), PathSegment::Literal(nav.name.clone()))
                     {
-                        queue.push_back(j);
+                        queue_push(j);
                     }
                 }
             }
+            for d in derived
+                .get(&node.ty)
+                .into_iter()
+                .flatten()
+                .filter(|_| !cast)
+            {
+                let cast = Node {
+                    ty: d.clone(),
+                    collection: false,
+                };
+                if let Some(j) = self.add(cast, Some(i), PathSegment::Literal(d.to_string())) {
+                    queue_push(j);
+                }
+            }
         }
-        Some(reach)
     }
 
     fn add(&mut self, node: Node, parent: Option<usize>, step: PathSegment) -> Option<usize> {
@@ -124,9 +179,14 @@ pub(super) fn place(
     let Some(reach) = reach else {
         return Err("the document has no entity container".into());
     };
-    // The bound type or any of its base types, whichever the walk reached first.
+    // The bound type or any of its base types, whichever the walk reached
+    // first; not the root of its hierarchy (`entity`), which a navigation
+    // property of that type reaches without saying what it holds.
     let mut best: Option<(usize, QName)> = None;
-    for (s, t) in chain(ix, &goal) {
+    for (k, (s, t)) in chain(ix, &goal).into_iter().enumerate() {
+        if k > 0 && t.base_type.is_none() {
+            break;
+        }
         let node = Node {
             ty: QName::new(&s.namespace, &t.name),
             collection: raw.collection,
@@ -139,7 +199,7 @@ pub(super) fn place(
     }
     let Some((i, reached)) = best else {
         return Err(format!(
-            "no entity set, singleton or containment navigation reaches {} `{goal}`",
+            "no entity set, singleton, navigation property or type cast reaches {} `{goal}`",
             if raw.collection {
                 "a collection of"
             } else {
@@ -248,6 +308,31 @@ fn entity_name(ix: &Index<'_>, text: &str) -> Option<QName> {
         Decl::Struct(s, t) => Some(QName::new(&s.namespace, &t.name)),
         Decl::Enum(..) => None,
     }
+}
+
+/// Each entity type's directly derived entity types, in document order; none
+/// for the roots of hierarchies. One step down is where the service declares
+/// what a base type's property holds (`pages` of `baseSitePage`, cast to
+/// `sitePage`); casting further, from a type far up (`baseItem`), finds ways
+/// the service does not document.
+fn derived_types(ix: &Index<'_>) -> HashMap<QName, Vec<QName>> {
+    let mut out: HashMap<QName, Vec<QName>> = HashMap::new();
+    for schema in &ix.doc.schemas {
+        for item in &schema.items {
+            let SchemaItem::EntityType(t) = item else {
+                continue;
+            };
+            // A navigation property typed as the root of a hierarchy
+            // (`entity`) says nothing of what it holds: no cast from there.
+            let Some((s, base)) = ix.base(t).filter(|(_, b)| b.base_type.is_some()) else {
+                continue;
+            };
+            out.entry(QName::new(&s.namespace, &base.name))
+                .or_default()
+                .push(QName::new(&schema.namespace, &t.name));
+        }
+    }
+    out
 }
 
 /// The type and its base types, nearest first, each with its schema.
