@@ -45,6 +45,15 @@ const CONNECTORS: &str = r#"<Schema Namespace="microsoft.graph.externalConnector
 <Annotations Target="graph.publicError/code"><Annotation Term="Org.OData.Core.V1.Description" String="The code." /><Annotation Term="Org.OData.Core.V1.Revisions"><Collection><Record><PropertyValue Property="Date" Date="2025-01-01" /><PropertyValue Property="Kind"><EnumMember>Org.OData.Core.V1.RevisionKind/Deprecated</EnumMember></PropertyValue><PropertyValue Property="Description" String="Use other." /></Record></Collection></Annotation></Annotations>
 </Schema>"#;
 
+/// The model of `microsoft.graph` from [`BASE`] with `items` added to its schema.
+fn graph_with(source: &str, items: &str) -> Model {
+    let d = doc(
+        source,
+        &BASE.replace("</Schema>", &format!("{items}</Schema>")),
+    );
+    build(&[("global", &d)], "microsoft.graph").unwrap()
+}
+
 fn full() -> Document {
     doc("full.csdl", &format!("{BASE}\n{CONNECTORS}"))
 }
@@ -146,8 +155,8 @@ fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
 
 #[test]
 fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
-    let schema = BASE.replace(
-        "</Schema>",
+    let m = graph_with(
+        "reach.csdl",
         r#"<EntityType Name="hub" BaseType="graph.entity">
 <NavigationProperty Name="boxes" Type="Collection(graph.box)" ContainsTarget="true" />
 <NavigationProperty Name="favorite" Type="graph.box" />
@@ -167,10 +176,8 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
 <Action Name="locate" IsBound="true"><Parameter Name="bindingParameter" Type="graph.part" /></Action>
 <Action Name="spin" IsBound="true"><Parameter Name="bindingParameter" Type="graph.gadget" /></Action>
 <EntityContainer Name="GraphService"><Singleton Name="hub" Type="graph.hub" /></EntityContainer>
-</Schema>"#,
+"#,
     );
-    let d = doc("reach.csdl", &schema);
-    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
     let path = |name: &str| {
         let op = m.operations.iter().find(|o| o.name.name == name).unwrap();
         op.path.as_ref().map(ToString::to_string)
@@ -200,8 +207,8 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
 fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
     // Two `poke` overloads, neither reachable, for different reasons; a
     // third one is placed.
-    let schema = BASE.replace(
-        "</Schema>",
+    let m = graph_with(
+        "overloads.csdl",
         r#"<EntityType Name="orphan" BaseType="graph.entity" />
 <EntityType Name="stray" BaseType="graph.entity" />
 <EntityType Name="thing" BaseType="graph.entity" />
@@ -209,10 +216,8 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
 <Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(graph.stray)" /></Action>
 <Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.thing" /></Action>
 <EntityContainer Name="GraphService"><EntitySet Name="things" EntityType="graph.thing" /></EntityContainer>
-</Schema>"#,
+"#,
     );
-    let d = doc("overloads.csdl", &schema);
-    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
     let reasons: Vec<(&str, &str)> = m
         .unplaced
         .iter()
@@ -252,12 +257,10 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
 
 #[test]
 fn an_operation_with_no_route_is_reported_not_dropped() {
-    let schema = BASE.replace(
-        "</Schema>",
-        r#"<EntityType Name="orphan" BaseType="graph.entity" /><Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.orphan" /></Action></Schema>"#,
+    let m = graph_with(
+        "orphan.csdl",
+        r#"<EntityType Name="orphan" BaseType="graph.entity" /><Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.orphan" /></Action>"#,
     );
-    let d = doc("orphan.csdl", &schema);
-    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
     assert_eq!(m.unplaced.len(), 1);
     assert_eq!(m.unplaced[0].operation.name, "poke");
     assert!(
