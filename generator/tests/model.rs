@@ -163,6 +163,8 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
 <NavigationProperty Name="units" Type="Collection(graph.unitBase)" />
 <NavigationProperty Name="pages" Type="Collection(graph.pageBase)" ContainsTarget="true" />
 <NavigationProperty Name="anything" Type="graph.entity" />
+<NavigationProperty Name="sheets" Type="Collection(graph.sheet)" ContainsTarget="true" />
+<NavigationProperty Name="swaps" Type="Collection(graph.swapRequest)" ContainsTarget="true" />
 </EntityType>
 <EntityType Name="box" BaseType="graph.entity" />
 <EntityType Name="unitBase" BaseType="graph.entity" Abstract="true" />
@@ -171,6 +173,13 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
 <EntityType Name="sitePage" BaseType="graph.pageBase"><NavigationProperty Name="parts" Type="Collection(graph.part)" ContainsTarget="true" /></EntityType>
 <EntityType Name="part" BaseType="graph.entity" />
 <EntityType Name="gadget" BaseType="graph.entity" />
+<EntityType Name="sheet" BaseType="graph.entity" />
+<EntityType Name="area" BaseType="graph.entity" />
+<EntityType Name="requestBase" BaseType="graph.entity" Abstract="true" />
+<EntityType Name="swapRequest" BaseType="graph.requestBase" />
+<Function Name="area" IsBound="true" IsComposable="true"><Parameter Name="bindingParameter" Type="graph.sheet" /><Parameter Name="address" Type="Edm.String" /><ReturnType Type="graph.area" /></Function>
+<Action Name="wipe" IsBound="true"><Parameter Name="bindingParameter" Type="graph.area" /></Action>
+<Action Name="approve" IsBound="true"><Parameter Name="bindingParameter" Type="graph.requestBase" /></Action>
 <Action Name="open" IsBound="true"><Parameter Name="bindingParameter" Type="graph.box" /></Action>
 <Action Name="offboard" IsBound="true"><Parameter Name="bindingParameter" Type="graph.unitBase" /></Action>
 <Action Name="locate" IsBound="true"><Parameter Name="bindingParameter" Type="graph.part" /></Action>
@@ -196,10 +205,28 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
     );
     // `anything` is typed as the root of the hierarchy: no cast from there.
     assert_eq!(path("spin"), None);
-    assert_eq!(m.unplaced.len(), 1);
+    // What is not placed says what is known of its type.
+    let reasons: Vec<(&str, &str)> = m
+        .unplaced
+        .iter()
+        .map(|u| (u.operation.name.as_str(), u.reason.as_str()))
+        .collect();
     assert_eq!(
-        m.unplaced[0].reason,
-        "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.gadget`"
+        reasons,
+        [
+            (
+                "approve",
+                "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.requestBase`; only its derived types are reached, each at a URL of its own (`swapRequest`)"
+            ),
+            (
+                "spin",
+                "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.gadget`"
+            ),
+            (
+                "wipe",
+                "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.area`; only a composable function reaches it (`/hub/sheets/{sheet-id}/area(…)`), and no URL is derived through a function"
+            ),
+        ]
     );
 }
 

@@ -6,7 +6,10 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use crate::csdl::ast::{NavigationProperty, Operation, Schema, SchemaItem, StructuredType};
+use crate::csdl::ast::{
+    NavigationProperty, Operation, OperationKind, Schema, SchemaItem, StructuredKind,
+    StructuredType,
+};
 
 use super::build::{Decl, Index};
 use super::names::{parse_type_ref, split_qualified};
@@ -31,6 +34,11 @@ struct Node {
 pub(super) struct Reach {
     nodes: Vec<(Node, Option<usize>, PathSegment)>,
     index: HashMap<Node, usize>,
+    /// Each entity type's directly derived ones (see [`derived_types`]).
+    derived: HashMap<QName, Vec<QName>>,
+    /// The same walk going on through composable functions too, which URLs
+    /// are not derived through: only to say why a type is not reached.
+    through_functions: Option<Box<Reach>>,
 }
 
 impl Reach {
@@ -40,6 +48,8 @@ impl Reach {
         let mut reach = Reach {
             nodes: Vec::new(),
             index: HashMap::new(),
+            derived: derived_types(ix),
+            through_functions: None,
         };
         let mut queue: Vec<usize> = Vec::new();
         for (name, node) in roots(ix, container) {
@@ -48,7 +58,14 @@ impl Reach {
             }
         }
         let queue = queue.into_iter().map(|i| (0, i)).collect();
-        reach.walk(ix, queue, |nav| nav.contains_target, &HashMap::new());
+        let (no_casts, no_functions) = (HashMap::new(), HashMap::new());
+        reach.walk(
+            ix,
+            queue,
+            |nav| nav.contains_target,
+            &no_casts,
+            &no_functions,
+        );
         // Every node again, nearest first, so that what the second walk adds
         // gets its shortest path too.
         let mut depth = vec![0; reach.nodes.len()];
@@ -57,21 +74,33 @@ impl Reach {
                 depth[i] = depth[p] + 1;
             }
         }
-        let all = depth.into_iter().enumerate().map(|(i, d)| (d, i)).collect();
-        reach.walk(ix, all, |_| true, &derived_types(ix));
+        let all: Vec<(usize, usize)> = depth.into_iter().enumerate().map(|(i, d)| (d, i)).collect();
+        let derived = std::mem::take(&mut reach.derived);
+        reach.walk(ix, all.clone(), |_| true, &derived, &no_functions);
+        let mut more = Reach {
+            nodes: reach.nodes.clone(),
+            index: reach.index.clone(),
+            derived: HashMap::new(),
+            through_functions: None,
+        };
+        more.walk(ix, all, |_| true, &derived, &composable_functions(ix));
+        reach.derived = derived;
+        reach.through_functions = Some(Box::new(more));
         Some(reach)
     }
 
     /// Breadth-first from `queue` (depth and node, by depth and then in
     /// order): a collection leads to one of its entities by key, an entity
     /// down the navigation properties `follow` takes (its type's and its base
-    /// types') and, by a type-cast segment, to each of its `derived` types.
+    /// types') and, by a type-cast segment, to each of its `derived` types;
+    /// either through the `functions` bound to it.
     fn walk(
         &mut self,
         ix: &Index<'_>,
         queue: Vec<(usize, usize)>,
         follow: impl Fn(&NavigationProperty) -> bool,
         derived: &HashMap<QName, Vec<QName>>,
+        functions: &HashMap<Node, Vec<(String, Node)>>,
     ) {
         let mut queue: BinaryHeap<Reverse<(usize, usize)>> =
             queue.into_iter().map(Reverse).collect();
@@ -79,6 +108,18 @@ impl Reach {
             let next_depth = depth + 1;
             let mut queue_push = |j: usize| queue.push(Reverse((next_depth, j)));
             let node = self.nodes[i].0.clone();
+            for (s, t) in chain(ix, &node.ty) {
+                let bound = Node {
+                    ty: QName::new(&s.namespace, &t.name),
+                    collection: node.collection,
+                };
+                for (name, next) in functions.get(&bound).into_iter().flatten() {
+                    let step = PathSegment::Literal(format!("{name}(…)"));
+                    if let Some(j) = self.add(next.clone(), Some(i), step) {
+                        queue_push(j);
+                    }
+                }
+            }
             if node.collection {
                 let step = PathSegment::Key {
                     entity: node.ty.clone(),
@@ -198,14 +239,16 @@ pub(super) fn place(
         }
     }
     let Some((i, reached)) = best else {
-        return Err(format!(
+        let mut reason = format!(
             "no entity set, singleton, navigation property or type cast reaches {} `{goal}`",
             if raw.collection {
                 "a collection of"
             } else {
                 "an entity of"
             },
-        ));
+        );
+        reason.push_str(&why_not(ix, reach, &goal, raw.collection));
+        return Err(reason);
     };
     let mut segments = reach.path_to(i);
     if reached != goal {
@@ -214,6 +257,98 @@ pub(super) fn place(
     }
     segments.push(PathSegment::Literal(operation_segment(ix, op, &goal)));
     Ok(UrlPath { segments })
+}
+
+/// What is known of a type no URL reaches: a composable function reaches it
+/// (the first such way), or its derived types are reached, each on its own.
+fn why_not(ix: &Index<'_>, reach: &Reach, goal: &QName, collection: bool) -> String {
+    let via_function = reach.through_functions.as_ref().and_then(|more| {
+        // As in `place`: the type or a base type below the hierarchy's root.
+        let i = chain(ix, goal)
+            .iter()
+            .enumerate()
+            .take_while(|(k, (_, t))| *k == 0 || t.base_type.is_some())
+            .find_map(|(_, (s, t))| {
+                more.index.get(&Node {
+                    ty: QName::new(&s.namespace, &t.name),
+                    collection,
+                })
+            })?;
+        let path = UrlPath {
+            segments: more.path_to(*i),
+        };
+        Some(format!(
+            "; only a composable function reaches it (`{path}`), and no URL is derived through a function"
+        ))
+    });
+    if let Some(text) = via_function {
+        return text;
+    }
+    let mut reached = Vec::new();
+    let mut below = vec![goal.clone()];
+    while let Some(q) = below.pop() {
+        for d in reach.derived.get(&q).into_iter().flatten() {
+            let node = Node {
+                ty: d.clone(),
+                collection,
+            };
+            if reach.index.contains_key(&node) {
+                reached.push(format!("`{}`", d.name));
+            }
+            below.push(d.clone());
+        }
+    }
+    match reached.len() {
+        0 => String::new(),
+        n => {
+            reached.sort();
+            let more = if n > 3 {
+                format!(" and {} more", n - 3)
+            } else {
+                String::new()
+            };
+            reached.truncate(3);
+            format!(
+                "; only its derived types are reached, each at a URL of its own ({}{more})",
+                reached.join(", ")
+            )
+        }
+    }
+}
+
+/// Composable functions bound to an entity type or a collection of one and
+/// returning one: the binding node, then each function's simple name and
+/// what it returns, in name order.
+fn composable_functions(ix: &Index<'_>) -> HashMap<Node, Vec<(String, Node)>> {
+    let mut out: HashMap<Node, Vec<(String, Node)>> = HashMap::new();
+    for op in ix.operations.values().flatten() {
+        if op.kind != OperationKind::Function || !op.is_bound || !op.is_composable {
+            continue;
+        }
+        let (Some(binding), Some(returns)) = (op.parameters.first(), op.return_type.as_ref())
+        else {
+            continue;
+        };
+        if let (Some(from), Some(to)) = (
+            entity_node(ix, &binding.r#type),
+            entity_node(ix, &returns.r#type),
+        ) {
+            out.entry(from).or_default().push((op.name.clone(), to));
+        }
+    }
+    out
+}
+
+/// The node of an entity type reference (`Collection(...)` or not).
+fn entity_node(ix: &Index<'_>, text: &str) -> Option<Node> {
+    let r = parse_type_ref(text).ok()?;
+    match ix.lookup(r.namespace, r.name)? {
+        Decl::Struct(s, t) if t.kind == StructuredKind::Entity => Some(Node {
+            ty: QName::new(&s.namespace, &t.name),
+            collection: r.collection,
+        }),
+        _ => None,
+    }
 }
 
 /// The entry points of canonical URLs, entity sets first, in document order.
