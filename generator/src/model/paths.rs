@@ -286,8 +286,13 @@ fn why_not(ix: &Index<'_>, reach: &Reach, goal: &QName, collection: bool) -> Str
     }
     let mut reached = Vec::new();
     let mut below = vec![goal.clone()];
+    // Base types cannot loop in a checked document; this does not rely on it.
+    let mut seen = HashSet::new();
     while let Some(q) = below.pop() {
         for d in reach.derived.get(&q).into_iter().flatten() {
+            if !seen.insert(d.clone()) {
+                continue;
+            }
             let node = Node {
                 ty: d.clone(),
                 collection,
