@@ -3,6 +3,7 @@
 //! for what those do not reach, down other navigation properties and
 //! type-cast segments.
 
+use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -37,8 +38,9 @@ pub(super) struct Reach {
     /// Each entity type's directly derived ones (see [`derived_types`]).
     derived: HashMap<QName, Vec<QName>>,
     /// The same walk going on through composable functions too, which URLs
-    /// are not derived through: only to say why a type is not reached.
-    through_functions: Option<Box<Reach>>,
+    /// are not derived through: only to say why a type is not reached, so
+    /// only made when an operation is not placed.
+    through_functions: OnceCell<Box<Reach>>,
 }
 
 impl Reach {
@@ -49,7 +51,7 @@ impl Reach {
             nodes: Vec::new(),
             index: HashMap::new(),
             derived: derived_types(ix),
-            through_functions: None,
+            through_functions: OnceCell::new(),
         };
         let mut queue: Vec<usize> = Vec::new();
         for (name, node) in roots(ix, container) {
@@ -68,25 +70,37 @@ impl Reach {
         );
         // Every node again, nearest first, so that what the second walk adds
         // gets its shortest path too.
-        let mut depth = vec![0; reach.nodes.len()];
-        for i in 0..reach.nodes.len() {
-            if let Some(p) = reach.nodes[i].1 {
+        let derived = std::mem::take(&mut reach.derived);
+        reach.walk(ix, reach.by_depth(), |_| true, &derived, &no_functions);
+        reach.derived = derived;
+        Some(reach)
+    }
+
+    /// Every node with its depth, for a walk from all of them.
+    fn by_depth(&self) -> Vec<(usize, usize)> {
+        let mut depth = vec![0; self.nodes.len()];
+        for i in 0..self.nodes.len() {
+            // A parent comes before its children.
+            if let Some(p) = self.nodes[i].1 {
                 depth[i] = depth[p] + 1;
             }
         }
-        let all: Vec<(usize, usize)> = depth.into_iter().enumerate().map(|(i, d)| (d, i)).collect();
-        let derived = std::mem::take(&mut reach.derived);
-        reach.walk(ix, all.clone(), |_| true, &derived, &no_functions);
-        let mut more = Reach {
-            nodes: reach.nodes.clone(),
-            index: reach.index.clone(),
-            derived: HashMap::new(),
-            through_functions: None,
-        };
-        more.walk(ix, all, |_| true, &derived, &composable_functions(ix));
-        reach.derived = derived;
-        reach.through_functions = Some(Box::new(more));
-        Some(reach)
+        depth.into_iter().enumerate().map(|(i, d)| (d, i)).collect()
+    }
+
+    /// This walk gone on through composable functions, from every node.
+    fn through_functions(&self, ix: &Index<'_>) -> &Reach {
+        self.through_functions.get_or_init(|| {
+            let mut more = Reach {
+                nodes: self.nodes.clone(),
+                index: self.index.clone(),
+                derived: HashMap::new(),
+                through_functions: OnceCell::new(),
+            };
+            let functions = composable_functions(ix);
+            more.walk(ix, self.by_depth(), |_| true, &self.derived, &functions);
+            Box::new(more)
+        })
     }
 
     /// Breadth-first from `queue` (depth and node, by depth and then in
@@ -262,27 +276,25 @@ pub(super) fn place(
 /// What is known of a type no URL reaches: a composable function reaches it
 /// (the first such way), or its derived types are reached, each on its own.
 fn why_not(ix: &Index<'_>, reach: &Reach, goal: &QName, collection: bool) -> String {
-    let via_function = reach.through_functions.as_ref().and_then(|more| {
-        // As in `place`: the type or a base type below the hierarchy's root.
-        let i = chain(ix, goal)
-            .iter()
-            .enumerate()
-            .take_while(|(k, (_, t))| *k == 0 || t.base_type.is_some())
-            .find_map(|(_, (s, t))| {
-                more.index.get(&Node {
-                    ty: QName::new(&s.namespace, &t.name),
-                    collection,
-                })
-            })?;
+    let more = reach.through_functions(ix);
+    // As in `place`: the type or a base type below the hierarchy's root.
+    let by_function = chain(ix, goal)
+        .iter()
+        .enumerate()
+        .take_while(|(k, (_, t))| *k == 0 || t.base_type.is_some())
+        .find_map(|(_, (s, t))| {
+            more.index.get(&Node {
+                ty: QName::new(&s.namespace, &t.name),
+                collection,
+            })
+        });
+    if let Some(&i) = by_function {
         let path = UrlPath {
-            segments: more.path_to(*i),
+            segments: more.path_to(i),
         };
-        Some(format!(
+        return format!(
             "; only a composable function reaches it (`{path}`), and no URL is derived through a function"
-        ))
-    });
-    if let Some(text) = via_function {
-        return text;
+        );
     }
     let mut reached = Vec::new();
     let mut below = vec![goal.clone()];
