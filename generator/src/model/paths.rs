@@ -186,6 +186,26 @@ impl Reach {
         }
     }
 
+    /// The node of `goal` or of a base type of it that this walk reached
+    /// first, with that type; not the root of the hierarchy (`entity`),
+    /// which a navigation property of that type reaches without saying what
+    /// it holds.
+    fn first_of(&self, ix: &Index<'_>, goal: &QName, collection: bool) -> Option<(usize, QName)> {
+        chain(ix, goal)
+            .into_iter()
+            .enumerate()
+            .take_while(|(k, (_, t))| *k == 0 || t.base_type.is_some())
+            .filter_map(|(_, (s, t))| {
+                let ty = QName::new(&s.namespace, &t.name);
+                let i = *self.index.get(&Node {
+                    ty: ty.clone(),
+                    collection,
+                })?;
+                Some((i, ty))
+            })
+            .min_by_key(|(i, _)| *i)
+    }
+
     fn add(&mut self, node: Node, parent: Option<usize>, step: PathSegment) -> Option<usize> {
         if self.index.contains_key(&node) {
             return None;
@@ -234,25 +254,7 @@ pub(super) fn place(
     let Some(reach) = reach else {
         return Err("the document has no entity container".into());
     };
-    // The bound type or any of its base types, whichever the walk reached
-    // first; not the root of its hierarchy (`entity`), which a navigation
-    // property of that type reaches without saying what it holds.
-    let mut best: Option<(usize, QName)> = None;
-    for (k, (s, t)) in chain(ix, &goal).into_iter().enumerate() {
-        if k > 0 && t.base_type.is_none() {
-            break;
-        }
-        let node = Node {
-            ty: QName::new(&s.namespace, &t.name),
-            collection: raw.collection,
-        };
-        if let Some(&i) = reach.index.get(&node) {
-            if best.as_ref().is_none_or(|(b, _)| i < *b) {
-                best = Some((i, node.ty));
-            }
-        }
-    }
-    let Some((i, reached)) = best else {
+    let Some((i, reached)) = reach.first_of(ix, &goal, raw.collection) else {
         let mut reason = format!(
             "no entity set, singleton, navigation property or type cast reaches {} `{goal}`",
             if raw.collection {
@@ -277,18 +279,7 @@ pub(super) fn place(
 /// (the first such way), or its derived types are reached, each on its own.
 fn why_not(ix: &Index<'_>, reach: &Reach, goal: &QName, collection: bool) -> String {
     let more = reach.through_functions(ix);
-    // As in `place`: the type or a base type below the hierarchy's root.
-    let by_function = chain(ix, goal)
-        .iter()
-        .enumerate()
-        .take_while(|(k, (_, t))| *k == 0 || t.base_type.is_some())
-        .find_map(|(_, (s, t))| {
-            more.index.get(&Node {
-                ty: QName::new(&s.namespace, &t.name),
-                collection,
-            })
-        });
-    if let Some(&i) = by_function {
+    if let Some((i, _)) = more.first_of(ix, goal, collection) {
         let path = UrlPath {
             segments: more.path_to(i),
         };
