@@ -262,3 +262,17 @@ fn objects_are_read_member_by_member() {
     let written = serde_json::to_value(Identity::default()).unwrap();
     assert_eq!(written, json!({}));
 }
+
+#[test]
+fn debug_shows_what_is_set_by_rust_names() {
+    let body: AddActivitiesBody = serde_json::from_str(REQUEST).unwrap();
+    assert_eq!(
+        format!("{body:?}"),
+        "AddActivitiesBody { activities: [ExternalActivity(ExternalActivity { \
+         start_date_time: DateTimeOffset(\"2021-04-06T18:04:31.033Z\"), type: Created, \
+         performed_by: Identity { id: \"1f0c997e-99f7-43f1-8cca-086f8d42be8d\", type: User }, .. })] }"
+    );
+    // An unset optional member is left out, and `..` says so.
+    let identity = Identity::default();
+    assert_eq!(format!("{identity:?}"), "Identity { .. }");
+}

@@ -1,17 +1,19 @@
 //! Reading and writing generated structs as JSON objects.
 //!
-//! Generated types implement [`Object`] (a loop over the object's members)
-//! and write themselves with a [`Writer`] instead of deriving `Deserialize`
-//! and `Serialize`: the derived code also reads structs
-//! from sequences, matches field names as integers and bytes and checks for
-//! duplicates, which JSON objects never need and which made the whole-Graph
-//! crate several times slower to compile.
+//! Generated types implement [`Object`] instead of deriving `Deserialize`,
+//! `Serialize` and `Debug`: a loop over the object's members reads it, and
+//! one list of its members, [`Object::members`], both writes it (through a
+//! [`Writer`]) and shows it (through [`debug`]). The derived code also reads
+//! structs from sequences, matches field names as integers and bytes and
+//! checks for duplicates, which JSON objects never need and which made the
+//! whole-Graph crate several times slower to compile; a derived `Debug` is a
+//! second body as large as `Serialize`'s.
 //!
 //! ```
-//! use graphgen_runtime::object::{self, Key, Object};
+//! use graphgen_runtime::object::{self, Key, MemberSink, Object};
 //! use serde::de::MapAccess;
 //!
-//! #[derive(Debug, PartialEq)]
+//! #[derive(PartialEq)]
 //! struct Item {
 //!     id: Option<String>,
 //!     priority: i32,
@@ -19,6 +21,10 @@
 //!
 //! impl Object for Item {
 //!     const NAME: &'static str = "contoso.item";
+//!     fn members<M: MemberSink>(&self, object: &mut M) {
+//!         object.optional("id", "id", &self.id);
+//!         object.required("priority", "priority", &self.priority);
+//!     }
 //!     fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
 //!         let (mut id, mut priority) = (None, None);
 //!         while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -38,8 +44,23 @@
 //!     }
 //! }
 //!
+//! impl serde::Serialize for Item {
+//!     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+//!         object::serialize(self, s)
+//!     }
+//! }
+//!
+//! impl std::fmt::Debug for Item {
+//!     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+//!         object::debug(self, "Item", f)
+//!     }
+//! }
+//!
 //! let item: Item = serde_json::from_str(r#"{"priority":2,"other":[1]}"#).unwrap();
 //! assert_eq!(item, Item { id: None, priority: 2 });
+//! assert_eq!(serde_json::to_string(&item).unwrap(), r#"{"priority":2}"#);
+//! // `None` members are left out, and `..` says some were.
+//! assert_eq!(format!("{item:?}"), "Item { priority: 2, .. }");
 //! let e = serde_json::from_str::<Item>(r#"{"id":"a"}"#).unwrap_err();
 //! assert!(e.to_string().contains("missing field `priority`"), "{e}");
 //! ```
@@ -54,12 +75,102 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-/// A struct read member by member from a JSON object.
+/// A struct read member by member from a JSON object, and written and shown
+/// from one list of its members.
 pub trait Object: Sized {
     /// The qualified OData type name, for error messages.
     const NAME: &'static str;
+    /// Hands each member to `out`, in declaration order: the body of both
+    /// [`serialize`] and [`debug`].
+    fn members<M: MemberSink>(&self, out: &mut M);
     /// Reads the object's members from `map`.
     fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// What [`Object::members`] hands its members to: a [`Writer`] (JSON) or
+/// the `Debug` formatter of [`debug`].
+pub trait MemberSink {
+    /// A member that is always present: `key` is its name on the wire,
+    /// `field` the Rust field's.
+    fn required<T: Serialize + fmt::Debug + ?Sized>(
+        &mut self,
+        key: &'static str,
+        field: &'static str,
+        value: &T,
+    );
+    /// A member that is left out when `None`.
+    fn optional<T: Serialize + fmt::Debug>(
+        &mut self,
+        key: &'static str,
+        field: &'static str,
+        value: &Option<T>,
+    );
+    /// An open type's undeclared members, kept in the map field `field`.
+    fn extra(&mut self, field: &'static str, members: &serde_json::Map<String, serde_json::Value>);
+}
+
+/// `Serialize::serialize` of an [`Object`]: a JSON object of its members.
+pub fn serialize<S: Serializer, T: Object>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut writer = Writer::new(serializer);
+    value.members(&mut writer);
+    writer.end()
+}
+
+/// `Debug::fmt` of an [`Object`] named `name`: like a derived `Debug`, but
+/// a member that is `None` is left out (a Graph entity has dozens, mostly
+/// unset), with `..` at the end when any was, and a present optional member
+/// shows its value without `Some(..)`.
+pub fn debug<T: Object>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut out = DebugMembers {
+        fields: f.debug_struct(name),
+        left_out: false,
+    };
+    value.members(&mut out);
+    if out.left_out {
+        out.fields.finish_non_exhaustive()
+    } else {
+        out.fields.finish()
+    }
+}
+
+/// The [`MemberSink`] of [`debug`].
+struct DebugMembers<'a, 'b> {
+    fields: fmt::DebugStruct<'a, 'b>,
+    /// Whether a member was left out for being `None` or empty.
+    left_out: bool,
+}
+
+impl MemberSink for DebugMembers<'_, '_> {
+    fn required<T: Serialize + fmt::Debug + ?Sized>(
+        &mut self,
+        _key: &'static str,
+        field: &'static str,
+        value: &T,
+    ) {
+        self.fields.field(field, &value);
+    }
+
+    fn optional<T: Serialize + fmt::Debug>(
+        &mut self,
+        _key: &'static str,
+        field: &'static str,
+        value: &Option<T>,
+    ) {
+        match value {
+            Some(value) => {
+                self.fields.field(field, value);
+            }
+            None => self.left_out = true,
+        }
+    }
+
+    fn extra(&mut self, field: &'static str, members: &serde_json::Map<String, serde_json::Value>) {
+        if members.is_empty() {
+            self.left_out = true;
+        } else {
+            self.fields.field(field, members);
+        }
+    }
 }
 
 /// `Deserialize::deserialize` of an [`Object`]: expects a JSON object.
@@ -165,8 +276,9 @@ pub fn keep<'de, A: MapAccess<'de>>(
 }
 
 /// Writes a struct as a JSON object, member by member. An error stops the
-/// writing and is returned by [`end`](Self::end): a generated `serialize`
-/// is one call per member, without a `?` each (rustc checks that faster).
+/// writing and is returned by [`end`](Self::end): a generated
+/// [`Object::members`] is one call per member, without a `?` each (rustc
+/// checks that faster).
 pub struct Writer<M: SerializeMap> {
     /// The map being written, or the first error, after which nothing more is.
     map: Result<M, M::Error>,
@@ -177,29 +289,6 @@ impl<M: SerializeMap> Writer<M> {
     pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> Self {
         Writer {
             map: serializer.serialize_map(None),
-        }
-    }
-
-    /// Writes a member that is always present.
-    pub fn required<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.entry(key, value);
-    }
-
-    /// Writes a member when it is `Some`; `None` is left out.
-    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
-        if let Some(value) = value {
-            self.required(key, value);
-        }
-    }
-
-    /// Writes an open type's undeclared members, after the declared ones.
-    /// A kept `@odata.type` is left out: the type is the Rust type, and an
-    /// `Any*` enum writes the tag itself (it would appear twice).
-    pub fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
-        for (key, value) in members {
-            if key != crate::poly::ODATA_TYPE {
-                self.entry(key, value);
-            }
         }
     }
 
@@ -215,6 +304,44 @@ impl<M: SerializeMap> Writer<M> {
     /// Ends the object, or returns the first error.
     pub fn end(self) -> Result<M::Ok, M::Error> {
         self.map?.end()
+    }
+}
+
+impl<M: SerializeMap> MemberSink for Writer<M> {
+    fn required<T: Serialize + fmt::Debug + ?Sized>(
+        &mut self,
+        key: &'static str,
+        _field: &'static str,
+        value: &T,
+    ) {
+        self.entry(key, value);
+    }
+
+    /// `None` is left out.
+    fn optional<T: Serialize + fmt::Debug>(
+        &mut self,
+        key: &'static str,
+        _field: &'static str,
+        value: &Option<T>,
+    ) {
+        if let Some(value) = value {
+            self.entry(key, value);
+        }
+    }
+
+    /// Written after the declared members. A kept `@odata.type` is left
+    /// out: the type is the Rust type, and an `Any*` enum writes the tag
+    /// itself (it would appear twice).
+    fn extra(
+        &mut self,
+        _field: &'static str,
+        members: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        for (key, value) in members {
+            if key != crate::poly::ODATA_TYPE {
+                self.entry(key, value);
+            }
+        }
     }
 }
 
@@ -238,13 +365,13 @@ mod tests {
     impl Serialize for Three {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut object = Writer::new(serializer);
-            object.required("a", &1);
-            object.optional("b", &None::<i32>);
-            object.optional("c", &Some("x"));
+            object.required("a", "a", &1);
+            object.optional("b", "b", &None::<i32>);
+            object.optional("c", "c", &Some("x"));
             let mut extra = serde_json::Map::new();
             extra.insert("d".into(), serde_json::Value::Bool(true));
             extra.insert("@odata.type".into(), "#t.three".into());
-            object.extra(&extra);
+            object.extra("extra", &extra);
             object.end()
         }
     }
@@ -306,6 +433,9 @@ mod tests {
         struct X(i32);
         impl Object for X {
             const NAME: &'static str = "t.x";
+            fn members<M: MemberSink>(&self, out: &mut M) {
+                out.required("x", "x", &self.0);
+            }
             fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 let mut x = None;
                 while let Some(k) = map.next_key::<Key<'de>>()? {
@@ -325,5 +455,87 @@ mod tests {
         assert_eq!(X::deserialize(v).unwrap().0, 1);
         let e = serde_json::from_str::<X>("[1]").unwrap_err().to_string();
         assert!(e.contains("expected a `t.x` object"), "{e}");
+    }
+
+    /// An open type with a required, two optional and a nested member.
+    #[derive(Default)]
+    struct Shape {
+        r#type: String,
+        size: Option<i32>,
+        label: Option<String>,
+        inner: Option<Box<Shape>>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl Object for Shape {
+        const NAME: &'static str = "t.shape";
+        fn members<M: MemberSink>(&self, out: &mut M) {
+            out.required("type", "type", &self.r#type);
+            out.optional("size", "size", &self.size);
+            out.optional("label", "label", &self.label);
+            out.optional("inner", "inner", &self.inner);
+            out.extra("extra", &self.extra);
+        }
+        fn read<'de, A: MapAccess<'de>>(_: A) -> Result<Self, A::Error> {
+            unreachable!("only written and shown")
+        }
+    }
+
+    impl Serialize for Shape {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::serialize(self, serializer)
+        }
+    }
+
+    impl fmt::Debug for Shape {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            debug(self, "Shape", f)
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_members_that_are_set_by_their_rust_names() {
+        let mut shape = Shape {
+            r#type: "circle".into(),
+            size: Some(3),
+            inner: Some(Box::new(Shape::default())),
+            ..Shape::default()
+        };
+        assert_eq!(
+            format!("{shape:?}"),
+            r#"Shape { type: "circle", size: 3, inner: Shape { type: "", .. }, .. }"#
+        );
+        shape.label = Some("c".into());
+        shape.inner = None;
+        shape.extra.insert("@odata.type".into(), "#t.shape".into());
+        assert_eq!(
+            format!("{shape:?}"),
+            r##"Shape { type: "circle", size: 3, label: "c", extra: {"@odata.type": String("#t.shape")}, .. }"##
+        );
+        // Nothing left out: no `..`.
+        shape.inner = Some(Box::new(Shape::default()));
+        assert!(format!("{shape:?}").ends_with("} }"), "{shape:?}");
+        // `{:#?}` lays it out like a derived `Debug`.
+        assert_eq!(
+            format!("{:#?}", Shape::default()),
+            "Shape {\n    type: \"\",\n    ..\n}"
+        );
+    }
+
+    #[test]
+    fn serialize_and_debug_come_from_the_same_members() {
+        let shape = Shape {
+            r#type: "square".into(),
+            label: Some("s".into()),
+            ..Shape::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&shape).unwrap(),
+            r#"{"type":"square","label":"s"}"#
+        );
+        assert_eq!(
+            format!("{shape:?}"),
+            r#"Shape { type: "square", label: "s", .. }"#
+        );
     }
 }

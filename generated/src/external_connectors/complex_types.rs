@@ -5,7 +5,7 @@
 /// `microsoft.graph.externalConnectors.acl` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Acl {
     /// `accessType`: `microsoft.graph.externalConnectors.accessType`, required.
@@ -29,16 +29,24 @@ impl Acl {
 
 impl serde::Serialize for Acl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.required("accessType", &self.access_type);
-        object.required("type", &self.r#type);
-        object.required("value", &self.value);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Acl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Acl", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Acl {
     const NAME: &'static str = "microsoft.graph.externalConnectors.acl";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.required("accessType", "access_type", &self.access_type);
+        object.required("type", "type", &self.r#type);
+        object.required("value", "value", &self.value);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{missing, set_some, skip};
         let mut access_type = None;
@@ -88,7 +96,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
 /// `microsoft.graph.externalConnectors.activitySettings` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActivitySettings {
     /// `urlToItemResolvers`: `Collection(microsoft.graph.externalConnectors.urlToItemResolverBase)`.
@@ -99,14 +107,22 @@ pub struct ActivitySettings {
 
 impl serde::Serialize for ActivitySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("urlToItemResolvers", &self.url_to_item_resolvers);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ActivitySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ActivitySettings", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ActivitySettings {
     const NAME: &'static str = "microsoft.graph.externalConnectors.activitySettings";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("urlToItemResolvers", "url_to_item_resolvers", &self.url_to_item_resolvers);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -140,7 +156,7 @@ impl<'de> serde::Deserialize<'de> for ActivitySettings {
 /// `microsoft.graph.externalConnectors.configuration` (CSDL ComplexType, open).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Configuration {
     /// `authorizedAppIds`: `Collection(Edm.String)`.
@@ -151,15 +167,23 @@ pub struct Configuration {
 
 impl serde::Serialize for Configuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("authorizedAppIds", &self.authorized_app_ids);
-        object.extra(&self.additional_properties);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Configuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Configuration", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Configuration {
     const NAME: &'static str = "microsoft.graph.externalConnectors.configuration";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("authorizedAppIds", "authorized_app_ids", &self.authorized_app_ids);
+        object.extra("additional_properties", &self.additional_properties);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{keep, set};
         let mut object = Self::default();
@@ -193,7 +217,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
 /// `microsoft.graph.externalConnectors.displayTemplate` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayTemplate {
     /// `id`: `Edm.String`, required.
@@ -220,17 +244,25 @@ impl DisplayTemplate {
 
 impl serde::Serialize for DisplayTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.required("id", &self.id);
-        object.required("layout", &self.layout);
-        object.required("priority", &self.priority);
-        object.optional("rules", &self.rules);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for DisplayTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "DisplayTemplate", f)
     }
 }
 
 impl graphgen_runtime::object::Object for DisplayTemplate {
     const NAME: &'static str = "microsoft.graph.externalConnectors.displayTemplate";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.required("id", "id", &self.id);
+        object.required("layout", "layout", &self.layout);
+        object.required("priority", "priority", &self.priority);
+        object.optional("rules", "rules", &self.rules);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut id = None;
@@ -283,7 +315,7 @@ impl<'de> serde::Deserialize<'de> for DisplayTemplate {
 /// `microsoft.graph.externalConnectors.externalItemContent` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalItemContent {
     /// `type`: `microsoft.graph.externalConnectors.externalItemContentType`, required.
@@ -301,15 +333,23 @@ impl ExternalItemContent {
 
 impl serde::Serialize for ExternalItemContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.required("type", &self.r#type);
-        object.optional("value", &self.value);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalItemContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalItemContent", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalItemContent {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemContent";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.required("type", "type", &self.r#type);
+        object.optional("value", "value", &self.value);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, set_some, skip};
         let mut r#type = None;
@@ -351,7 +391,7 @@ impl<'de> serde::Deserialize<'de> for ExternalItemContent {
 /// `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel` (CSDL ComplexType).
 ///
 /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalItemInformationProtectionLabel {
     /// `sensitivityLabelId`: `Edm.String`.
@@ -360,14 +400,22 @@ pub struct ExternalItemInformationProtectionLabel {
 
 impl serde::Serialize for ExternalItemInformationProtectionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("sensitivityLabelId", &self.sensitivity_label_id);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalItemInformationProtectionLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalItemInformationProtectionLabel", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalItemInformationProtectionLabel {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("sensitivityLabelId", "sensitivity_label_id", &self.sensitivity_label_id);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -401,7 +449,7 @@ impl<'de> serde::Deserialize<'de> for ExternalItemInformationProtectionLabel {
 /// `microsoft.graph.externalConnectors.itemIdResolver` (CSDL ComplexType, base type `microsoft.graph.externalConnectors.urlToItemResolverBase`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ItemIdResolver {
     /// `priority`: `Edm.Int32`.
@@ -436,16 +484,24 @@ impl ItemIdResolver {
 
 impl serde::Serialize for ItemIdResolver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("priority", &self.priority);
-        object.required("itemId", &self.item_id);
-        object.optional("urlMatchInfo", &self.url_match_info);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ItemIdResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ItemIdResolver", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ItemIdResolver {
     const NAME: &'static str = "microsoft.graph.externalConnectors.itemIdResolver";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("priority", "priority", &self.priority);
+        object.required("itemId", "item_id", &self.item_id);
+        object.optional("urlMatchInfo", "url_match_info", &self.url_match_info);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, set_some, skip};
         let mut priority = None;
@@ -490,7 +546,7 @@ impl<'de> serde::Deserialize<'de> for ItemIdResolver {
 /// `microsoft.graph.externalConnectors.principal` (CSDL ComplexType).
 ///
 /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Principal {
     /// `email`: `Edm.String`.
@@ -511,20 +567,28 @@ pub struct Principal {
 
 impl serde::Serialize for Principal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("email", &self.email);
-        object.optional("entraDisplayName", &self.entra_display_name);
-        object.optional("entraId", &self.entra_id);
-        object.optional("externalId", &self.external_id);
-        object.optional("externalName", &self.external_name);
-        object.optional("tenantId", &self.tenant_id);
-        object.optional("upn", &self.upn);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Principal", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Principal {
     const NAME: &'static str = "microsoft.graph.externalConnectors.principal";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("email", "email", &self.email);
+        object.optional("entraDisplayName", "entra_display_name", &self.entra_display_name);
+        object.optional("entraId", "entra_id", &self.entra_id);
+        object.optional("externalId", "external_id", &self.external_id);
+        object.optional("externalName", "external_name", &self.external_name);
+        object.optional("tenantId", "tenant_id", &self.tenant_id);
+        object.optional("upn", "upn", &self.upn);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -564,7 +628,7 @@ impl<'de> serde::Deserialize<'de> for Principal {
 /// `microsoft.graph.externalConnectors.properties` (CSDL ComplexType, open).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Properties {
     /// Properties the metadata does not declare (this is an open type), kept as received and written back.
@@ -573,14 +637,22 @@ pub struct Properties {
 
 impl serde::Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.extra(&self.additional_properties);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Properties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Properties", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Properties {
     const NAME: &'static str = "microsoft.graph.externalConnectors.properties";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.extra("additional_properties", &self.additional_properties);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::keep;
         let mut object = Self::default();
@@ -611,7 +683,7 @@ impl<'de> serde::Deserialize<'de> for Properties {
 /// `microsoft.graph.externalConnectors.property` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Property {
     /// `aliases`: `Collection(Edm.String)`.
@@ -655,22 +727,30 @@ impl Property {
 
 impl serde::Serialize for Property {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("aliases", &self.aliases);
-        object.optional("description", &self.description);
-        object.optional("isQueryable", &self.is_queryable);
-        object.optional("isRefinable", &self.is_refinable);
-        object.optional("isRetrievable", &self.is_retrievable);
-        object.optional("isSearchable", &self.is_searchable);
-        object.optional("labels", &self.labels);
-        object.required("name", &self.name);
-        object.required("type", &self.r#type);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Property {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Property", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Property {
     const NAME: &'static str = "microsoft.graph.externalConnectors.property";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("aliases", "aliases", &self.aliases);
+        object.optional("description", "description", &self.description);
+        object.optional("isQueryable", "is_queryable", &self.is_queryable);
+        object.optional("isRefinable", "is_refinable", &self.is_refinable);
+        object.optional("isRetrievable", "is_retrievable", &self.is_retrievable);
+        object.optional("isSearchable", "is_searchable", &self.is_searchable);
+        object.optional("labels", "labels", &self.labels);
+        object.required("name", "name", &self.name);
+        object.required("type", "type", &self.r#type);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut aliases = None;
@@ -734,7 +814,7 @@ impl<'de> serde::Deserialize<'de> for Property {
 /// `microsoft.graph.externalConnectors.propertyRule` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PropertyRule {
     /// `operation`: `microsoft.graph.externalConnectors.ruleOperation`, required.
@@ -766,17 +846,25 @@ impl PropertyRule {
 
 impl serde::Serialize for PropertyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.required("operation", &self.operation);
-        object.required("property", &self.property);
-        object.required("values", &self.values);
-        object.required("valuesJoinedBy", &self.values_joined_by);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for PropertyRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "PropertyRule", f)
     }
 }
 
 impl graphgen_runtime::object::Object for PropertyRule {
     const NAME: &'static str = "microsoft.graph.externalConnectors.propertyRule";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.required("operation", "operation", &self.operation);
+        object.required("property", "property", &self.property);
+        object.required("values", "values", &self.values);
+        object.required("valuesJoinedBy", "values_joined_by", &self.values_joined_by);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{missing, set_some, skip};
         let mut operation = None;
@@ -830,7 +918,7 @@ impl<'de> serde::Deserialize<'de> for PropertyRule {
 /// `microsoft.graph.externalConnectors.searchSettings` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchSettings {
     /// `searchResultTemplates`: `Collection(microsoft.graph.externalConnectors.displayTemplate)`.
@@ -841,14 +929,26 @@ pub struct SearchSettings {
 
 impl serde::Serialize for SearchSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("searchResultTemplates", &self.search_result_templates);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for SearchSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "SearchSettings", f)
     }
 }
 
 impl graphgen_runtime::object::Object for SearchSettings {
     const NAME: &'static str = "microsoft.graph.externalConnectors.searchSettings";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional(
+            "searchResultTemplates",
+            "search_result_templates",
+            &self.search_result_templates,
+        );
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -882,7 +982,7 @@ impl<'de> serde::Deserialize<'de> for SearchSettings {
 /// `microsoft.graph.externalConnectors.urlMatchInfo` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UrlMatchInfo {
     /// `baseUrls`: `Collection(Edm.String)`.
@@ -893,15 +993,23 @@ pub struct UrlMatchInfo {
 
 impl serde::Serialize for UrlMatchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("baseUrls", &self.base_urls);
-        object.optional("urlPattern", &self.url_pattern);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for UrlMatchInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "UrlMatchInfo", f)
     }
 }
 
 impl graphgen_runtime::object::Object for UrlMatchInfo {
     const NAME: &'static str = "microsoft.graph.externalConnectors.urlMatchInfo";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("baseUrls", "base_urls", &self.base_urls);
+        object.optional("urlPattern", "url_pattern", &self.url_pattern);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -938,7 +1046,7 @@ impl<'de> serde::Deserialize<'de> for UrlMatchInfo {
 /// Derived types: `itemIdResolver`; a value of any of them is an [`AnyUrlToItemResolverBase`].
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UrlToItemResolverBase {
     /// `priority`: `Edm.Int32`.
@@ -1008,14 +1116,22 @@ impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
 
 impl serde::Serialize for UrlToItemResolverBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("priority", &self.priority);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for UrlToItemResolverBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "UrlToItemResolverBase", f)
     }
 }
 
 impl graphgen_runtime::object::Object for UrlToItemResolverBase {
     const NAME: &'static str = "microsoft.graph.externalConnectors.urlToItemResolverBase";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("priority", "priority", &self.priority);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();

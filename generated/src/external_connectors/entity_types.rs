@@ -5,7 +5,7 @@
 /// `microsoft.graph.externalConnectors.connectionOperation` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionOperation {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -29,16 +29,24 @@ impl ConnectionOperation {
 
 impl serde::Serialize for ConnectionOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.optional("error", &self.error);
-        object.optional("status", &self.status);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ConnectionOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ConnectionOperation", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ConnectionOperation {
     const NAME: &'static str = "microsoft.graph.externalConnectors.connectionOperation";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.optional("error", "error", &self.error);
+        object.optional("status", "status", &self.status);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -74,7 +82,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionOperation {
 /// `microsoft.graph.externalConnectors.external` (CSDL EntityType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct External {
     /// `connections`: `Collection(microsoft.graph.externalConnectors.externalConnection)`.
@@ -85,14 +93,22 @@ pub struct External {
 
 impl serde::Serialize for External {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("connections", &self.connections);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for External {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "External", f)
     }
 }
 
 impl graphgen_runtime::object::Object for External {
     const NAME: &'static str = "microsoft.graph.externalConnectors.external";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("connections", "connections", &self.connections);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -128,7 +144,7 @@ impl<'de> serde::Deserialize<'de> for External {
 /// Derived types: `externalActivityResult`; a value of any of them is an [`AnyExternalActivity`].
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalActivity {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -253,17 +269,25 @@ impl From<crate::external_connectors::ExternalActivity> for AnyExternalActivity 
 
 impl serde::Serialize for ExternalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.required("startDateTime", &self.start_date_time);
-        object.required("type", &self.r#type);
-        object.optional("performedBy", &self.performed_by);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalActivity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalActivity", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalActivity {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivity";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.required("startDateTime", "start_date_time", &self.start_date_time);
+        object.required("type", "type", &self.r#type);
+        object.optional("performedBy", "performed_by", &self.performed_by);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut id = None;
@@ -312,7 +336,7 @@ impl<'de> serde::Deserialize<'de> for ExternalActivity {
 /// `microsoft.graph.externalConnectors.externalActivityResult` (CSDL EntityType, base type `microsoft.graph.externalConnectors.externalActivity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalActivityResult {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -368,18 +392,26 @@ impl ExternalActivityResult {
 
 impl serde::Serialize for ExternalActivityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.required("startDateTime", &self.start_date_time);
-        object.required("type", &self.r#type);
-        object.optional("performedBy", &self.performed_by);
-        object.optional("error", &self.error);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalActivityResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalActivityResult", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalActivityResult {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivityResult";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.required("startDateTime", "start_date_time", &self.start_date_time);
+        object.required("type", "type", &self.r#type);
+        object.optional("performedBy", "performed_by", &self.performed_by);
+        object.optional("error", "error", &self.error);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{missing, set, set_some, skip};
         let mut id = None;
@@ -431,7 +463,7 @@ impl<'de> serde::Deserialize<'de> for ExternalActivityResult {
 /// `microsoft.graph.externalConnectors.externalConnection` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalConnection {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -508,26 +540,34 @@ impl ExternalConnection {
 
 impl serde::Serialize for ExternalConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.optional("activitySettings", &self.activity_settings);
-        object.optional("configuration", &self.configuration);
-        object.optional("connectorId", &self.connector_id);
-        object.required("contentCategory", &self.content_category);
-        object.optional("description", &self.description);
-        object.optional("name", &self.name);
-        object.optional("searchSettings", &self.search_settings);
-        object.optional("state", &self.state);
-        object.optional("groups", &self.groups);
-        object.optional("items", &self.items);
-        object.optional("operations", &self.operations);
-        object.optional("schema", &self.schema);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalConnection", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalConnection {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalConnection";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.optional("activitySettings", "activity_settings", &self.activity_settings);
+        object.optional("configuration", "configuration", &self.configuration);
+        object.optional("connectorId", "connector_id", &self.connector_id);
+        object.required("contentCategory", "content_category", &self.content_category);
+        object.optional("description", "description", &self.description);
+        object.optional("name", "name", &self.name);
+        object.optional("searchSettings", "search_settings", &self.search_settings);
+        object.optional("state", "state", &self.state);
+        object.optional("groups", "groups", &self.groups);
+        object.optional("items", "items", &self.items);
+        object.optional("operations", "operations", &self.operations);
+        object.optional("schema", "schema", &self.schema);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, set_some, skip};
         let mut id = None;
@@ -602,7 +642,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnection {
 /// `microsoft.graph.externalConnectors.externalGroup` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalGroup {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -630,17 +670,25 @@ impl ExternalGroup {
 
 impl serde::Serialize for ExternalGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.optional("description", &self.description);
-        object.optional("displayName", &self.display_name);
-        object.optional("members", &self.members);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalGroup", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalGroup {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalGroup";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.optional("description", "description", &self.description);
+        object.optional("displayName", "display_name", &self.display_name);
+        object.optional("members", "members", &self.members);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -677,7 +725,7 @@ impl<'de> serde::Deserialize<'de> for ExternalGroup {
 /// `microsoft.graph.externalConnectors.externalItem` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalItem {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -713,19 +761,31 @@ impl ExternalItem {
 
 impl serde::Serialize for ExternalItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.optional("acl", &self.acl);
-        object.optional("content", &self.content);
-        object.optional("informationProtectionLabel", &self.information_protection_label);
-        object.optional("properties", &self.properties);
-        object.optional("activities", &self.activities);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for ExternalItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "ExternalItem", f)
     }
 }
 
 impl graphgen_runtime::object::Object for ExternalItem {
     const NAME: &'static str = "microsoft.graph.externalConnectors.externalItem";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.optional("acl", "acl", &self.acl);
+        object.optional("content", "content", &self.content);
+        object.optional(
+            "informationProtectionLabel",
+            "information_protection_label",
+            &self.information_protection_label,
+        );
+        object.optional("properties", "properties", &self.properties);
+        object.optional("activities", "activities", &self.activities);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -766,7 +826,7 @@ impl<'de> serde::Deserialize<'de> for ExternalItem {
 /// `microsoft.graph.externalConnectors.identity` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Identity {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -788,15 +848,23 @@ impl Identity {
 
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.optional("type", &self.r#type);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Identity", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Identity {
     const NAME: &'static str = "microsoft.graph.externalConnectors.identity";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.optional("type", "type", &self.r#type);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -831,7 +899,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
 /// `microsoft.graph.externalConnectors.schema` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Schema {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -866,16 +934,24 @@ impl Schema {
 
 impl serde::Serialize for Schema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.required("baseType", &self.base_type);
-        object.optional("properties", &self.properties);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Schema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Schema", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Schema {
     const NAME: &'static str = "microsoft.graph.externalConnectors.schema";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+        object.required("baseType", "base_type", &self.base_type);
+        object.optional("properties", "properties", &self.properties);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, set_some, skip};
         let mut id = None;

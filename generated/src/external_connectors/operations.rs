@@ -21,7 +21,7 @@ pub struct AddActivities {
 }
 
 /// The request body of [`AddActivities`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddActivitiesBody {
     /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`, required.
@@ -157,14 +157,22 @@ for crate::external_connectors::ExternalActivityResult {
 
 impl serde::Serialize for AddActivitiesBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.required("activities", &self.activities);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for AddActivitiesBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "AddActivitiesBody", f)
     }
 }
 
 impl graphgen_runtime::object::Object for AddActivitiesBody {
     const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities parameters";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.required("activities", "activities", &self.activities);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set_some, skip};
         let mut activities = None;

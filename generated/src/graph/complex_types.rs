@@ -10,7 +10,7 @@ pub type Json = serde_json::Value;
 /// `microsoft.graph.publicError` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicError {
     /// `code`: `Edm.String`.
@@ -27,18 +27,26 @@ pub struct PublicError {
 
 impl serde::Serialize for PublicError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("code", &self.code);
-        object.optional("details", &self.details);
-        object.optional("innerError", &self.inner_error);
-        object.optional("message", &self.message);
-        object.optional("target", &self.target);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for PublicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "PublicError", f)
     }
 }
 
 impl graphgen_runtime::object::Object for PublicError {
     const NAME: &'static str = "microsoft.graph.publicError";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("code", "code", &self.code);
+        object.optional("details", "details", &self.details);
+        object.optional("innerError", "inner_error", &self.inner_error);
+        object.optional("message", "message", &self.message);
+        object.optional("target", "target", &self.target);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -76,7 +84,7 @@ impl<'de> serde::Deserialize<'de> for PublicError {
 /// `microsoft.graph.publicErrorDetail` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicErrorDetail {
     /// `code`: `Edm.String`.
@@ -89,16 +97,24 @@ pub struct PublicErrorDetail {
 
 impl serde::Serialize for PublicErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("code", &self.code);
-        object.optional("message", &self.message);
-        object.optional("target", &self.target);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for PublicErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "PublicErrorDetail", f)
     }
 }
 
 impl graphgen_runtime::object::Object for PublicErrorDetail {
     const NAME: &'static str = "microsoft.graph.publicErrorDetail";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("code", "code", &self.code);
+        object.optional("message", "message", &self.message);
+        object.optional("target", "target", &self.target);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();
@@ -134,7 +150,7 @@ impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
 /// `microsoft.graph.publicInnerError` (CSDL ComplexType, open).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicInnerError {
     /// `code`: `Edm.String`.
@@ -151,18 +167,26 @@ pub struct PublicInnerError {
 
 impl serde::Serialize for PublicInnerError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("code", &self.code);
-        object.optional("details", &self.details);
-        object.optional("message", &self.message);
-        object.optional("target", &self.target);
-        object.extra(&self.additional_properties);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for PublicInnerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "PublicInnerError", f)
     }
 }
 
 impl graphgen_runtime::object::Object for PublicInnerError {
     const NAME: &'static str = "microsoft.graph.publicInnerError";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("code", "code", &self.code);
+        object.optional("details", "details", &self.details);
+        object.optional("message", "message", &self.message);
+        object.optional("target", "target", &self.target);
+        object.extra("additional_properties", &self.additional_properties);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{keep, set};
         let mut object = Self::default();

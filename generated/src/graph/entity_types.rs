@@ -7,7 +7,7 @@
 /// Derived types: `connectionOperation`, `externalActivity`, `externalActivityResult`, `externalConnection`, `externalGroup`, `externalItem`, `identity`, `schema`.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Entity {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -18,14 +18,22 @@ pub struct Entity {
 
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = graphgen_runtime::object::Writer::new(serializer);
-        object.optional("id", &self.id);
-        object.end()
+        graphgen_runtime::object::serialize(self, serializer)
+    }
+}
+
+impl std::fmt::Debug for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graphgen_runtime::object::debug(self, "Entity", f)
     }
 }
 
 impl graphgen_runtime::object::Object for Entity {
     const NAME: &'static str = "microsoft.graph.entity";
+    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
+        object.optional("id", "id", &self.id);
+    }
+
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         use graphgen_runtime::object::{set, skip};
         let mut object = Self::default();

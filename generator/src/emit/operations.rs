@@ -291,6 +291,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         cfg: cfg_line.clone(),
         name: plan.operation_name(index),
         default: false,
+        debug: true,
         fields,
     }
     .emit(&mut items);
@@ -319,6 +320,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
             name: &body_name.to_string(),
             // `wire::impls` reads a body with no required parameter in place.
             default: !params.iter().any(|(_, _, r)| *r),
+            debug: false,
             fields: param_fields([", required.", ", optional."]),
         }
         .emit(&mut items);

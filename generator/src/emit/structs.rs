@@ -138,6 +138,7 @@ pub fn emit(items: &mut Items, plan: &Plan<'_>, id: TypeId, def: &StructDef) {
         cfg: plan.cfg_line(id).to_string(),
         name: plan.type_name(id),
         default: !any_required,
+        debug: false,
         fields: decls,
     };
     decl.emit(items);
@@ -210,6 +211,8 @@ pub(super) struct Decl<'a> {
     pub name: &'a str,
     /// Whether it derives `Default`.
     pub default: bool,
+    /// Whether it derives `Debug`; a struct with `wire::impls` has its own.
+    pub debug: bool,
     pub fields: Vec<FieldDecl>,
 }
 
@@ -248,6 +251,7 @@ impl Decl<'_> {
         let deprecated = &self.deprecated;
         let cfg = Plan::tokens(self.cfg.clone());
         let name = ident(self.name);
+        let debug = self.debug.then(|| quote!(Debug,));
         let default = self.default.then(|| quote!(Default,));
         let fields = self.fields.iter().map(|f| {
             let doc = docs::attrs_of(&f.doc);
@@ -262,7 +266,7 @@ impl Decl<'_> {
             #doc
             #deprecated
             #cfg
-            #[derive(Debug, Clone, PartialEq, #default)]
+            #[derive(#debug Clone, PartialEq, #default)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
@@ -279,10 +283,11 @@ impl Decl<'_> {
         let mut out = String::with_capacity(256 + self.fields.len() * 128);
         text::doc(&mut out, 0, &self.doc);
         text::cfg(&mut out, 0, &self.cfg);
-        out.push_str(if self.default {
-            "#[derive(Debug, Clone, PartialEq, Default)]\n"
-        } else {
-            "#[derive(Debug, Clone, PartialEq)]\n"
+        out.push_str(match (self.debug, self.default) {
+            (true, true) => "#[derive(Debug, Clone, PartialEq, Default)]\n",
+            (true, false) => "#[derive(Debug, Clone, PartialEq)]\n",
+            (false, true) => "#[derive(Clone, PartialEq, Default)]\n",
+            (false, false) => "#[derive(Clone, PartialEq)]\n",
         });
         out.push_str("#[non_exhaustive]\n");
         if self.fields.is_empty() {

@@ -1,5 +1,5 @@
-//! `Serialize` and `Deserialize` of generated structs, written out rather
-//! than derived.
+//! `Serialize`, `Deserialize` and `Debug` of generated structs, written out
+//! rather than derived.
 //!
 //! serde's derives also read structs from sequences, match member names as
 //! integers and bytes, track duplicates and count skipped fields twice; none
@@ -44,8 +44,8 @@ pub struct Wire<'a> {
 }
 
 impl Wire<'_> {
-    /// The `object` binding of `serialize` and of an in-place `read`: never
-    /// written to in a struct with no members at all.
+    /// The `object` binding of an in-place `read`: never written to in a
+    /// struct with no members at all.
     fn object_binding(&self) -> &'static str {
         if self.fields.is_empty() && self.additional.is_none() {
             "object"
@@ -55,7 +55,8 @@ impl Wire<'_> {
     }
 }
 
-/// `impl Serialize`, `impl Object` and `impl Deserialize`, as text.
+/// `impl Serialize`, `impl Debug`, `impl Object` and `impl Deserialize`, as
+/// text.
 ///
 /// Both take the shapes rustc checks fastest (measured): a plain call per
 /// member written (the runtime's `Writer` keeps the first error), one match
@@ -85,26 +86,67 @@ pub fn impls(w: &Wire<'_>) -> String {
     out
 }
 
+/// `Serialize` and `Debug`: each one runtime call over the members listed
+/// once in `Object::members` (a derived `Debug` was a second body as large as
+/// `serialize`'s, 3 seconds of the whole Graph's `cargo check`).
 fn serialize(out: &mut String, w: &Wire<'_>, cfg: &str) {
     let name = w.name;
-    let binding = w.object_binding();
     let _ = write!(
         out,
         "{cfg}impl serde::Serialize for {name} {{
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{
-        let {binding} = graphgen_runtime::object::Writer::new(serializer);
-"
+        graphgen_runtime::object::serialize(self, serializer)
+    }}
+}}
+{cfg}impl std::fmt::Debug for {name} {{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
+        graphgen_runtime::object::debug(self, {}, f)
+    }}
+}}
+",
+        quoted(name)
+    );
+}
+
+/// `Object::members`: one call per member, with its wire and Rust names.
+fn members(out: &mut String, w: &Wire<'_>) {
+    let sink = "graphgen_runtime::object::MemberSink";
+    if w.fields.is_empty() && w.additional.is_none() {
+        line(
+            out,
+            4,
+            &format!("fn members<M: {sink}>(&self, _: &mut M) {{}}"),
+        );
+        return;
+    }
+    line(
+        out,
+        4,
+        &format!("fn members<M: {sink}>(&self, object: &mut M) {{"),
     );
     for f in w.fields {
         let method = if f.required { "required" } else { "optional" };
         let json = quoted(f.json);
+        let field = quoted(f.ident.trim_start_matches("r#"));
         let value = format!("&self.{}", f.ident);
-        call(out, 8, &format!("object.{method}("), &[&json, &value], ");");
+        call(
+            out,
+            8,
+            &format!("object.{method}("),
+            &[&json, &field, &value],
+            ");",
+        );
     }
     if let Some(a) = w.additional {
-        line(out, 8, &format!("object.extra(&self.{a});"));
+        call(
+            out,
+            8,
+            "object.extra(",
+            &[&quoted(a), &format!("&self.{a}")],
+            ");",
+        );
     }
-    out.push_str("        object.end()\n    }\n}\n");
+    line(out, 4, "}");
 }
 
 fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
@@ -113,9 +155,14 @@ fn object(out: &mut String, w: &Wire<'_>, cfg: &str) {
         out,
         "{cfg}impl graphgen_runtime::object::Object for {name} {{
     const NAME: &'static str = {};
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {{
 ",
         quoted(w.qualified)
+    );
+    members(out, w);
+    line(
+        out,
+        4,
+        "fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {",
     );
     let required: Vec<&WireField<'_>> = w.fields.iter().filter(|f| f.required).collect();
     let in_place = required.is_empty();
