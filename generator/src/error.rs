@@ -60,6 +60,9 @@ pub enum ErrorKind {
     Limit,
     /// A request the generator cannot carry out (unknown namespace, bad option).
     Usage,
+    /// Valid CSDL that graphgen cannot generate code for yet (`TypeDefinition`,
+    /// `ActionImport`, `FunctionImport`): refused rather than silently dropped.
+    Unsupported,
 }
 
 impl ErrorKind {
@@ -77,6 +80,7 @@ impl ErrorKind {
             ErrorKind::NameCollision => "name-collision",
             ErrorKind::Limit => "limit",
             ErrorKind::Usage => "usage",
+            ErrorKind::Unsupported => "unsupported",
         }
     }
 }

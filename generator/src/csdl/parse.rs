@@ -921,6 +921,25 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// Valid CSDL that no generated code could stand for yet: refused by
+    /// name, so that a metadata update never loses it silently.
+    fn unsupported(&self, s: &Start<'_>, what: &str) -> Error {
+        let name = s.local_lossy();
+        self.err(
+            ErrorKind::Unsupported,
+            s.pos,
+            Some(&name),
+            format!("<{name}> is valid CSDL that graphgen does not support yet: {what}"),
+        )
+    }
+
+    /// Reads an element whose attributes mean nothing to generated code and
+    /// whose children may only be annotations (checked, then dropped).
+    fn ignored(&mut self, s: Start<'a>, name: &'static str) -> Result<()> {
+        self.enter_plain(&s, name)?;
+        self.ignored_children()
+    }
+
     // --- events -------------------------------------------------------------
 
     /// The next event that matters: comments and processing instructions are
@@ -1614,6 +1633,10 @@ impl<'a> Parser<'a> {
                         "more than one <edmx:DataServices>",
                     ))
                 }
+                // Vocabularies and other documents: the terms generated code
+                // uses are known by name (`Core.`, `Capabilities.`), and
+                // nothing is fetched.
+                b"Reference" if schemas.is_none() => self.reference(c)?,
                 _ => return Err(self.unknown_element(&c)),
             }
         }
@@ -1630,6 +1653,36 @@ impl<'a> Parser<'a> {
             schemas,
             pos: s.pos,
         })
+    }
+
+    /// `edmx:Reference` and its `edmx:Include`, `edmx:IncludeAnnotations`
+    /// and annotations: checked, then dropped.
+    fn reference(&mut self, s: Start<'a>) -> Result<()> {
+        self.enter_plain(&s, "edmx:Reference")?;
+        while let Some(c) = self.child()? {
+            match c.local() {
+                b"Include" => {
+                    let mut a = self.attrs(&c, "edmx:Include")?;
+                    self.required(&mut a, A::Namespace, c.pos, Some("edmx:Include"))?;
+                    self.recycle(a);
+                    self.enter(&c, "edmx:Include", None);
+                    self.ignored_children()?;
+                }
+                b"IncludeAnnotations" => {
+                    self.enter_plain(&c, "edmx:IncludeAnnotations")?;
+                    self.ignored_children()?;
+                }
+                b"Annotation" => drop(self.annotation(c)?),
+                _ => return Err(self.unknown_element(&c)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The annotations of an element that is itself dropped.
+    fn ignored_children(&mut self) -> Result<()> {
+        drop(self.only_annotations()?);
+        Ok(())
     }
 
     fn data_services(&mut self, s: Start<'a>) -> Result<Vec<Schema>> {
@@ -1737,6 +1790,12 @@ impl<'a> Parser<'a> {
                 b"Term" => SchemaItem::Term(Box::new(self.term(c)?)),
                 b"EntityContainer" => SchemaItem::EntityContainer(Box::new(self.container(c)?)),
                 b"Annotations" => SchemaItem::Annotations(Box::new(self.annotations_block(c)?)),
+                b"TypeDefinition" => {
+                    return Err(self.unsupported(
+                        &c,
+                        "a named primitive type; no Microsoft Graph document has one so far",
+                    ))
+                }
                 _ => return Err(self.unknown_element(&c)),
             };
             items.push(item);
@@ -1921,7 +1980,18 @@ impl<'a> Parser<'a> {
             .unwrap_or(false);
         let partner = a.take(A::Partner);
         self.recycle(a);
-        let annotations = self.only_annotations()?;
+        let annotations = self.mark::<Annotation>();
+        while let Some(c) = self.child()? {
+            match c.local() {
+                b"Annotation" => self.add(c, Self::annotation)?,
+                // Constraints between keys and deletion rules are the
+                // service's business: no generated code depends on them.
+                b"ReferentialConstraint" => self.ignored(c, "ReferentialConstraint")?,
+                b"OnDelete" => self.ignored(c, "OnDelete")?,
+                _ => return Err(self.unknown_element(&c)),
+            }
+        }
+        let annotations = self.list(annotations);
         Ok(NavigationProperty {
             name,
             r#type,
@@ -2071,6 +2141,13 @@ impl<'a> Parser<'a> {
                     });
                 }
                 b"Annotation" => annotations.push(self.annotation(c)?),
+                b"ActionImport" | b"FunctionImport" => {
+                    return Err(self.unsupported(
+                        &c,
+                        "unbound operations are not generated; no Microsoft Graph document \
+                         imports one so far",
+                    ))
+                }
                 _ => return Err(self.unknown_element(&c)),
             }
         }
@@ -2396,6 +2473,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn references_constraints_and_delete_rules_are_read_and_dropped() {
+        let bytes = include_bytes!("../../tests/corpus/ok_references_and_constraints.csdl");
+        let d = parse("t.csdl", bytes).expect("valid CSDL");
+        let SchemaItem::EntityType(order) = &d.schemas[0].items[0] else {
+            panic!("the first item is the entity type `order`");
+        };
+        let nav = &order.navigation_properties[0];
+        // The navigation property keeps its own annotation, read after them.
+        assert_eq!(nav.annotations.len(), 1);
+        assert_eq!(nav.annotations[0].term, "Core.Description");
+        assert!(matches!(&nav.annotations[0].value, Some(Expr::String(s)) if s == "Who ordered."));
     }
 
     #[test]
