@@ -283,6 +283,42 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
 }
 
 #[test]
+fn function_overloads_on_one_binding_are_each_generated() {
+    // Graph's report functions come in pairs bound to one type, told apart
+    // by their parameter names; a third overload with the first one's
+    // parameters in another order is the same overload.
+    let m = graph_with(
+        "reports.csdl",
+        r#"<EntityType Name="reportRoot" BaseType="graph.entity" />
+<Function Name="detail" IsBound="true"><Parameter Name="reportRoot" Type="graph.reportRoot" /><Parameter Name="date" Type="Edm.Date" Nullable="false" /><ReturnType Type="Edm.String" /></Function>
+<Function Name="detail" IsBound="true"><Parameter Name="reportRoot" Type="graph.reportRoot" /><Parameter Name="period" Type="Edm.String" Nullable="false" /><Parameter Name="top" Type="Edm.Int32" Nullable="false" /><ReturnType Type="Edm.String" /></Function>
+<Function Name="detail" IsBound="true"><Parameter Name="reportRoot" Type="graph.reportRoot" /><Parameter Name="top" Type="Edm.Int32" Nullable="false" /><Parameter Name="period" Type="Edm.String" Nullable="false" /><ReturnType Type="Edm.String" /></Function>
+<EntityContainer Name="GraphService"><Singleton Name="reports" Type="graph.reportRoot" /></EntityContainer>
+"#,
+    );
+    let params: Vec<Vec<&str>> = m
+        .operations
+        .iter()
+        .filter(|o| o.name.name == "detail")
+        .map(|o| o.parameters.iter().map(|p| p.name.as_str()).collect())
+        .collect();
+    assert_eq!(params, [vec!["date"], vec!["period", "top"]]);
+    assert!(m.unplaced.is_empty(), "{:?}", m.unplaced);
+    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("reports")).unwrap();
+    let lines: Vec<&str> = out.files["OPERATIONS.md"]
+        .lines()
+        .filter(|l| l.starts_with("| `microsoft.graph.detail`"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "| `microsoft.graph.detail` | `graph::Detail` | `GET /reports/detail(date={date})` |",
+            "| `microsoft.graph.detail` | `graph::Detail2` | `GET /reports/detail(period={period},top={top})` |",
+        ]
+    );
+}
+
+#[test]
 fn an_operation_with_no_route_is_reported_not_dropped() {
     let m = graph_with(
         "orphan.csdl",

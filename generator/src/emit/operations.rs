@@ -67,6 +67,20 @@ pub fn is_generated(op: &OperationDef) -> bool {
     not_generated_reason(op).is_none()
 }
 
+/// A function's parameters as its URL shows them, `(date={date})`: the
+/// overloads of a function bound to one type differ only there.
+fn url_parameters(op: &OperationDef) -> String {
+    if op.kind != OperationKind::Function || op.parameters.is_empty() {
+        return String::new();
+    }
+    let params: Vec<String> = op
+        .parameters
+        .iter()
+        .map(|p| format!("{0}={{{0}}}", p.name))
+        .collect();
+    format!("({})", params.join(","))
+}
+
 /// Why a placed operation gets no request type, if it does not.
 pub fn not_generated_reason(op: &OperationDef) -> Option<&'static str> {
     if op.path.is_none() {
@@ -94,6 +108,7 @@ pub fn list(plan: &Plan<'_>) -> String {
                     OperationKind::Function => "GET",
                 };
                 let module = plan.module_name(&op.name.namespace);
+                let path = format!("{path}{}", url_parameters(op));
                 out.push_str(&format!(
                     "| `{}` | `{module}::{}` | `{method} {path}` |\n",
                     op.name,
@@ -207,6 +222,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
             _ => op.name.name.clone(),
         };
         path_calls.push(format!(".function({}, &args)", quoted(&name)));
+        url.push_str(&url_parameters(op));
     }
     let args = url_params.then(|| {
         let pushes = params.iter().map(|(f, p, required)| {

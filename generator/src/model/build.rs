@@ -785,9 +785,14 @@ impl<'i, 'a> Builder<'i, 'a> {
         };
         let is_selected = |ns: &str| selected.iter().any(|s| s == ns);
 
-        // Operations of the selected namespaces, first definition of each overload.
-        let mut ops: Vec<(&'i Index<'a>, &'a Schema, &'a Operation, String)> = Vec::new();
+        // Operations of the selected namespaces: each overload once, the
+        // first document that defines it giving its definition. An overload
+        // is the name, the binding and, for functions bound to the same type,
+        // the set of parameter names. Each also gets its rank among the
+        // overloads of its name and binding, in document order.
+        let mut ops: Vec<(&'i Index<'a>, &'a Schema, &'a Operation, String, usize)> = Vec::new();
         let mut seen_ops: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut ranks: HashMap<(String, String), usize> = HashMap::new();
         for ix in self.indexes {
             for (&(ns, _), list) in &ix.operations {
                 if !is_selected(ns) {
@@ -796,8 +801,11 @@ impl<'i, 'a> Builder<'i, 'a> {
                 let schema = ix.operation_schemas[&(ns, list[0].name.as_str())];
                 for o in list {
                     let binding = binding_key(ix, o);
-                    if seen_ops.insert((format!("{ns}.{}", o.name), binding.clone())) {
-                        ops.push((ix, schema, o, binding));
+                    let name = format!("{ns}.{}", o.name);
+                    if seen_ops.insert((name.clone(), overload_key(ix, o))) {
+                        let rank = ranks.entry((name, binding.clone())).or_insert(0);
+                        ops.push((ix, schema, o, binding, *rank));
+                        *rank += 1;
                     }
                 }
             }
@@ -813,7 +821,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                 }
             }
         }
-        for (ix, _, o, _) in &ops {
+        for (ix, _, o, _, _) in &ops {
             let texts = o
                 .parameters
                 .iter()
@@ -896,7 +904,7 @@ impl<'i, 'a> Builder<'i, 'a> {
         let mut unplaced = Vec::new();
         let reaches: Vec<Option<paths::Reach>> =
             self.indexes.iter().map(paths::Reach::new).collect();
-        for (ix, schema, o, binding) in ops {
+        for (ix, schema, o, binding, rank) in ops {
             let q = QName::new(&schema.namespace, &o.name);
             let def = self.operation_def(ix, schema, o, &q, &ids)?;
             let reach = self
@@ -926,9 +934,21 @@ impl<'i, 'a> Builder<'i, 'a> {
                     def
                 }
             };
-            operations.push(def);
+            operations.push((rank, def));
         }
-        operations.sort_by_cached_key(|o| (o.name.clone(), format!("{:?}", o.binding)));
+        // Names are numbered in this order: an overload found later (a
+        // function's second parameter set) comes after every first one of
+        // its name, so that it renames nothing.
+        operations.sort_by_cached_key(|(rank, o)| {
+            let params: Vec<&str> = o.parameters.iter().map(|p| p.name.as_str()).collect();
+            (
+                o.name.clone(),
+                *rank,
+                format!("{:?}", o.binding),
+                params.join(","),
+            )
+        });
+        let operations: Vec<OperationDef> = operations.into_iter().map(|(_, o)| o).collect();
         unplaced.sort_by(|a, b| (&a.operation, &a.binding).cmp(&(&b.operation, &b.binding)));
 
         let warnings = self.unresolved_annotation_targets();
@@ -1160,7 +1180,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             }),
             None => None,
         };
-        let binding_text = binding_key(ix, o);
+        let overload = overload_key(ix, o);
         Ok(OperationDef {
             name: q.clone(),
             kind: o.kind,
@@ -1172,7 +1192,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             availability: self.availability(|x| {
                 x.operations
                     .get(&(q.namespace.as_str(), q.name.as_str()))
-                    .is_some_and(|list| list.iter().any(|xo| binding_key(x, xo) == binding_text))
+                    .is_some_and(|list| list.iter().any(|xo| overload_key(x, xo) == overload))
             }),
             path: None,
         })
@@ -1258,6 +1278,21 @@ fn binding_key(ix: &Index<'_>, o: &Operation) -> String {
         }
         Err(_) => p.r#type.clone(),
     }
+}
+
+/// What tells one overload from another: the binding, and the names of the
+/// other parameters (functions bound to one type differ by those; CSDL
+/// allows one action per binding).
+fn overload_key(ix: &Index<'_>, o: &Operation) -> String {
+    let skip = usize::from(o.is_bound);
+    let mut names: Vec<&str> = o
+        .parameters
+        .iter()
+        .skip(skip)
+        .map(|p| p.name.as_str())
+        .collect();
+    names.sort_unstable();
+    format!("{}({})", binding_key(ix, o), names.join(","))
 }
 
 /// The declared type a reference names (not a primitive), if it resolves.
