@@ -263,14 +263,9 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
             ),
         ]
     );
-    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("overloads")).unwrap();
-    let list = &out.files["OPERATIONS.md"];
-    let lines: Vec<&str> = list
-        .lines()
-        .filter(|l| l.starts_with("| `microsoft.graph.poke`"))
-        .collect();
+    let list = operations_list(&m);
     assert_eq!(
-        lines,
+        rows_of(&list, "microsoft.graph.poke"),
         [
             // Names are given to every overload, placed or not, so that one
             // placed later cannot rename the others.
@@ -304,18 +299,27 @@ fn function_overloads_on_one_binding_are_each_generated() {
         .collect();
     assert_eq!(params, [vec!["date"], vec!["period", "top"]]);
     assert!(m.unplaced.is_empty(), "{:?}", m.unplaced);
-    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("reports")).unwrap();
-    let lines: Vec<&str> = out.files["OPERATIONS.md"]
-        .lines()
-        .filter(|l| l.starts_with("| `microsoft.graph.detail`"))
-        .collect();
+    let list = operations_list(&m);
     assert_eq!(
-        lines,
+        rows_of(&list, "microsoft.graph.detail"),
         [
             "| `microsoft.graph.detail` | `graph::Detail` | `GET /reports/detail(date={date})` |",
             "| `microsoft.graph.detail` | `graph::Detail2` | `GET /reports/detail(period={period},top={top})` |",
-        ]
+        ],
+        "{list}"
     );
+}
+
+/// The generated `OPERATIONS.md` of a model.
+fn operations_list(m: &graphgen::model::Model) -> String {
+    let out = graphgen::emit::emit(m, &graphgen::emit::Options::new("operations")).unwrap();
+    out.files["OPERATIONS.md"].clone()
+}
+
+/// The rows of `OPERATIONS.md` about the operation named `qualified`.
+fn rows_of<'a>(list: &'a str, qualified: &str) -> Vec<&'a str> {
+    let start = format!("| `{qualified}`");
+    list.lines().filter(|l| l.starts_with(&start)).collect()
 }
 
 #[test]

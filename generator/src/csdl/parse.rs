@@ -1668,10 +1668,7 @@ impl<'a> Parser<'a> {
                     self.enter(&c, "edmx:Include", None);
                     self.ignored_children()?;
                 }
-                b"IncludeAnnotations" => {
-                    self.enter_plain(&c, "edmx:IncludeAnnotations")?;
-                    self.ignored_children()?;
-                }
+                b"IncludeAnnotations" => self.ignored(c, "edmx:IncludeAnnotations")?,
                 b"Annotation" => drop(self.annotation(c)?),
                 _ => return Err(self.unknown_element(&c)),
             }

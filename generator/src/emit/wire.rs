@@ -44,13 +44,18 @@ pub struct Wire<'a> {
 }
 
 impl Wire<'_> {
+    /// Whether the struct has any member, declared or kept.
+    fn has_members(&self) -> bool {
+        !self.fields.is_empty() || self.additional.is_some()
+    }
+
     /// The `object` binding of an in-place `read`: never written to in a
     /// struct with no members at all.
     fn object_binding(&self) -> &'static str {
-        if self.fields.is_empty() && self.additional.is_none() {
-            "object"
-        } else {
+        if self.has_members() {
             "mut object"
+        } else {
+            "object"
         }
     }
 }
@@ -111,7 +116,7 @@ fn serialize(out: &mut String, w: &Wire<'_>, cfg: &str) {
 /// `Object::members`: one call per member, with its wire and Rust names.
 fn members(out: &mut String, w: &Wire<'_>) {
     let sink = "graphgen_runtime::object::MemberSink";
-    if w.fields.is_empty() && w.additional.is_none() {
+    if !w.has_members() {
         line(
             out,
             4,

@@ -939,15 +939,8 @@ impl<'i, 'a> Builder<'i, 'a> {
         // Names are numbered in this order: an overload found later (a
         // function's second parameter set) comes after every first one of
         // its name, so that it renames nothing.
-        operations.sort_by_cached_key(|(rank, o)| {
-            let params: Vec<&str> = o.parameters.iter().map(|p| p.name.as_str()).collect();
-            (
-                o.name.clone(),
-                *rank,
-                format!("{:?}", o.binding),
-                params.join(","),
-            )
-        });
+        operations
+            .sort_by_cached_key(|(rank, o)| (o.name.clone(), *rank, format!("{:?}", o.binding)));
         let operations: Vec<OperationDef> = operations.into_iter().map(|(_, o)| o).collect();
         unplaced.sort_by(|a, b| (&a.operation, &a.binding).cmp(&(&b.operation, &b.binding)));
 
