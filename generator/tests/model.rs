@@ -280,14 +280,12 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
 #[test]
 fn function_overloads_on_one_binding_are_each_generated() {
     // Graph's report functions come in pairs bound to one type, told apart
-    // by their parameter names; a third overload with the first one's
-    // parameters in another order is the same overload.
+    // by their parameter names.
     let m = graph_with(
         "reports.csdl",
         r#"<EntityType Name="reportRoot" BaseType="graph.entity" />
 <Function Name="detail" IsBound="true"><Parameter Name="reportRoot" Type="graph.reportRoot" /><Parameter Name="date" Type="Edm.Date" Nullable="false" /><ReturnType Type="Edm.String" /></Function>
 <Function Name="detail" IsBound="true"><Parameter Name="reportRoot" Type="graph.reportRoot" /><Parameter Name="period" Type="Edm.String" Nullable="false" /><Parameter Name="top" Type="Edm.Int32" Nullable="false" /><ReturnType Type="Edm.String" /></Function>
-<Function Name="detail" IsBound="true"><Parameter Name="reportRoot" Type="graph.reportRoot" /><Parameter Name="top" Type="Edm.Int32" Nullable="false" /><Parameter Name="period" Type="Edm.String" Nullable="false" /><ReturnType Type="Edm.String" /></Function>
 <EntityContainer Name="GraphService"><Singleton Name="reports" Type="graph.reportRoot" /></EntityContainer>
 "#,
     );
@@ -307,6 +305,146 @@ fn function_overloads_on_one_binding_are_each_generated() {
             "| `microsoft.graph.detail` | `graph::Detail2` | `GET /reports/detail(period={period},top={top})` |",
         ],
         "{list}"
+    );
+}
+
+#[test]
+fn an_action_whose_parameters_differ_between_clouds_is_one_action() {
+    // Graph's `decline` on an event takes `ProposedNewTime` in the global
+    // document only: one action (CSDL allows one per binding type), in
+    // every cloud, its parameter documented where it is.
+    let action = |extra: &str| {
+        BASE.replace(
+            "</Schema>",
+            &format!(
+                r#"<EntityType Name="event" BaseType="graph.entity" />
+<Action Name="decline" IsBound="true"><Parameter Name="bindingParameter" Type="graph.event" /><Parameter Name="Comment" Type="Edm.String" />{extra}</Action>
+<EntityContainer Name="GraphService"><EntitySet Name="events" EntityType="graph.event" /></EntityContainer>
+</Schema>"#
+            ),
+        )
+    };
+    let global = doc(
+        "global.csdl",
+        &action(r#"<Parameter Name="ProposedNewTime" Type="Edm.String" />"#),
+    );
+    let usgov = doc("usgov.csdl", &action(""));
+    let m = build(&[("global", &global), ("usgov", &usgov)], "microsoft.graph").unwrap();
+    let declines: Vec<_> = m
+        .operations
+        .iter()
+        .filter(|o| o.name.name == "decline")
+        .collect();
+    assert_eq!(declines.len(), 1, "{declines:#?}");
+    let decline = declines[0];
+    assert_eq!(decline.availability.0, ["global", "usgov"]);
+    let params: Vec<(&str, &[String])> = decline
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.availability.0.as_slice()))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("Comment", &["global".to_string(), "usgov".to_string()][..]),
+            ("ProposedNewTime", &["global".to_string()][..]),
+        ]
+    );
+    let list = operations_list(&m);
+    assert_eq!(rows_of(&list, "microsoft.graph.decline").len(), 1, "{list}");
+    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("clouds")).unwrap();
+    let code: String = out
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    let field = code
+        .split("pub struct DeclineBody")
+        .nth(1)
+        .expect("the request body type is generated");
+    let field = &field[..field.find("pub proposed_new_time").expect("the field")];
+    let doc = &field[field.rfind("pub comment").unwrap()..];
+    assert!(
+        doc.contains("/// Available in: global. Not in: US Gov L4, US Gov L5 (DoD). Not checked (no metadata read): China (21Vianet)."),
+        "{doc}"
+    );
+}
+
+#[test]
+fn overloads_declared_twice_in_one_document_are_refused() {
+    let ops = |a: &str, b: &str| {
+        format!(
+            r#"<EntityType Name="t" BaseType="graph.entity" />{a}
+{b}<EntityContainer Name="GraphService"><EntitySet Name="ts" EntityType="graph.t" /></EntityContainer>"#
+        )
+    };
+    let refused = |a: &str, b: &str| {
+        let d = doc(
+            "twice.csdl",
+            &BASE.replace("</Schema>", &format!("{}</Schema>", ops(a, b))),
+        );
+        build(&[("global", &d)], "microsoft.graph").unwrap_err()
+    };
+    // Two actions on one binding type, whatever their parameters.
+    let e = refused(
+        r#"<Action Name="go" IsBound="true"><Parameter Name="t" Type="graph.t" /><Parameter Name="a" Type="Edm.String" /></Action>"#,
+        r#"<Action Name="go" IsBound="true"><Parameter Name="t" Type="graph.t" /><Parameter Name="b" Type="Edm.String" /></Action>"#,
+    );
+    assert_eq!(e.kind, ErrorKind::DuplicateName);
+    let at = e.location.as_ref().unwrap();
+    assert_eq!(
+        (at.line, at.element.as_str()),
+        (9, "Schema[microsoft.graph]/Action[go]"),
+        "the second declaration"
+    );
+    assert!(
+        e.message.contains("action `microsoft.graph.go` bound to `microsoft.graph.t` is declared twice: CSDL allows one action of a name per binding type"),
+        "{}",
+        e.message
+    );
+    // Unbound actions have no overloads at all.
+    let e = refused(
+        r#"<Action Name="go" />"#,
+        r#"<Action Name="go"><Parameter Name="a" Type="Edm.String" /></Action>"#,
+    );
+    assert!(
+        e.message
+            .contains("action `microsoft.graph.go` unbound is declared twice")
+            && e.message.ends_with("and no overloads of unbound actions"),
+        "{}",
+        e.message
+    );
+    // Functions with the same parameter names, in any order.
+    let e = refused(
+        r#"<Function Name="f" IsBound="true"><Parameter Name="t" Type="graph.t" /><Parameter Name="a" Type="Edm.String" /><Parameter Name="b" Type="Edm.String" /><ReturnType Type="Edm.String" /></Function>"#,
+        r#"<Function Name="f" IsBound="true"><Parameter Name="t" Type="graph.t" /><Parameter Name="b" Type="Edm.Int32" /><Parameter Name="a" Type="Edm.String" /><ReturnType Type="Edm.String" /></Function>"#,
+    );
+    assert_eq!(e.kind, ErrorKind::DuplicateName);
+    assert!(
+        e.message.contains("function `microsoft.graph.f` bound to `microsoft.graph.t` with the parameters (b, a) is declared twice"),
+        "{}",
+        e.message
+    );
+    // An action and a function of one name, or the same action on another
+    // binding type, are no repetition.
+    let d = doc(
+        "apart.csdl",
+        &BASE.replace(
+            "</Schema>",
+            &format!(
+                "{}</Schema>",
+                ops(
+                    r#"<Action Name="go" IsBound="true"><Parameter Name="t" Type="graph.t" /></Action><Action Name="go" IsBound="true"><Parameter Name="t" Type="Collection(graph.t)" /></Action>"#,
+                    r#"<Function Name="go" IsBound="true"><Parameter Name="t" Type="graph.t" /><ReturnType Type="Edm.String" /></Function>"#,
+                )
+            ),
+        ),
+    );
+    let m = build(&[("global", &d)], "microsoft.graph").unwrap();
+    assert_eq!(
+        m.operations.iter().filter(|o| o.name.name == "go").count(),
+        3
     );
 }
 

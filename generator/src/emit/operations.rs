@@ -249,6 +249,10 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
                 first.push_str(how[usize::from(!*required)]);
                 let mut paragraphs = vec![first];
                 paragraphs.extend(docs::description(&p.doc));
+                let here = plan.clouds(&p.availability);
+                if here.narrower_than(&clouds) {
+                    paragraphs.push(here.doc_line());
+                }
                 FieldDecl::new(
                     docs::lines(&paragraphs),
                     f.to_string(),

@@ -332,6 +332,7 @@ impl<'a> Index<'a> {
     /// the right kind and do not loop, names are unique.
     fn check(&self) -> Result<()> {
         let doc = self.doc;
+        let mut overloads = BTreeSet::new();
         for s in &doc.schemas {
             for item in &s.items {
                 match item {
@@ -340,7 +341,11 @@ impl<'a> Index<'a> {
                         self.check_struct(s, t)?
                     }
                     SchemaItem::Action(o) | SchemaItem::Function(o) => {
-                        self.check_operation(s, o)?
+                        self.check_operation(s, o)?;
+                        let key = (s.namespace.as_str(), o.name.as_str(), overload_key(self, o));
+                        if !overloads.insert(key) {
+                            return Err(self.overload_declared_twice(s, o));
+                        }
                     }
                     SchemaItem::EntityContainer(c) => self.check_container(s, c)?,
                     SchemaItem::Term(_) | SchemaItem::Annotations(_) => {}
@@ -675,6 +680,37 @@ impl<'a> Index<'a> {
             })?;
         }
         Ok(())
+    }
+
+    /// CSDL's rule for overloads, broken by `o`: which declarations it
+    /// repeats, and why that is not an overload.
+    fn overload_declared_twice(&self, s: &Schema, o: &Operation) -> Error {
+        let name = format!("{}.{}", s.namespace, o.name);
+        let binding = match binding_key(self, o) {
+            b if b.is_empty() => "unbound".to_string(),
+            b => format!("bound to `{b}`"),
+        };
+        let message = match o.kind {
+            OperationKind::Action => format!(
+                "action `{name}` {binding} is declared twice: CSDL allows one action of a name per binding type{}",
+                if o.is_bound { "" } else { " and no overloads of unbound actions" }
+            ),
+            OperationKind::Function => {
+                let skip = usize::from(o.is_bound);
+                let names: Vec<&str> =
+                    o.parameters.iter().skip(skip).map(|p| p.name.as_str()).collect();
+                format!(
+                    "function `{name}` {binding} with the parameters ({}) is declared twice: \
+                     overloads of a function must differ in the names of their parameters",
+                    names.join(", ")
+                )
+            }
+        };
+        Error::at(
+            ErrorKind::DuplicateName,
+            loc(self.doc, o.pos, operation_path(s, o)),
+            message,
+        )
     }
 
     fn check_container(&self, s: &Schema, c: &EntityContainer) -> Result<()> {
@@ -1149,6 +1185,15 @@ impl<'i, 'a> Builder<'i, 'a> {
             }
             false => None,
         };
+        let overload = overload_key(ix, o);
+        // The same operation in each document, where it has one.
+        let same = |x: &Index<'a>| -> Option<&'a Operation> {
+            x.operations
+                .get(&(q.namespace.as_str(), q.name.as_str()))?
+                .iter()
+                .copied()
+                .find(|xo| overload_key(x, xo) == overload)
+        };
         let mut parameters = Vec::new();
         for p in params {
             let at = || loc(doc, p.pos, format!("{path}/Parameter[{}]", p.name));
@@ -1159,6 +1204,10 @@ impl<'i, 'a> Builder<'i, 'a> {
                 nullable: p.nullable.unwrap_or(true),
                 optional: pf.optional_parameter,
                 doc: pf.doc,
+                // An action's parameters may differ between clouds.
+                availability: self.availability(|x| {
+                    same(x).is_some_and(|xo| xo.parameters.iter().any(|xp| xp.name == p.name))
+                }),
             });
         }
         let return_type = match &o.return_type {
@@ -1173,7 +1222,6 @@ impl<'i, 'a> Builder<'i, 'a> {
             }),
             None => None,
         };
-        let overload = overload_key(ix, o);
         Ok(OperationDef {
             name: q.clone(),
             kind: o.kind,
@@ -1182,11 +1230,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             return_type,
             is_composable: o.is_composable,
             doc: facts.doc,
-            availability: self.availability(|x| {
-                x.operations
-                    .get(&(q.namespace.as_str(), q.name.as_str()))
-                    .is_some_and(|list| list.iter().any(|xo| overload_key(x, xo) == overload))
-            }),
+            availability: self.availability(|x| same(x).is_some()),
             path: None,
         })
     }
@@ -1273,10 +1317,15 @@ fn binding_key(ix: &Index<'_>, o: &Operation) -> String {
     }
 }
 
-/// What tells one overload from another: the binding, and the names of the
-/// other parameters (functions bound to one type differ by those; CSDL
-/// allows one action per binding).
+/// What tells one overload from another. CSDL allows one action of a name
+/// per binding type, so an action is its binding; functions bound to one
+/// type differ by the set of their other parameters' names. The same action
+/// with other parameters in another cloud's document is the same action.
 fn overload_key(ix: &Index<'_>, o: &Operation) -> String {
+    let binding = binding_key(ix, o);
+    if o.kind == OperationKind::Action {
+        return binding;
+    }
     let skip = usize::from(o.is_bound);
     let mut names: Vec<&str> = o
         .parameters
@@ -1285,7 +1334,7 @@ fn overload_key(ix: &Index<'_>, o: &Operation) -> String {
         .map(|p| p.name.as_str())
         .collect();
     names.sort_unstable();
-    format!("{}({})", binding_key(ix, o), names.join(","))
+    format!("{binding}({})", names.join(","))
 }
 
 /// The declared type a reference names (not a primitive), if it resolves.

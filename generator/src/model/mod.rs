@@ -406,6 +406,9 @@ pub struct ParameterDef {
     /// Core.OptionalParameter.
     pub optional: bool,
     pub doc: Doc,
+    /// The clouds whose document gives the operation this parameter (an
+    /// action's parameters may differ between clouds).
+    pub availability: Availability,
 }
 
 #[derive(Debug, Clone, PartialEq)]
