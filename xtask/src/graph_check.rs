@@ -26,18 +26,22 @@ pub struct Args {
     /// The folder holding the official documents.
     #[arg(long, default_value = "../shared/metadata")]
     from: PathBuf,
-    /// Every namespace alone and all together, for all four documents
-    /// (takes long); by default only the whole clean document and
-    /// externalConnectors alone.
+    /// Every namespace alone and all together, for all four documents, and
+    /// all namespaces of the three clouds' documents together (takes long);
+    /// by default only the whole clean document and externalConnectors alone.
     #[arg(long)]
     all: bool,
 }
 
 struct Case {
     name: String,
-    document: PathBuf,
+    metadata: Vec<MetadataFile>,
     selection: Selection,
 }
+
+/// The documents of the three clouds, read together as a crate for all of
+/// them is generated: their differences are merged, not just read.
+const CLOUDS: [&str; 3] = ["global", "usgov", "china"];
 
 pub fn run(root: &Path, args: Args) -> Result<(), String> {
     // An absolute path replaces the root.
@@ -51,13 +55,19 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     let mut cases = Vec::new();
     for (doc, file) in DOCUMENTS {
         let document = from.join(file);
+        let global = |path: &Path| {
+            vec![MetadataFile {
+                cloud: "global".into(),
+                path: path.to_path_buf(),
+            }]
+        };
         let quick = *doc == "clean";
         if !(args.all || quick) {
             continue;
         }
         cases.push(Case {
             name: format!("{doc}-all"),
-            document: document.clone(),
+            metadata: global(&document),
             selection: Selection::All,
         });
         let namespaces: Vec<String> = if args.all {
@@ -69,10 +79,29 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         for ns in namespaces {
             cases.push(Case {
                 name: format!("{doc}-{}", ns.replace('.', "_")),
-                document: document.clone(),
+                metadata: global(&document),
                 selection: Selection::Namespaces(vec![ns]),
             });
         }
+    }
+    if args.all {
+        cases.push(Case {
+            name: "clouds-all".into(),
+            metadata: CLOUDS
+                .iter()
+                .map(|cloud| {
+                    let (_, file) = DOCUMENTS
+                        .iter()
+                        .find(|(doc, _)| doc == cloud)
+                        .expect("each cloud has a document");
+                    MetadataFile {
+                        cloud: cloud.to_string(),
+                        path: from.join(file),
+                    }
+                })
+                .collect(),
+            selection: Selection::All,
+        });
     }
     let work = root.join("target/graph-check");
     let target = work.join("target");
@@ -85,10 +114,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         // Not a member of this repository's workspace.
         options.manifest_extra = "[workspace]\n".into();
         let config = Config {
-            metadata: vec![MetadataFile {
-                cloud: "global".into(),
-                path: case.document.clone(),
-            }],
+            metadata: case.metadata.clone(),
             selection: case.selection.clone(),
             options,
         };
