@@ -4,8 +4,8 @@ use graphgen_runtime::edm::DateTimeOffset;
 use graphgen_runtime::http::StatusCode;
 use msgraph_connectors::external_connectors::{
     ActivitySettings, AddActivitiesBody, AnyExternalActivity, AnyUrlToItemResolverBase,
-    Configuration, ExternalActivity, ExternalActivityResult, ExternalActivityType, Identity,
-    IdentityType, Properties,
+    Configuration, ContentCategory, ExternalActivity, ExternalActivityResult, ExternalActivityType,
+    ExternalConnection, Identity, IdentityType, Properties,
 };
 use msgraph_connectors::graph::PublicInnerError;
 use serde_json::{json, Value};
@@ -203,6 +203,22 @@ fn required_properties_are_required() {
     assert!(
         err.to_string().contains("missing field `startDateTime`"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_property_some_clouds_lack_is_never_required() {
+    // `contentCategory` is `Nullable="false"` in the global document and
+    // absent from the US Government ones, whose connections come without it.
+    let us_gov = r#"{"id":"contosohr","name":"Contoso HR","state":"ready"}"#;
+    let connection: ExternalConnection = serde_json::from_str(us_gov).unwrap();
+    assert_eq!(connection.content_category, None);
+    assert_eq!(connection.name.as_deref(), Some("Contoso HR"));
+    let global = r#"{"id":"contosohr","contentCategory":"knowledgeBase"}"#;
+    let connection: ExternalConnection = serde_json::from_str(global).unwrap();
+    assert_eq!(
+        connection.content_category,
+        Some(ContentCategory::KnowledgeBase)
     );
 }
 

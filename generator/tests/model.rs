@@ -312,13 +312,15 @@ fn function_overloads_on_one_binding_are_each_generated() {
 fn an_action_whose_parameters_differ_between_clouds_is_one_action() {
     // Graph's `decline` on an event takes `ProposedNewTime` in the global
     // document only: one action (CSDL allows one per binding type), in
-    // every cloud, its parameter documented where it is.
+    // every cloud, its parameter documented where it is and never required,
+    // as a property some cloud lacks is never required.
     let action = |extra: &str| {
+        let (parameter, property) = extra.split_once('|').unwrap_or_default();
         BASE.replace(
             "</Schema>",
             &format!(
-                r#"<EntityType Name="event" BaseType="graph.entity" />
-<Action Name="decline" IsBound="true"><Parameter Name="bindingParameter" Type="graph.event" /><Parameter Name="Comment" Type="Edm.String" />{extra}</Action>
+                r#"<EntityType Name="event" BaseType="graph.entity">{property}</EntityType>
+<Action Name="decline" IsBound="true"><Parameter Name="bindingParameter" Type="graph.event" /><Parameter Name="Comment" Type="Edm.String" />{parameter}</Action>
 <EntityContainer Name="GraphService"><EntitySet Name="events" EntityType="graph.event" /></EntityContainer>
 </Schema>"#
             ),
@@ -326,7 +328,9 @@ fn an_action_whose_parameters_differ_between_clouds_is_one_action() {
     };
     let global = doc(
         "global.csdl",
-        &action(r#"<Parameter Name="ProposedNewTime" Type="Edm.String" />"#),
+        &action(
+            r#"<Parameter Name="ProposedNewTime" Type="Edm.String" Nullable="false" />|<Property Name="cancelled" Type="Edm.Boolean" Nullable="false" />"#,
+        ),
     );
     let usgov = doc("usgov.csdl", &action(""));
     let m = build(&[("global", &global), ("usgov", &usgov)], "microsoft.graph").unwrap();
@@ -363,12 +367,23 @@ fn an_action_whose_parameters_differ_between_clouds_is_one_action() {
         .split("pub struct DeclineBody")
         .nth(1)
         .expect("the request body type is generated");
-    let field = &field[..field.find("pub proposed_new_time").expect("the field")];
+    let field = &field[..field.find('}').unwrap()];
     let doc = &field[field.rfind("pub comment").unwrap()..];
     assert!(
-        doc.contains("/// Available in: global. Not in: US Gov L4, US Gov L5 (DoD). Not checked (no metadata read): China (21Vianet)."),
+        doc.contains("/// Available in: global. Not in: US Gov L4, US Gov L5 (DoD). Not checked (no metadata read): China (21Vianet).")
+            && doc.contains("pub proposed_new_time: Option<String>,"),
         "{doc}"
     );
+    assert!(
+        code.contains("pub cancelled: Option<bool>,"),
+        "the property US Gov lacks is optional"
+    );
+    // With the global document alone, both are required.
+    let m = build(&[("global", &global)], "microsoft.graph").unwrap();
+    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("global")).unwrap();
+    let code: String = out.files.values().map(String::as_str).collect();
+    assert!(code.contains("pub cancelled: bool,"));
+    assert!(code.contains("pub proposed_new_time: String,"));
 }
 
 #[test]

@@ -463,7 +463,7 @@ impl<'de> serde::Deserialize<'de> for ExternalActivityResult {
 /// `microsoft.graph.externalConnectors.externalConnection` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalConnection {
     /// `id`: `Edm.String`, not nullable, but absent from some payloads.
@@ -476,10 +476,10 @@ pub struct ExternalConnection {
     pub configuration: Option<crate::external_connectors::Configuration>,
     /// `connectorId`: `Edm.String`.
     pub connector_id: Option<String>,
-    /// `contentCategory`: `microsoft.graph.externalConnectors.contentCategory`, required.
+    /// `contentCategory`: `microsoft.graph.externalConnectors.contentCategory`, not nullable, but absent from some payloads.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    pub content_category: crate::external_connectors::ContentCategory,
+    pub content_category: Option<crate::external_connectors::ContentCategory>,
     /// `description`: `Edm.String`.
     pub description: Option<String>,
     /// `name`: `Edm.String`.
@@ -506,27 +506,6 @@ pub struct ExternalConnection {
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
     pub schema: Option<crate::external_connectors::Schema>,
-}
-
-impl ExternalConnection {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(content_category: crate::external_connectors::ContentCategory) -> Self {
-        Self {
-            id: None,
-            activity_settings: None,
-            configuration: None,
-            connector_id: None,
-            content_category,
-            description: None,
-            name: None,
-            search_settings: None,
-            state: None,
-            groups: None,
-            items: None,
-            operations: None,
-            schema: None,
-        }
-    }
 }
 
 impl ExternalConnection {
@@ -557,7 +536,7 @@ impl graphgen_runtime::object::Object for ExternalConnection {
         object.optional("activitySettings", "activity_settings", &self.activity_settings);
         object.optional("configuration", "configuration", &self.configuration);
         object.optional("connectorId", "connector_id", &self.connector_id);
-        object.required("contentCategory", "content_category", &self.content_category);
+        object.optional("contentCategory", "content_category", &self.content_category);
         object.optional("description", "description", &self.description);
         object.optional("name", "name", &self.name);
         object.optional("searchSettings", "search_settings", &self.search_settings);
@@ -569,20 +548,8 @@ impl graphgen_runtime::object::Object for ExternalConnection {
     }
 
     fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, set_some, skip};
-        let mut id = None;
-        let mut activity_settings = None;
-        let mut configuration = None;
-        let mut connector_id = None;
-        let mut content_category = None;
-        let mut description = None;
-        let mut name = None;
-        let mut search_settings = None;
-        let mut state = None;
-        let mut groups = None;
-        let mut items = None;
-        let mut operations = None;
-        let mut schema = None;
+        use graphgen_runtime::object::{set, skip};
+        let mut object = Self::default();
         loop {
             let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
                 Ok(Some(key)) => key,
@@ -590,19 +557,19 @@ impl graphgen_runtime::object::Object for ExternalConnection {
                 Err(e) => return Err(e),
             };
             let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut id),
-                "activitySettings" => set(&mut __map, &mut activity_settings),
-                "configuration" => set(&mut __map, &mut configuration),
-                "connectorId" => set(&mut __map, &mut connector_id),
-                "contentCategory" => set_some(&mut __map, &mut content_category),
-                "description" => set(&mut __map, &mut description),
-                "name" => set(&mut __map, &mut name),
-                "searchSettings" => set(&mut __map, &mut search_settings),
-                "state" => set(&mut __map, &mut state),
-                "groups" => set(&mut __map, &mut groups),
-                "items" => set(&mut __map, &mut items),
-                "operations" => set(&mut __map, &mut operations),
-                "schema" => set(&mut __map, &mut schema),
+                "id" => set(&mut __map, &mut object.id),
+                "activitySettings" => set(&mut __map, &mut object.activity_settings),
+                "configuration" => set(&mut __map, &mut object.configuration),
+                "connectorId" => set(&mut __map, &mut object.connector_id),
+                "contentCategory" => set(&mut __map, &mut object.content_category),
+                "description" => set(&mut __map, &mut object.description),
+                "name" => set(&mut __map, &mut object.name),
+                "searchSettings" => set(&mut __map, &mut object.search_settings),
+                "state" => set(&mut __map, &mut object.state),
+                "groups" => set(&mut __map, &mut object.groups),
+                "items" => set(&mut __map, &mut object.items),
+                "operations" => set(&mut __map, &mut object.operations),
+                "schema" => set(&mut __map, &mut object.schema),
                 _ => skip(&mut __map),
             };
             match __read {
@@ -610,24 +577,7 @@ impl graphgen_runtime::object::Object for ExternalConnection {
                 Err(e) => return Err(e),
             }
         }
-        match content_category {
-            Some(content_category) => Ok(Self {
-                id,
-                activity_settings,
-                configuration,
-                connector_id,
-                content_category,
-                description,
-                name,
-                search_settings,
-                state,
-                groups,
-                items,
-                operations,
-                schema,
-            }),
-            None => Err(serde::de::Error::missing_field("contentCategory")),
-        }
+        Ok(object)
     }
 }
 

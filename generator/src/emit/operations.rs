@@ -12,7 +12,7 @@ use super::docs;
 use super::naming::{self, Scope};
 use super::plan::Plan;
 use super::service;
-use super::structs::{self, is_required, Decl, FieldDecl};
+use super::structs::{self, Decl, FieldDecl};
 use super::types::{csdl_type, ident, rust_type, type_path};
 use std::fmt::Write as _;
 
@@ -204,7 +204,9 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         .parameters
         .iter()
         .map(|p| {
-            let required = !p.nullable && !p.optional;
+            // A parameter some cloud with the operation lacks is never required.
+            let required =
+                !p.nullable && !p.optional && !plan.clouds(&p.availability).narrower_than(&clouds);
             (
                 ident(&scope.claim(naming::field_name(&p.name))),
                 p,
@@ -635,7 +637,7 @@ fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
         .expect("batch_shape found the field");
     let compared: Vec<TokenStream> = structs::fields(plan, b.item)
         .into_iter()
-        .filter(|f| is_required(f.prop))
+        .filter(|f| f.required)
         .map(|f| {
             let n = ident(&f.name);
             match &f.prop.ty {
