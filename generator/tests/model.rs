@@ -387,6 +387,40 @@ fn an_action_whose_parameters_differ_between_clouds_is_one_action() {
 }
 
 #[test]
+fn what_any_cloud_lets_be_null_is_not_required() {
+    // Graph's `timeSlot.start` is `Nullable="false"` in the global document
+    // and nullable in the US Government one: a crate for both reads null.
+    let schema = |facet: &str| {
+        BASE.replace(
+            "</Schema>",
+            &format!(
+                r#"<ComplexType Name="timeSlot"><Property Name="start" Type="Edm.String"{facet} /></ComplexType>
+<EntityType Name="event" BaseType="graph.entity" />
+<Action Name="propose" IsBound="true"><Parameter Name="bindingParameter" Type="graph.event" /><Parameter Name="slot" Type="graph.timeSlot"{facet} /></Action>
+<EntityContainer Name="GraphService"><EntitySet Name="events" EntityType="graph.event" /></EntityContainer>
+</Schema>"#
+            ),
+        )
+    };
+    let global = doc("global.csdl", &schema(r#" Nullable="false""#));
+    let usgov = doc("usgov.csdl", &schema(""));
+    let facts = |m: &Model| {
+        let slot = m
+            .type_id(&model::QName::new("microsoft.graph", "timeSlot"))
+            .unwrap();
+        let start = m.all_properties(slot)[0].nullable;
+        let propose = m.operations.iter().find(|o| o.name.name == "propose");
+        (start, propose.unwrap().parameters[0].nullable)
+    };
+    let alone = build(&[("global", &global)], "microsoft.graph").unwrap();
+    assert_eq!(facts(&alone), (false, false));
+    let both = build(&[("global", &global), ("usgov", &usgov)], "microsoft.graph").unwrap();
+    assert_eq!(facts(&both), (true, true));
+    let reversed = build(&[("usgov", &usgov), ("global", &global)], "microsoft.graph").unwrap();
+    assert_eq!(facts(&reversed), (true, true));
+}
+
+#[test]
 fn overloads_declared_twice_in_one_document_are_refused() {
     let ops = |a: &str, b: &str| {
         format!(

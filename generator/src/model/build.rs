@@ -1093,7 +1093,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                     properties.push(PropertyDef {
                         name: p.name.clone(),
                         ty: self.type_ref(ix, &p.r#type, at, ids)?,
-                        nullable: p.nullable.unwrap_or(true),
+                        nullable: self.nullable_anywhere(q, &p.name),
                         navigation: None,
                         computed: pf.computed,
                         immutable: pf.immutable,
@@ -1108,7 +1108,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                     properties.push(PropertyDef {
                         name: n.name.clone(),
                         ty: self.type_ref(ix, &n.r#type, at, ids)?,
-                        nullable: n.nullable.unwrap_or(true),
+                        nullable: self.nullable_anywhere(q, &n.name),
                         navigation: Some(Navigation {
                             contains_target: n.contains_target,
                             partner: n.partner.clone(),
@@ -1147,6 +1147,16 @@ impl<'i, 'a> Builder<'i, 'a> {
         self.availability(|ix| {
             ix.types
                 .contains_key(&(q.namespace.as_str(), q.name.as_str()))
+        })
+    }
+
+    /// Whether any document that declares the property lets it be null:
+    /// then a crate for all of them cannot require it.
+    fn nullable_anywhere(&self, q: &QName, name: &str) -> bool {
+        self.indexes.iter().any(|ix| {
+            matches!(ix.types.get(&(q.namespace.as_str(), q.name.as_str())),
+                Some(Decl::Struct(_, t)) if t.properties.iter().any(|p| p.name == name && p.nullable != Some(false))
+                    || t.navigation_properties.iter().any(|n| n.name == name && n.nullable != Some(false)))
         })
     }
 
@@ -1201,7 +1211,12 @@ impl<'i, 'a> Builder<'i, 'a> {
             parameters.push(ParameterDef {
                 name: p.name.clone(),
                 ty: self.type_ref(ix, &p.r#type, at, ids)?,
-                nullable: p.nullable.unwrap_or(true),
+                // Null where any document that has the parameter allows it.
+                nullable: self.indexes.iter().filter_map(same).any(|xo| {
+                    xo.parameters
+                        .iter()
+                        .any(|xp| xp.name == p.name && xp.nullable != Some(false))
+                }),
                 optional: pf.optional_parameter,
                 doc: pf.doc,
                 // An action's parameters may differ between clouds.
