@@ -29,7 +29,6 @@ pub struct Field<'m> {
 pub fn fields<'m>(plan: &Plan<'m>, id: TypeId) -> Vec<Field<'m>> {
     let mut scope = Scope::new();
     scope.reserve(ADDITIONAL_PROPERTIES_FIELD);
-    let owner = plan.clouds(&plan.model.ty(id).availability);
     plan.model
         .all_properties(id)
         .into_iter()
@@ -37,21 +36,19 @@ pub fn fields<'m>(plan: &Plan<'m>, id: TypeId) -> Vec<Field<'m>> {
         .map(|p| Field {
             prop: p,
             name: scope.claim(naming::field_name(&p.name)),
-            // A cloud whose metadata has the type but not the property
-            // sends values without it.
-            required: is_required(p) && !plan.clouds(&p.availability).narrower_than(&owner),
+            required: is_required(p),
         })
         .collect()
 }
 
-/// Required by the metadata: `Nullable="false"`, and the service sends it in
-/// every representation. Keys (assigned by the service, absent in request
-/// bodies and action payloads), computed properties (never sent by clients)
-/// and navigation properties (present only when expanded) are optional
-/// whatever their nullability. [`fields`] also makes optional what some
-/// cloud with the type lacks.
+/// Required means: the metadata says `Nullable="false"`, and the service
+/// sends it in every representation. Keys (assigned by the service, absent in
+/// request bodies and action payloads), computed properties (never sent by
+/// clients) and navigation properties (present only when expanded) are
+/// optional whatever their nullability, and so is what some cloud with the
+/// declaring type lacks (decided there, so that base and derived types agree).
 fn is_required(p: &PropertyDef) -> bool {
-    !p.nullable && !p.is_key && !p.computed && p.navigation.is_none()
+    !p.nullable && p.in_every_cloud && !p.is_key && !p.computed && p.navigation.is_none()
 }
 
 /// The struct, its inherent impls, its `Any*` enum if it has one, and its

@@ -1086,10 +1086,14 @@ impl<'i, 'a> Builder<'i, 'a> {
                     },
                     None => None,
                 };
+                let type_clouds = self.type_availability(q);
+                // Every document with the type declares the property.
+                let everywhere = |a: &Availability| type_clouds.0.iter().all(|c| a.contains(c));
                 let mut properties = Vec::new();
                 for p in &t.properties {
                     let at = || loc(doc, p.pos, format!("{path}/Property[{}]", p.name));
                     let pf = ix.facts(&format!("{target}/{}", p.name), &p.annotations);
+                    let availability = self.property_availability(q, &p.name);
                     properties.push(PropertyDef {
                         name: p.name.clone(),
                         ty: self.type_ref(ix, &p.r#type, at, ids)?,
@@ -1099,12 +1103,14 @@ impl<'i, 'a> Builder<'i, 'a> {
                         immutable: pf.immutable,
                         is_key: false,
                         doc: pf.doc,
-                        availability: self.property_availability(q, &p.name),
+                        in_every_cloud: everywhere(&availability),
+                        availability,
                     });
                 }
                 for n in &t.navigation_properties {
                     let at = || loc(doc, n.pos, format!("{path}/NavigationProperty[{}]", n.name));
                     let nf = ix.facts(&format!("{target}/{}", n.name), &n.annotations);
+                    let availability = self.property_availability(q, &n.name);
                     properties.push(PropertyDef {
                         name: n.name.clone(),
                         ty: self.type_ref(ix, &n.r#type, at, ids)?,
@@ -1118,7 +1124,8 @@ impl<'i, 'a> Builder<'i, 'a> {
                         immutable: nf.immutable,
                         is_key: false,
                         doc: nf.doc,
-                        availability: self.property_availability(q, &n.name),
+                        in_every_cloud: everywhere(&availability),
+                        availability,
                     });
                 }
                 let def = StructDef {

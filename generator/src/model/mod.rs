@@ -223,7 +223,8 @@ pub struct StructDef {
 pub struct PropertyDef {
     pub name: String,
     pub ty: TypeRef,
-    /// `Nullable` as written (absent means true).
+    /// `Nullable` is not false in some document that declares it (absent
+    /// means true).
     pub nullable: bool,
     pub navigation: Option<Navigation>,
     /// Core.Computed: set by the service, read-only for clients.
@@ -234,6 +235,9 @@ pub struct PropertyDef {
     pub is_key: bool,
     pub doc: Doc,
     pub availability: Availability,
+    /// Every document that has the declaring type declares this property;
+    /// else values from some cloud come without it.
+    pub in_every_cloud: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
