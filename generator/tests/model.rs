@@ -427,6 +427,86 @@ fn what_any_cloud_lets_be_null_is_not_required() {
 }
 
 #[test]
+fn properties_a_later_document_adds_are_kept_for_its_clouds() {
+    // Graph's `changeNotification.sequenceNumber` is in the US Government
+    // and China documents, not the global one: a crate for all three has it.
+    let global = doc(
+        "global.csdl",
+        &BASE.replace(
+            "</Schema>",
+            r#"<ComplexType Name="changeNotification"><Property Name="id" Type="Edm.String" /></ComplexType>
+<ComplexType Name="timeConstraint"><Property Name="timeSlots" Type="Edm.String" /></ComplexType>
+<EntityType Name="place" BaseType="graph.entity"><Property Name="label" Type="Edm.String" /></EntityType>
+<EntityType Name="room" BaseType="graph.place"><Property Name="capacity" Type="Edm.Int32" /></EntityType>
+</Schema>"#,
+        ),
+    );
+    let usgov = doc(
+        "usgov.csdl",
+        &BASE.replace(
+            "</Schema>",
+            r#"<ComplexType Name="changeNotification"><Property Name="id" Type="Edm.String" /><Property Name="sequenceNumber" Type="Edm.Int64" Nullable="false" /><Property Name="detail" Type="graph.govDetail" /></ComplexType>
+<ComplexType Name="govDetail"><Property Name="code" Type="Edm.String" /></ComplexType>
+<ComplexType Name="timeConstraint"><Property Name="timeslots" Type="Edm.String" /></ComplexType>
+<EntityType Name="place" BaseType="graph.entity"><Property Name="capacity" Type="Edm.Int32" /></EntityType>
+<EntityType Name="room" BaseType="graph.place"><Property Name="label" Type="Edm.String" /><Property Name="placeId" Type="Edm.String" /></EntityType>
+</Schema>"#,
+        ),
+    );
+    let m = build(&[("global", &global), ("usgov", &usgov)], "microsoft.graph").unwrap();
+    let own = |name: &str| -> Vec<(String, Vec<String>)> {
+        let id = m
+            .type_id(&model::QName::new("microsoft.graph", name))
+            .unwrap();
+        let s = m.structure(id).unwrap();
+        s.properties
+            .iter()
+            .map(|p| (p.name.clone(), p.availability.0.clone()))
+            .collect()
+    };
+    let both = || vec!["global".to_string(), "usgov".to_string()];
+    let gov = || vec!["usgov".to_string()];
+    assert_eq!(
+        own("changeNotification"),
+        [
+            ("id".into(), both()),
+            ("sequenceNumber".into(), gov()),
+            ("detail".into(), gov())
+        ]
+    );
+    // The type only the added property references is generated.
+    assert!(m
+        .type_id(&model::QName::new("microsoft.graph", "govDetail"))
+        .is_some());
+    // The same name in another case is not added again (where it is
+    // available is still told by its exact name).
+    assert_eq!(
+        own("timeConstraint"),
+        [("timeSlots".into(), vec!["global".to_string()])]
+    );
+    // A property the base has in the first document is not added to a
+    // derived type; one a derived type declares is not added to its base.
+    assert_eq!(own("place"), [("label".into(), vec!["global".to_string()])]);
+    assert_eq!(
+        own("room"),
+        [
+            ("capacity".into(), vec!["global".to_string()]),
+            ("placeId".into(), gov())
+        ]
+    );
+    // Added properties are never required.
+    let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("clouds")).unwrap();
+    let code: String = out.files.values().map(String::as_str).collect();
+    assert!(code.contains("pub sequence_number: Option<i64>,"), "{code}");
+    // With the first document alone, nothing is added.
+    let alone = build(&[("global", &global)], "microsoft.graph").unwrap();
+    let id = alone
+        .type_id(&model::QName::new("microsoft.graph", "changeNotification"))
+        .unwrap();
+    assert_eq!(alone.structure(id).unwrap().properties.len(), 1);
+}
+
+#[test]
 fn overloads_declared_twice_in_one_document_are_refused() {
     let ops = |a: &str, b: &str| {
         format!(

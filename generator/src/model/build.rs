@@ -1,7 +1,7 @@
 //! Builds the [`Model`] from syntax trees: one index per document, checked
 //! whole, then the closure of the selection, merged across documents.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use crate::csdl::ast::{
     Annotation, Document, EntityContainer, EnumType, Operation, OperationKind, Pos, Schema,
@@ -36,8 +36,10 @@ pub enum Selection {
 
 /// Resolves and checks every input document, then builds the model of the
 /// selection. The first input is the primary: where documents define the same
-/// element differently, the first one that defines it wins; availability
-/// records every input that has it.
+/// element differently, the first one that defines it wins, except that a
+/// type gets the properties later documents add and a property or parameter
+/// is nullable when any document says so; availability records every input
+/// that has it.
 pub fn build(inputs: &[Input<'_>], selection: &Selection) -> Result<Model> {
     if inputs.is_empty() {
         return Err(Error::new(ErrorKind::Usage, "no metadata document given"));
@@ -777,6 +779,43 @@ impl<'i, 'a> Builder<'i, 'a> {
         })
     }
 
+    /// Each document's declaration of the structured type `q`, in input order.
+    fn declarations<'q>(
+        &self,
+        q: &'q QName,
+    ) -> impl Iterator<Item = (&'i Index<'a>, &'a Schema, &'a StructuredType)> + 'q
+    where
+        'i: 'q,
+        'a: 'q,
+    {
+        self.indexes.iter().filter_map(move |x| {
+            match x.types.get(&(q.namespace.as_str(), q.name.as_str())) {
+                Some(Decl::Struct(s, t)) => Some((x, *s, *t)),
+                _ => None,
+            }
+        })
+    }
+
+    /// The names, lowercased, that any document declares on an ancestor of
+    /// `t` (as the model chains them: each base as its first document has it).
+    fn inherited_names(&self, ix: &Index<'a>, t: &StructuredType) -> HashSet<String> {
+        let mut names = HashSet::new();
+        let mut visited = BTreeSet::new();
+        let mut base = t.base_type.as_deref().and_then(|b| referenced(ix, b));
+        while let Some(q) = base.take() {
+            if !visited.insert(q.clone()) {
+                break;
+            }
+            for (x, _, bt) in self.declarations(&q) {
+                names.extend(property_names(bt).map(str::to_lowercase));
+                if base.is_none() {
+                    base = bt.base_type.as_deref().and_then(|b| referenced(x, b));
+                }
+            }
+        }
+        names
+    }
+
     fn availability(&self, has: impl Fn(&Index<'a>) -> bool) -> Availability {
         Availability(
             self.inputs
@@ -877,17 +916,18 @@ impl<'i, 'a> Builder<'i, 'a> {
                 continue;
             };
             if let Decl::Struct(_, t) = decl {
-                let texts = t
-                    .base_type
-                    .iter()
-                    .map(String::as_str)
-                    .chain(t.properties.iter().map(|p| p.r#type.as_str()))
-                    .chain(t.navigation_properties.iter().map(|n| n.r#type.as_str()));
-                for text in texts {
-                    if let Some(r) = referenced(ix, text) {
-                        if !closure.contains(&r) {
-                            queue.push_back(r);
-                        }
+                let base = t.base_type.iter().map(|b| referenced(ix, b));
+                // Every document's properties: a later one may add some (see `extra_properties`).
+                let properties = self.declarations(&q).flat_map(|(x, _, t)| {
+                    t.properties
+                        .iter()
+                        .map(|p| p.r#type.as_str())
+                        .chain(t.navigation_properties.iter().map(|n| n.r#type.as_str()))
+                        .map(move |text| referenced(x, text))
+                });
+                for r in base.chain(properties).flatten() {
+                    if !closure.contains(&r) {
+                        queue.push_back(r);
                     }
                 }
             }
@@ -915,6 +955,36 @@ impl<'i, 'a> Builder<'i, 'a> {
                 if let TypeKind::Complex(s) | TypeKind::Entity(s) = &mut types[b.0 as usize].kind {
                     s.derived.push(TypeId(i as u32));
                 }
+            }
+        }
+        // A property a later document adds to a type (see `type_def`) that a
+        // type deriving from it declares too is left to the derived type:
+        // else the derived struct would have it twice.
+        for i in 0..types.len() {
+            let Some(primary) = types[i].availability.0.first().cloned() else {
+                continue;
+            };
+            let (TypeKind::Complex(s) | TypeKind::Entity(s)) = &types[i].kind else {
+                continue;
+            };
+            if s.properties
+                .iter()
+                .all(|p| p.availability.contains(&primary))
+            {
+                continue;
+            }
+            let mut below = HashSet::new();
+            let mut stack = s.derived.clone();
+            while let Some(d) = stack.pop() {
+                if let TypeKind::Complex(ds) | TypeKind::Entity(ds) = &types[d.0 as usize].kind {
+                    below.extend(ds.properties.iter().map(|p| p.name.to_lowercase()));
+                    stack.extend(&ds.derived);
+                }
+            }
+            if let TypeKind::Complex(s) | TypeKind::Entity(s) = &mut types[i].kind {
+                s.properties.retain(|p| {
+                    p.availability.contains(&primary) || !below.contains(&p.name.to_lowercase())
+                });
             }
         }
         // Keys are inherited: mark key properties on the type that declares them.
@@ -1086,47 +1156,18 @@ impl<'i, 'a> Builder<'i, 'a> {
                     },
                     None => None,
                 };
-                let type_clouds = self.type_availability(q);
-                // Every document with the type declares the property.
-                let everywhere = |a: &Availability| type_clouds.0.iter().all(|c| a.contains(c));
-                let mut properties = Vec::new();
-                for p in &t.properties {
-                    let at = || loc(doc, p.pos, format!("{path}/Property[{}]", p.name));
-                    let pf = ix.facts(&format!("{target}/{}", p.name), &p.annotations);
-                    let availability = self.property_availability(q, &p.name);
-                    properties.push(PropertyDef {
-                        name: p.name.clone(),
-                        ty: self.type_ref(ix, &p.r#type, at, ids)?,
-                        nullable: self.nullable_anywhere(q, &p.name),
-                        navigation: None,
-                        computed: pf.computed,
-                        immutable: pf.immutable,
-                        is_key: false,
-                        doc: pf.doc,
-                        in_every_cloud: everywhere(&availability),
-                        availability,
-                    });
-                }
-                for n in &t.navigation_properties {
-                    let at = || loc(doc, n.pos, format!("{path}/NavigationProperty[{}]", n.name));
-                    let nf = ix.facts(&format!("{target}/{}", n.name), &n.annotations);
-                    let availability = self.property_availability(q, &n.name);
-                    properties.push(PropertyDef {
-                        name: n.name.clone(),
-                        ty: self.type_ref(ix, &n.r#type, at, ids)?,
-                        nullable: self.nullable_anywhere(q, &n.name),
-                        navigation: Some(Navigation {
-                            contains_target: n.contains_target,
-                            partner: n.partner.clone(),
-                            capabilities: nf.capabilities,
-                        }),
-                        computed: nf.computed,
-                        immutable: nf.immutable,
-                        is_key: false,
-                        doc: nf.doc,
-                        in_every_cloud: everywhere(&availability),
-                        availability,
-                    });
+                let mut properties = self.declared_properties(q, ix, schema, t, ids, |_| true)?;
+                // What later documents declare and the first does not (by
+                // name in any case, inherited ones included) is added, for
+                // the clouds that have it.
+                let mut seen = self.inherited_names(ix, t);
+                seen.extend(property_names(t).map(str::to_lowercase));
+                for (x, xs, xt) in self.declarations(q) {
+                    if !std::ptr::eq(x, ix) {
+                        properties.extend(self.declared_properties(q, x, xs, xt, ids, |name| {
+                            seen.insert(name.to_lowercase())
+                        })?);
+                    }
                 }
                 let def = StructDef {
                     base,
@@ -1155,6 +1196,77 @@ impl<'i, 'a> Builder<'i, 'a> {
             ix.types
                 .contains_key(&(q.namespace.as_str(), q.name.as_str()))
         })
+    }
+
+    /// The properties and navigation properties of the structured type `q`
+    /// as the document of `x` declares it (`t`, in `schema`), those whose
+    /// name `keep` accepts.
+    fn declared_properties(
+        &self,
+        q: &QName,
+        x: &Index<'a>,
+        schema: &Schema,
+        t: &StructuredType,
+        ids: &HashMap<&QName, TypeId>,
+        mut keep: impl FnMut(&str) -> bool,
+    ) -> Result<Vec<PropertyDef>> {
+        let target = q.to_string();
+        let path = struct_path(schema, t);
+        let type_clouds = self.type_availability(q);
+        // Every document with the type declares the property.
+        let everywhere = |a: &Availability| type_clouds.0.iter().all(|c| a.contains(c));
+        let mut properties = Vec::new();
+        for p in &t.properties {
+            if !keep(&p.name) {
+                continue;
+            }
+            let at = || loc(x.doc, p.pos, format!("{path}/Property[{}]", p.name));
+            let pf = x.facts(&format!("{target}/{}", p.name), &p.annotations);
+            let availability = self.property_availability(q, &p.name);
+            properties.push(PropertyDef {
+                name: p.name.clone(),
+                ty: self.type_ref(x, &p.r#type, at, ids)?,
+                nullable: self.nullable_anywhere(q, &p.name),
+                navigation: None,
+                computed: pf.computed,
+                immutable: pf.immutable,
+                is_key: false,
+                doc: pf.doc,
+                in_every_cloud: everywhere(&availability),
+                availability,
+            });
+        }
+        for n in &t.navigation_properties {
+            if !keep(&n.name) {
+                continue;
+            }
+            let at = || {
+                loc(
+                    x.doc,
+                    n.pos,
+                    format!("{path}/NavigationProperty[{}]", n.name),
+                )
+            };
+            let nf = x.facts(&format!("{target}/{}", n.name), &n.annotations);
+            let availability = self.property_availability(q, &n.name);
+            properties.push(PropertyDef {
+                name: n.name.clone(),
+                ty: self.type_ref(x, &n.r#type, at, ids)?,
+                nullable: self.nullable_anywhere(q, &n.name),
+                navigation: Some(Navigation {
+                    contains_target: n.contains_target,
+                    partner: n.partner.clone(),
+                    capabilities: nf.capabilities,
+                }),
+                computed: nf.computed,
+                immutable: nf.immutable,
+                is_key: false,
+                doc: nf.doc,
+                in_every_cloud: everywhere(&availability),
+                availability,
+            });
+        }
+        Ok(properties)
     }
 
     /// Whether any document that declares the property lets it be null:
@@ -1357,6 +1469,14 @@ fn overload_key(ix: &Index<'_>, o: &Operation) -> String {
         .collect();
     names.sort_unstable();
     format!("{binding}({})", names.join(","))
+}
+
+/// The names of a structured type's own properties and navigation properties.
+fn property_names(t: &StructuredType) -> impl Iterator<Item = &str> {
+    t.properties
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(t.navigation_properties.iter().map(|n| n.name.as_str()))
 }
 
 /// The declared type a reference names (not a primitive), if it resolves.
