@@ -1160,10 +1160,14 @@ impl<'i, 'a> Builder<'i, 'a> {
                 // What later documents declare and the first does not (by
                 // name in any case, inherited ones included) is added, for
                 // the clouds that have it.
-                let mut seen = self.inherited_names(ix, t);
-                seen.extend(property_names(t).map(str::to_lowercase));
-                for (x, xs, xt) in self.declarations(q) {
-                    if !std::ptr::eq(x, ix) {
+                let others: Vec<_> = self
+                    .declarations(q)
+                    .filter(|(x, _, _)| !std::ptr::eq(*x, ix))
+                    .collect();
+                if !others.is_empty() {
+                    let mut seen = self.inherited_names(ix, t);
+                    seen.extend(property_names(t).map(str::to_lowercase));
+                    for (x, xs, xt) in others {
                         properties.extend(self.declared_properties(q, x, xs, xt, ids, |name| {
                             seen.insert(name.to_lowercase())
                         })?);
