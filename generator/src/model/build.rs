@@ -1219,6 +1219,37 @@ impl<'i, 'a> Builder<'i, 'a> {
         let type_clouds = self.type_availability(q);
         // Every document with the type declares the property.
         let everywhere = |a: &Availability| type_clouds.0.iter().all(|c| a.contains(c));
+        // Each name's clouds, and whether any of them lets it be null (from
+        // `t` alone when no other document has the type).
+        let mut across: HashMap<&str, (bool, Vec<String>)> = HashMap::new();
+        let alone = type_clouds.0.len() == 1;
+        for (input, ix) in self.inputs.iter().zip(self.indexes) {
+            if alone {
+                break;
+            }
+            if let Some(Decl::Struct(_, t)) = ix.types.get(&(q.namespace.as_str(), q.name.as_str()))
+            {
+                let properties = t.properties.iter().map(|p| (p.name.as_str(), p.nullable));
+                let navigations = t
+                    .navigation_properties
+                    .iter()
+                    .map(|n| (n.name.as_str(), n.nullable));
+                for (name, nullable) in properties.chain(navigations) {
+                    let (null, clouds) = across.entry(name).or_default();
+                    *null |= nullable != Some(false);
+                    if !clouds.iter().any(|c| c == input.cloud) {
+                        clouds.push(input.cloud.to_string());
+                    }
+                }
+            }
+        }
+        let across = |name: &str, nullable: Option<bool>| {
+            if alone {
+                return (nullable != Some(false), type_clouds.clone());
+            }
+            let (null, clouds) = &across[name];
+            (*null, Availability(clouds.clone()))
+        };
         let mut properties = Vec::new();
         for p in &t.properties {
             if !keep(&p.name) {
@@ -1226,11 +1257,11 @@ impl<'i, 'a> Builder<'i, 'a> {
             }
             let at = || loc(x.doc, p.pos, format!("{path}/Property[{}]", p.name));
             let pf = x.facts(&format!("{target}/{}", p.name), &p.annotations);
-            let availability = self.property_availability(q, &p.name);
+            let (nullable, availability) = across(&p.name, p.nullable);
             properties.push(PropertyDef {
                 name: p.name.clone(),
                 ty: self.type_ref(x, &p.r#type, at, ids)?,
-                nullable: self.nullable_anywhere(q, &p.name),
+                nullable,
                 navigation: None,
                 computed: pf.computed,
                 immutable: pf.immutable,
@@ -1252,11 +1283,11 @@ impl<'i, 'a> Builder<'i, 'a> {
                 )
             };
             let nf = x.facts(&format!("{target}/{}", n.name), &n.annotations);
-            let availability = self.property_availability(q, &n.name);
+            let (nullable, availability) = across(&n.name, n.nullable);
             properties.push(PropertyDef {
                 name: n.name.clone(),
                 ty: self.type_ref(x, &n.r#type, at, ids)?,
-                nullable: self.nullable_anywhere(q, &n.name),
+                nullable,
                 navigation: Some(Navigation {
                     contains_target: n.contains_target,
                     partner: n.partner.clone(),
@@ -1271,24 +1302,6 @@ impl<'i, 'a> Builder<'i, 'a> {
             });
         }
         Ok(properties)
-    }
-
-    /// Whether any document that declares the property lets it be null:
-    /// then a crate for all of them cannot require it.
-    fn nullable_anywhere(&self, q: &QName, name: &str) -> bool {
-        self.indexes.iter().any(|ix| {
-            matches!(ix.types.get(&(q.namespace.as_str(), q.name.as_str())),
-                Some(Decl::Struct(_, t)) if t.properties.iter().any(|p| p.name == name && p.nullable != Some(false))
-                    || t.navigation_properties.iter().any(|n| n.name == name && n.nullable != Some(false)))
-        })
-    }
-
-    fn property_availability(&self, q: &QName, name: &str) -> Availability {
-        self.availability(|ix| {
-            matches!(ix.types.get(&(q.namespace.as_str(), q.name.as_str())),
-                Some(Decl::Struct(_, t)) if t.properties.iter().any(|p| p.name == name)
-                    || t.navigation_properties.iter().any(|n| n.name == name))
-        })
     }
 
     fn operation_def(
@@ -1320,12 +1333,28 @@ impl<'i, 'a> Builder<'i, 'a> {
         };
         let overload = overload_key(ix, o);
         // The same operation in each document, where it has one.
-        let same = |x: &Index<'a>| -> Option<&'a Operation> {
-            x.operations
-                .get(&(q.namespace.as_str(), q.name.as_str()))?
-                .iter()
-                .copied()
-                .find(|xo| overload_key(x, xo) == overload)
+        // The same operation in each document, where it has one.
+        let found: Vec<Option<&'a Operation>> = self
+            .indexes
+            .iter()
+            .map(|x| {
+                x.operations
+                    .get(&(q.namespace.as_str(), q.name.as_str()))?
+                    .iter()
+                    .copied()
+                    .find(|xo| overload_key(x, xo) == overload)
+            })
+            .collect();
+        // The clouds whose document has the operation, and in it what `has` asks.
+        let clouds_where = |has: &dyn Fn(&Operation) -> bool| {
+            Availability(
+                self.inputs
+                    .iter()
+                    .zip(&found)
+                    .filter(|(_, o)| o.is_some_and(has))
+                    .map(|(i, _)| i.cloud.to_string())
+                    .collect(),
+            )
         };
         let mut parameters = Vec::new();
         for p in params {
@@ -1335,7 +1364,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                 name: p.name.clone(),
                 ty: self.type_ref(ix, &p.r#type, at, ids)?,
                 // Null where any document that has the parameter allows it.
-                nullable: self.indexes.iter().filter_map(same).any(|xo| {
+                nullable: found.iter().flatten().any(|xo| {
                     xo.parameters
                         .iter()
                         .any(|xp| xp.name == p.name && xp.nullable != Some(false))
@@ -1343,9 +1372,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                 optional: pf.optional_parameter,
                 doc: pf.doc,
                 // An action's parameters may differ between clouds.
-                availability: self.availability(|x| {
-                    same(x).is_some_and(|xo| xo.parameters.iter().any(|xp| xp.name == p.name))
-                }),
+                availability: clouds_where(&|xo| xo.parameters.iter().any(|xp| xp.name == p.name)),
             });
         }
         let return_type = match &o.return_type {
@@ -1368,7 +1395,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             return_type,
             is_composable: o.is_composable,
             doc: facts.doc,
-            availability: self.availability(|x| same(x).is_some()),
+            availability: clouds_where(&|_| true),
             path: None,
         })
     }
