@@ -57,6 +57,10 @@ pub struct Summary {
     pub parse: Duration,
     pub resolve: Duration,
     pub emit: Duration,
+    /// What the documents say that nothing generated uses but a maintainer
+    /// should know ([`crate::model::Model::warnings`]); not part of the line
+    /// `Display` writes.
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Display for Summary {
@@ -132,6 +136,7 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
         parse,
         resolve,
         emit,
+        warnings: model.warnings.clone(),
     };
     Ok((output, model, summary))
 }

@@ -243,6 +243,9 @@ fn main() -> ExitCode {
     match graphgen::generate_into(&config, &args.out) {
         Ok(summary) => {
             println!("{summary}");
+            for w in &summary.warnings {
+                eprintln!("warning: {w}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

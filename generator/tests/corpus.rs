@@ -342,6 +342,46 @@ fn command_line_exits_non_zero() {
     }
 }
 
+/// What the documents say that nothing generated uses (an annotation on a
+/// type no document declares) is a warning the command prints on stderr; the
+/// crate is still written.
+#[test]
+fn the_command_prints_warnings() {
+    let dir = out_dir("cli_warnings");
+    let doc = dir.join("warned.csdl");
+    fs::write(
+        &doc,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="contoso" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="a"><Property Name="b" Type="Edm.String" /></ComplexType>
+      <Annotations Target="contoso.gone"><Annotation Term="Org.OData.Core.V1.Description" String="Removed." /></Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#,
+    )
+    .unwrap();
+    let out = dir.join("crate");
+    let run = Command::new(env!("CARGO_BIN_EXE_graphgen"))
+        .arg("--metadata")
+        .arg(&doc)
+        .args(["--all-namespaces", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: global: annotation target `contoso.gone` does not resolve\n"
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).starts_with("1 types, "));
+    assert!(out.join("src/lib.rs").exists());
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// Outputs of legal variations of one document (CRLF, BOM) are the same crate.
 #[test]
 fn line_ends_and_bom_do_not_change_the_crate() {

@@ -108,6 +108,9 @@ pub fn regen(root: &Path) -> Result<(), String> {
         let report =
             emit::write::write(&root.join(target.dir), &output).map_err(|e| e.to_string())?;
         println!("{}: {summary}", target.dir);
+        for w in &summary.warnings {
+            println!("  warning: {w}");
+        }
         for f in &report.written {
             println!("  wrote {}/{f}", target.dir);
         }
