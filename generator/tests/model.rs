@@ -507,6 +507,46 @@ fn properties_a_later_document_adds_are_kept_for_its_clouds() {
 }
 
 #[test]
+fn differences_the_first_document_decides_are_warnings() {
+    // As in Graph: `namedLocation`'s base and a property's type differ
+    // between the global and US Government documents; one document writes
+    // the namespace's alias, the other its name, which is no difference.
+    let schema = |alias: &str, base: &str, target: &str| {
+        BASE.replace(
+            "</Schema>",
+            &format!(
+                r#"<EntityType Name="policyItem" BaseType="graph.entity" />
+<EntityType Name="namedLocation" BaseType="{base}"><Property Name="targets" Type="Collection({alias}.{target})" /><Property Name="code" Type="{alias}.publicError" /></EntityType>
+<ComplexType Name="target" /><ComplexType Name="passkeyTarget" BaseType="graph.target" />
+</Schema>"#
+            ),
+        )
+    };
+    let global = doc(
+        "global.csdl",
+        &schema("graph", "graph.policyItem", "passkeyTarget"),
+    );
+    let usgov = doc(
+        "usgov.csdl",
+        &schema("microsoft.graph", "microsoft.graph.entity", "target"),
+    );
+    let m = build(&[("global", &global), ("usgov", &usgov)], "microsoft.graph").unwrap();
+    assert_eq!(
+        m.warnings,
+        [
+            "`microsoft.graph.namedLocation`: base type `microsoft.graph.policyItem` in global, base type `microsoft.graph.entity` in usgov; global's is generated",
+            "`microsoft.graph.namedLocation/targets`: `Collection(microsoft.graph.passkeyTarget)` in global, `Collection(microsoft.graph.target)` in usgov; global's is generated",
+        ]
+    );
+    let same = build(
+        &[("global", &global), ("usgov", &global)],
+        "microsoft.graph",
+    )
+    .unwrap();
+    assert!(same.warnings.is_empty(), "{:?}", same.warnings);
+}
+
+#[test]
 fn overloads_declared_twice_in_one_document_are_refused() {
     let ops = |a: &str, b: &str| {
         format!(

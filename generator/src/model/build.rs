@@ -1050,7 +1050,10 @@ impl<'i, 'a> Builder<'i, 'a> {
         let operations: Vec<OperationDef> = operations.into_iter().map(|(_, o)| o).collect();
         unplaced.sort_by(|a, b| (&a.operation, &a.binding).cmp(&(&b.operation, &b.binding)));
 
-        let warnings = self.unresolved_annotation_targets();
+        let mut warnings = self.unresolved_annotation_targets();
+        for q in &names {
+            warnings.extend(self.differences(q));
+        }
         let mut namespaces: Vec<String> = names.iter().map(|q| q.namespace.clone()).collect();
         namespaces.extend(operations.iter().map(|o| o.name.namespace.clone()));
         namespaces.sort();
@@ -1400,6 +1403,60 @@ impl<'i, 'a> Builder<'i, 'a> {
         })
     }
 
+    /// Where the later documents' declarations of the structured type `q`
+    /// differ from the first one's in what the first one decides: the base
+    /// type and the types of properties both declare.
+    fn differences(&self, q: &QName) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut declarations =
+            self.inputs
+                .iter()
+                .zip(self.indexes)
+                .filter_map(|(input, x)| {
+                    match x.types.get(&(q.namespace.as_str(), q.name.as_str())) {
+                        Some(Decl::Struct(_, t)) => Some((input.cloud, x, *t)),
+                        _ => None,
+                    }
+                });
+        let Some((first, ix, t)) = declarations.next() else {
+            return out;
+        };
+        let base = |x: &Index<'a>, t: &StructuredType| match &t.base_type {
+            Some(b) => format!("base type `{}`", canonical_type(x, b)),
+            None => "no base type".to_string(),
+        };
+        for (cloud, x, xt) in declarations {
+            let (ours, theirs) = (base(ix, t), base(x, xt));
+            if ours != theirs {
+                out.push(format!(
+                    "`{q}`: {ours} in {first}, {theirs} in {cloud}; {first}'s is generated"
+                ));
+            }
+            let typed = |t: &'a StructuredType| {
+                t.properties
+                    .iter()
+                    .map(|p| (p.name.as_str(), p.r#type.as_str()))
+                    .chain(
+                        t.navigation_properties
+                            .iter()
+                            .map(|n| (n.name.as_str(), n.r#type.as_str())),
+                    )
+            };
+            for (name, ty) in typed(t) {
+                let Some((_, other)) = typed(xt).find(|(n, _)| *n == name) else {
+                    continue;
+                };
+                let (ours, theirs) = (canonical_type(ix, ty), canonical_type(x, other));
+                if ours != theirs {
+                    out.push(format!(
+                        "`{q}/{name}`: `{ours}` in {first}, `{theirs}` in {cloud}; {first}'s is generated"
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Out-of-line annotation targets whose type or operation is in no document.
     fn unresolved_annotation_targets(&self) -> Vec<String> {
         let mut out = BTreeSet::new();
@@ -1500,6 +1557,22 @@ fn overload_key(ix: &Index<'_>, o: &Operation) -> String {
         .collect();
     names.sort_unstable();
     format!("{binding}({})", names.join(","))
+}
+
+/// A type reference with its namespace alias expanded, to compare references
+/// across documents (as written when it does not parse).
+fn canonical_type(ix: &Index<'_>, text: &str) -> String {
+    match parse_type_ref(text) {
+        Ok(r) => {
+            let name = format!("{}.{}", ix.namespace_of(r.namespace), r.name);
+            if r.collection {
+                format!("Collection({name})")
+            } else {
+                name
+            }
+        }
+        Err(_) => text.to_string(),
+    }
 }
 
 /// The names of a structured type's own properties and navigation properties.

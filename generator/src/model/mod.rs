@@ -72,7 +72,8 @@ pub struct Model {
     pub operations: Vec<OperationDef>,
     /// Operations that could not be placed on a URL, with the reason.
     pub unplaced: Vec<Unplaced>,
-    /// Non-fatal findings (annotation targets that do not resolve, ...).
+    /// Non-fatal findings: annotation targets that do not resolve, and base
+    /// or property types on which later documents differ from the first.
     pub warnings: Vec<String>,
 }
 
