@@ -917,7 +917,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             };
             if let Decl::Struct(_, t) = decl {
                 let base = t.base_type.iter().map(|b| referenced(ix, b));
-                // Every document's properties: a later one may add some (see `extra_properties`).
+                // Every document's properties: a later one may add some (see `type_def`).
                 let properties = self.declarations(&q).flat_map(|(x, _, t)| {
                     t.properties
                         .iter()
