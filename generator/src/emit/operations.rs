@@ -205,8 +205,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         .iter()
         .map(|p| {
             // A parameter some cloud with the operation lacks is never required.
-            let required =
-                !p.nullable && !p.optional && !plan.clouds(&p.availability).narrower_than(&clouds);
+            let required = !p.nullable && !p.optional && p.in_every_cloud;
             (
                 ident(&scope.claim(naming::field_name(&p.name))),
                 p,

@@ -697,16 +697,11 @@ impl<'a> Index<'a> {
                 "action `{name}` {binding} is declared twice: CSDL allows one action of a name per binding type{}",
                 if o.is_bound { "" } else { " and no overloads of unbound actions" }
             ),
-            OperationKind::Function => {
-                let skip = usize::from(o.is_bound);
-                let names: Vec<&str> =
-                    o.parameters.iter().skip(skip).map(|p| p.name.as_str()).collect();
-                format!(
-                    "function `{name}` {binding} with the parameters ({}) is declared twice: \
-                     overloads of a function must differ in the names of their parameters",
-                    names.join(", ")
-                )
-            }
+            OperationKind::Function => format!(
+                "function `{name}` {binding} with the parameters ({}) is declared twice: \
+                 overloads of a function must differ in the names of their parameters",
+                other_parameters(o).collect::<Vec<_>>().join(", ")
+            ),
         };
         Error::at(
             ErrorKind::DuplicateName,
@@ -779,21 +774,27 @@ impl<'i, 'a> Builder<'i, 'a> {
         })
     }
 
-    /// Each document's declaration of the structured type `q`, in input order.
-    fn declarations<'q>(
-        &self,
-        q: &'q QName,
-    ) -> impl Iterator<Item = (&'i Index<'a>, &'a Schema, &'a StructuredType)> + 'q
+    /// Each document's declaration of the structured type `q`, in input
+    /// order, with the document's cloud.
+    fn declarations<'q>(&self, q: &'q QName) -> impl Iterator<Item = Declaration<'i, 'a>> + 'q
     where
         'i: 'q,
         'a: 'q,
     {
-        self.indexes.iter().filter_map(move |x| {
-            match x.types.get(&(q.namespace.as_str(), q.name.as_str())) {
-                Some(Decl::Struct(s, t)) => Some((x, *s, *t)),
-                _ => None,
-            }
-        })
+        self.inputs
+            .iter()
+            .zip(self.indexes)
+            .filter_map(move |(input, x)| {
+                match x.types.get(&(q.namespace.as_str(), q.name.as_str())) {
+                    Some(Decl::Struct(s, t)) => Some(Declaration {
+                        cloud: input.cloud,
+                        index: x,
+                        schema: s,
+                        t,
+                    }),
+                    _ => None,
+                }
+            })
     }
 
     /// The names, lowercased, that any document declares on an ancestor of
@@ -806,10 +807,13 @@ impl<'i, 'a> Builder<'i, 'a> {
             if !visited.insert(q.clone()) {
                 break;
             }
-            for (x, _, bt) in self.declarations(&q) {
-                names.extend(property_names(bt).map(str::to_lowercase));
+            for d in self.declarations(&q) {
+                names.extend(members(d.t).map(|(name, _, _)| name.to_lowercase()));
                 if base.is_none() {
-                    base = bt.base_type.as_deref().and_then(|b| referenced(x, b));
+                    base =
+                        d.t.base_type
+                            .as_deref()
+                            .and_then(|b| referenced(d.index, b));
                 }
             }
         }
@@ -918,13 +922,9 @@ impl<'i, 'a> Builder<'i, 'a> {
             if let Decl::Struct(_, t) = decl {
                 let base = t.base_type.iter().map(|b| referenced(ix, b));
                 // Every document's properties: a later one may add some (see `type_def`).
-                let properties = self.declarations(&q).flat_map(|(x, _, t)| {
-                    t.properties
-                        .iter()
-                        .map(|p| p.r#type.as_str())
-                        .chain(t.navigation_properties.iter().map(|n| n.r#type.as_str()))
-                        .map(move |text| referenced(x, text))
-                });
+                let properties = self
+                    .declarations(&q)
+                    .flat_map(|d| members(d.t).map(move |(_, ty, _)| referenced(d.index, ty)));
                 for r in base.chain(properties).flatten() {
                     if !closure.contains(&r) {
                         queue.push_back(r);
@@ -1159,21 +1159,27 @@ impl<'i, 'a> Builder<'i, 'a> {
                     },
                     None => None,
                 };
-                let mut properties = self.declared_properties(q, ix, schema, t, ids, |_| true)?;
+                // `ix` has the first declaration: the one `find_type` gives.
+                let declarations: Vec<Declaration<'i, 'a>> = self.declarations(q).collect();
+                let clouds = PropertyClouds::new(&declarations, self.type_availability(q));
+                let (first, later) = declarations
+                    .split_first()
+                    .expect("the type is declared where it was found");
+                let mut properties = self.declared_properties(q, first, &clouds, ids, |_| true)?;
                 // What later documents declare and the first does not (by
                 // name in any case, inherited ones included) is added, for
                 // the clouds that have it.
-                let others: Vec<_> = self
-                    .declarations(q)
-                    .filter(|(x, _, _)| !std::ptr::eq(*x, ix))
-                    .collect();
-                if !others.is_empty() {
+                if !later.is_empty() {
                     let mut seen = self.inherited_names(ix, t);
-                    seen.extend(property_names(t).map(str::to_lowercase));
-                    for (x, xs, xt) in others {
-                        properties.extend(self.declared_properties(q, x, xs, xt, ids, |name| {
-                            seen.insert(name.to_lowercase())
-                        })?);
+                    seen.extend(members(t).map(|(name, _, _)| name.to_lowercase()));
+                    for d in later {
+                        properties.extend(self.declared_properties(
+                            q,
+                            d,
+                            &clouds,
+                            ids,
+                            |name| seen.insert(name.to_lowercase()),
+                        )?);
                     }
                 }
                 let def = StructDef {
@@ -1192,7 +1198,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                         StructuredKind::Entity => TypeKind::Entity(def),
                     },
                     doc: facts.doc,
-                    availability: self.type_availability(q),
+                    availability: clouds.type_clouds,
                 })
             }
         }
@@ -1206,53 +1212,18 @@ impl<'i, 'a> Builder<'i, 'a> {
     }
 
     /// The properties and navigation properties of the structured type `q`
-    /// as the document of `x` declares it (`t`, in `schema`), those whose
-    /// name `keep` accepts.
+    /// as one document declares it (`d`), those whose name `keep` accepts.
     fn declared_properties(
         &self,
         q: &QName,
-        x: &Index<'a>,
-        schema: &Schema,
-        t: &StructuredType,
+        d: &Declaration<'i, 'a>,
+        clouds: &PropertyClouds<'a>,
         ids: &HashMap<&QName, TypeId>,
         mut keep: impl FnMut(&str) -> bool,
     ) -> Result<Vec<PropertyDef>> {
+        let (x, t) = (d.index, d.t);
         let target = q.to_string();
-        let path = struct_path(schema, t);
-        let type_clouds = self.type_availability(q);
-        // Every document with the type declares the property.
-        let everywhere = |a: &Availability| type_clouds.0.iter().all(|c| a.contains(c));
-        // Each name's clouds, and whether any of them lets it be null (from
-        // `t` alone when no other document has the type).
-        let mut across: HashMap<&str, (bool, Vec<String>)> = HashMap::new();
-        let alone = type_clouds.0.len() == 1;
-        for (input, ix) in self.inputs.iter().zip(self.indexes) {
-            if alone {
-                break;
-            }
-            if let Some(Decl::Struct(_, t)) = ix.types.get(&(q.namespace.as_str(), q.name.as_str()))
-            {
-                let properties = t.properties.iter().map(|p| (p.name.as_str(), p.nullable));
-                let navigations = t
-                    .navigation_properties
-                    .iter()
-                    .map(|n| (n.name.as_str(), n.nullable));
-                for (name, nullable) in properties.chain(navigations) {
-                    let (null, clouds) = across.entry(name).or_default();
-                    *null |= nullable != Some(false);
-                    if !clouds.iter().any(|c| c == input.cloud) {
-                        clouds.push(input.cloud.to_string());
-                    }
-                }
-            }
-        }
-        let across = |name: &str, nullable: Option<bool>| {
-            if alone {
-                return (nullable != Some(false), type_clouds.clone());
-            }
-            let (null, clouds) = &across[name];
-            (*null, Availability(clouds.clone()))
-        };
+        let path = struct_path(d.schema, t);
         let mut properties = Vec::new();
         for p in &t.properties {
             if !keep(&p.name) {
@@ -1260,7 +1231,7 @@ impl<'i, 'a> Builder<'i, 'a> {
             }
             let at = || loc(x.doc, p.pos, format!("{path}/Property[{}]", p.name));
             let pf = x.facts(&format!("{target}/{}", p.name), &p.annotations);
-            let (nullable, availability) = across(&p.name, p.nullable);
+            let (nullable, availability) = clouds.of(&p.name, p.nullable);
             properties.push(PropertyDef {
                 name: p.name.clone(),
                 ty: self.type_ref(x, &p.r#type, at, ids)?,
@@ -1270,7 +1241,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                 immutable: pf.immutable,
                 is_key: false,
                 doc: pf.doc,
-                in_every_cloud: everywhere(&availability),
+                in_every_cloud: clouds.everywhere(&availability),
                 availability,
             });
         }
@@ -1286,7 +1257,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                 )
             };
             let nf = x.facts(&format!("{target}/{}", n.name), &n.annotations);
-            let (nullable, availability) = across(&n.name, n.nullable);
+            let (nullable, availability) = clouds.of(&n.name, n.nullable);
             properties.push(PropertyDef {
                 name: n.name.clone(),
                 ty: self.type_ref(x, &n.r#type, at, ids)?,
@@ -1300,7 +1271,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                 immutable: nf.immutable,
                 is_key: false,
                 doc: nf.doc,
-                in_every_cloud: everywhere(&availability),
+                in_every_cloud: clouds.everywhere(&availability),
                 availability,
             });
         }
@@ -1336,7 +1307,6 @@ impl<'i, 'a> Builder<'i, 'a> {
         };
         let overload = overload_key(ix, o);
         // The same operation in each document, where it has one.
-        // The same operation in each document, where it has one.
         let found: Vec<Option<&'a Operation>> = self
             .indexes
             .iter()
@@ -1363,6 +1333,7 @@ impl<'i, 'a> Builder<'i, 'a> {
         for p in params {
             let at = || loc(doc, p.pos, format!("{path}/Parameter[{}]", p.name));
             let pf = facts_inline(&p.annotations);
+            let has = |xo: &Operation| xo.parameters.iter().any(|xp| xp.name == p.name);
             parameters.push(ParameterDef {
                 name: p.name.clone(),
                 ty: self.type_ref(ix, &p.r#type, at, ids)?,
@@ -1375,7 +1346,8 @@ impl<'i, 'a> Builder<'i, 'a> {
                 optional: pf.optional_parameter,
                 doc: pf.doc,
                 // An action's parameters may differ between clouds.
-                availability: clouds_where(&|xo| xo.parameters.iter().any(|xp| xp.name == p.name)),
+                availability: clouds_where(&has),
+                in_every_cloud: found.iter().flatten().all(|xo| has(xo)),
             });
         }
         let return_type = match &o.return_type {
@@ -1408,48 +1380,35 @@ impl<'i, 'a> Builder<'i, 'a> {
     /// type and the types of properties both declare.
     fn differences(&self, q: &QName) -> Vec<String> {
         let mut out = Vec::new();
-        let mut declarations =
-            self.inputs
-                .iter()
-                .zip(self.indexes)
-                .filter_map(|(input, x)| {
-                    match x.types.get(&(q.namespace.as_str(), q.name.as_str())) {
-                        Some(Decl::Struct(_, t)) => Some((input.cloud, x, *t)),
-                        _ => None,
-                    }
-                });
-        let Some((first, ix, t)) = declarations.next() else {
+        let mut declarations = self.declarations(q);
+        let Some(first) = declarations.next() else {
             return out;
         };
-        let base = |x: &Index<'a>, t: &StructuredType| match &t.base_type {
-            Some(b) => format!("base type `{}`", canonical_type(x, b)),
+        let base = |d: &Declaration<'i, 'a>| match &d.t.base_type {
+            Some(b) => format!("base type `{}`", canonical_type(d.index, b)),
             None => "no base type".to_string(),
         };
-        for (cloud, x, xt) in declarations {
-            let (ours, theirs) = (base(ix, t), base(x, xt));
+        let (cloud, ours) = (first.cloud, base(&first));
+        for d in declarations {
+            let theirs = base(&d);
             if ours != theirs {
                 out.push(format!(
-                    "`{q}`: {ours} in {first}, {theirs} in {cloud}; {first}'s is generated"
+                    "`{q}`: {ours} in {cloud}, {theirs} in {}; {cloud}'s is generated",
+                    d.cloud
                 ));
             }
-            let typed = |t: &'a StructuredType| {
-                t.properties
-                    .iter()
-                    .map(|p| (p.name.as_str(), p.r#type.as_str()))
-                    .chain(
-                        t.navigation_properties
-                            .iter()
-                            .map(|n| (n.name.as_str(), n.r#type.as_str())),
-                    )
-            };
-            for (name, ty) in typed(t) {
-                let Some((_, other)) = typed(xt).find(|(n, _)| *n == name) else {
+            for (name, ty, _) in members(first.t) {
+                let Some((_, other, _)) = members(d.t).find(|(n, _, _)| *n == name) else {
                     continue;
                 };
-                let (ours, theirs) = (canonical_type(ix, ty), canonical_type(x, other));
+                let (ours, theirs) = (
+                    canonical_type(first.index, ty),
+                    canonical_type(d.index, other),
+                );
                 if ours != theirs {
                     out.push(format!(
-                        "`{q}/{name}`: `{ours}` in {first}, `{theirs}` in {cloud}; {first}'s is generated"
+                        "`{q}/{name}`: `{ours}` in {cloud}, `{theirs}` in {}; {cloud}'s is generated",
+                        d.cloud
                     ));
                 }
             }
@@ -1523,19 +1482,83 @@ fn binding_key(ix: &Index<'_>, o: &Operation) -> String {
     if !o.is_bound {
         return String::new();
     }
-    let Some(p) = o.parameters.first() else {
-        return String::new();
-    };
-    match parse_type_ref(&p.r#type) {
-        Ok(r) => {
-            let ns = ix.namespace_of(r.namespace);
-            if r.collection {
-                format!("Collection({ns}.{})", r.name)
-            } else {
-                format!("{ns}.{}", r.name)
+    match o.parameters.first() {
+        Some(p) => canonical_type(ix, &p.r#type),
+        None => String::new(),
+    }
+}
+
+/// One document's declaration of a structured type.
+struct Declaration<'i, 'a> {
+    cloud: &'i str,
+    index: &'i Index<'a>,
+    schema: &'a Schema,
+    t: &'a StructuredType,
+}
+
+/// Where each property of a structured type is, across the documents that
+/// declare the type, and whether any of them lets it be null.
+struct PropertyClouds<'a> {
+    /// The clouds that have the type.
+    type_clouds: Availability,
+    /// By name; `None` when one document declares the type, which then
+    /// says it all (most types: no map to build).
+    by_name: Option<HashMap<&'a str, (bool, Availability)>>,
+    /// The clouds of the first declaration's document.
+    first: Availability,
+}
+
+impl<'a> PropertyClouds<'a> {
+    /// `type_clouds`: the clouds whose document has a type of that name.
+    fn new(declarations: &[Declaration<'_, 'a>], type_clouds: Availability) -> Self {
+        let first = Availability(
+            declarations
+                .iter()
+                .take(1)
+                .map(|d| d.cloud.to_string())
+                .collect(),
+        );
+        if declarations.len() == 1 {
+            return PropertyClouds {
+                type_clouds,
+                by_name: None,
+                first,
+            };
+        }
+        let mut by_name: HashMap<&'a str, (bool, Availability)> = HashMap::new();
+        for d in declarations {
+            for (name, _, nullable) in members(d.t) {
+                let (null, clouds) = by_name
+                    .entry(name)
+                    .or_insert_with(|| (false, Availability(Vec::new())));
+                *null |= nullable != Some(false);
+                if !clouds.contains(d.cloud) {
+                    clouds.0.push(d.cloud.to_string());
+                }
             }
         }
-        Err(_) => p.r#type.clone(),
+        PropertyClouds {
+            type_clouds,
+            by_name: Some(by_name),
+            first,
+        }
+    }
+
+    /// Whether any document lets the property `name` be null (`nullable`
+    /// is what the one at hand writes), and its clouds.
+    fn of(&self, name: &str, nullable: Option<bool>) -> (bool, Availability) {
+        match &self.by_name {
+            None => (nullable != Some(false), self.first.clone()),
+            Some(by_name) => {
+                let (null, clouds) = &by_name[name];
+                (*null, clouds.clone())
+            }
+        }
+    }
+
+    /// Every document with the type declares a property of these clouds.
+    fn everywhere(&self, clouds: &Availability) -> bool {
+        self.type_clouds.0.iter().all(|c| clouds.contains(c))
     }
 }
 
@@ -1548,15 +1571,17 @@ fn overload_key(ix: &Index<'_>, o: &Operation) -> String {
     if o.kind == OperationKind::Action {
         return binding;
     }
-    let skip = usize::from(o.is_bound);
-    let mut names: Vec<&str> = o
-        .parameters
-        .iter()
-        .skip(skip)
-        .map(|p| p.name.as_str())
-        .collect();
+    let mut names: Vec<&str> = other_parameters(o).collect();
     names.sort_unstable();
     format!("{binding}({})", names.join(","))
+}
+
+/// The names of an operation's parameters after its binding parameter.
+fn other_parameters(o: &Operation) -> impl Iterator<Item = &str> {
+    o.parameters
+        .iter()
+        .skip(usize::from(o.is_bound))
+        .map(|p| p.name.as_str())
 }
 
 /// A type reference with its namespace alias expanded, to compare references
@@ -1575,12 +1600,18 @@ fn canonical_type(ix: &Index<'_>, text: &str) -> String {
     }
 }
 
-/// The names of a structured type's own properties and navigation properties.
-fn property_names(t: &StructuredType) -> impl Iterator<Item = &str> {
-    t.properties
+/// A structured type's own properties and navigation properties: name, type
+/// and `Nullable` as written.
+fn members(t: &StructuredType) -> impl Iterator<Item = (&str, &str, Option<bool>)> {
+    let properties = t
+        .properties
         .iter()
-        .map(|p| p.name.as_str())
-        .chain(t.navigation_properties.iter().map(|n| n.name.as_str()))
+        .map(|p| (p.name.as_str(), p.r#type.as_str(), p.nullable));
+    let navigations = t
+        .navigation_properties
+        .iter()
+        .map(|n| (n.name.as_str(), n.r#type.as_str(), n.nullable));
+    properties.chain(navigations)
 }
 
 /// The declared type a reference names (not a primitive), if it resolves.

@@ -414,6 +414,9 @@ pub struct ParameterDef {
     /// The clouds whose document gives the operation this parameter (an
     /// action's parameters may differ between clouds).
     pub availability: Availability,
+    /// Every document with the operation gives it this parameter; else calls
+    /// to some cloud go without it.
+    pub in_every_cloud: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
