@@ -10,10 +10,7 @@
 pub use graphgen_runtime as runtime;
 
 /// The `User-Agent` of this crate's calls: its name and version.
-#[rustfmt::skip]
-pub const USER_AGENT: &str = concat!(
-    env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
-);
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// A client builder for `cloud` whose calls name this crate in `User-Agent`.
 pub fn client(cloud: graphgen_runtime::Cloud) -> graphgen_runtime::ClientBuilder {

@@ -145,8 +145,8 @@ fn rust_names(files: &BTreeMap<String, Vec<u8>>) -> String {
         let text = String::from_utf8_lossy(bytes);
         let mut lines = Vec::new();
         let mut in_item = false;
-        let all: Vec<&str> = text.lines().collect();
-        for (i, line) in all.iter().enumerate() {
+        let mut in_object = false;
+        for line in text.lines() {
             let t = line.trim();
             let item = ["pub struct ", "pub enum ", "pub type "]
                 .iter()
@@ -156,28 +156,20 @@ fn rust_names(files: &BTreeMap<String, Vec<u8>>) -> String {
                 in_item = !t.ends_with(';') && !t.ends_with("{}");
                 continue;
             }
-            // Which member each field reads: the arms of `Object::read`
-            // (a long arm puts its call on the next line).
-            let arm = match t.strip_suffix(" => {") {
-                Some(member) => {
-                    let call: String = all[i + 1..]
-                        .iter()
-                        .map(|l| l.trim())
-                        .take_while(|l| *l != "}")
-                        .collect();
-                    format!("{member} => {call}")
+            // Which member each field reads: the members listed in the
+            // struct's `object!` invocation, `field: "member"`.
+            if line.starts_with("graphgen_runtime::object! {") {
+                in_object = true;
+                continue;
+            }
+            if in_object {
+                if line == "}" {
+                    in_object = false;
+                } else if let Some((field, rest)) = t.split_once(": \"") {
+                    if let Some((member, _)) = rest.split_once('"') {
+                        lines.push(format!("    reads \"{member}\" into {field}"));
+                    }
                 }
-                None => t.to_string(),
-            };
-            if arm.starts_with('"') && arm.contains("(&mut __map, &mut ") {
-                let (member, call) = arm.split_once(" => ").unwrap_or((&arm, ""));
-                let field = call
-                    .rsplit("&mut ")
-                    .next()
-                    .unwrap_or(call)
-                    .trim_end_matches([')', ',']);
-                let field = field.strip_prefix("object.").unwrap_or(field);
-                lines.push(format!("    reads {member} into {field}"));
                 continue;
             }
             if !in_item {

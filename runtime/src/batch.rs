@@ -34,6 +34,22 @@ pub trait ItemResult<I> {
     fn echoes(&self, item: &I) -> bool;
 }
 
+/// How [`ItemResult::echoes`] compares a field of a result with the item's.
+pub mod same {
+    use crate::edm::DateTimeOffset;
+
+    /// Equal values.
+    pub fn eq<T: PartialEq>(result: &T, item: &T) -> bool {
+        result == item
+    }
+
+    /// The same instant, whatever the text (the service may write
+    /// `2021-04-06T18:04:31.033Z` back as `2021-04-06T18:04:31.0330000Z`).
+    pub fn instant(result: &DateTimeOffset, item: &DateTimeOffset) -> bool {
+        result.same_instant(item) || result == item
+    }
+}
+
 /// An operation that sends a collection of items and gets one result per item.
 pub trait BatchOperation:
     Operation<Output = BatchOutcome<Self::Item, Self::Result>> + Sized

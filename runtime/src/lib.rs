@@ -33,6 +33,7 @@ mod cloud;
 pub mod edm;
 pub mod enums;
 pub mod error;
+mod macros;
 pub mod object;
 pub mod odata;
 mod operation;
@@ -59,6 +60,13 @@ pub use transport::Transport;
 
 /// Re-exported so generated code and users name the same `http` version.
 pub use http;
+
+/// What the macros' expansions name, whatever the generated crate depends on.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}
 
 #[cfg(test)]
 mod static_checks {

@@ -147,7 +147,7 @@ impl MemberSink for DebugMembers<'_, '_> {
         field: &'static str,
         value: &T,
     ) {
-        self.fields.field(field, &value);
+        self.fields.field(unraw(field), &value);
     }
 
     fn optional<T: Serialize + fmt::Debug>(
@@ -158,7 +158,7 @@ impl MemberSink for DebugMembers<'_, '_> {
     ) {
         match value {
             Some(value) => {
-                self.fields.field(field, value);
+                self.fields.field(unraw(field), value);
             }
             None => self.left_out = true,
         }
@@ -168,9 +168,14 @@ impl MemberSink for DebugMembers<'_, '_> {
         if members.is_empty() {
             self.left_out = true;
         } else {
-            self.fields.field(field, members);
+            self.fields.field(unraw(field), members);
         }
     }
+}
+
+/// A field name as `Debug` shows it: `type`, not `r#type`.
+fn unraw(field: &str) -> &str {
+    field.strip_prefix("r#").unwrap_or(field)
 }
 
 /// `Deserialize::deserialize` of an [`Object`]: expects a JSON object.
@@ -263,6 +268,19 @@ pub fn set_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 ) -> Result<(), A::Error> {
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+/// Reads a member the type does not declare: kept in `extra` (an open
+/// type's undeclared members), or skipped when there is none.
+pub fn other<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    extra: Option<&mut serde_json::Map<String, serde_json::Value>>,
+) -> Result<(), A::Error> {
+    match extra {
+        Some(extra) => keep(map, key, extra),
+        None => skip(map),
+    }
 }
 
 /// Keeps a member the type does not declare (an open type's extra member).

@@ -61,6 +61,12 @@ pub fn optional_object<T: DeserializeOwned>(
     object(status, body).map(Some)
 }
 
+/// A response whose body, if any, is not read (an action with no return type).
+pub fn none(status: StatusCode, body: &[u8]) -> Result<(), Error> {
+    let _ = (status, body);
+    Ok(())
+}
+
 fn is_empty(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
 }
@@ -102,6 +108,44 @@ impl Literal {
     /// The literal text, before percent-encoding.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Function parameters as [`Literal`]s, one function per kind of value,
+/// each taking the parameter by reference: what generated request types
+/// call (see [`operation!`](crate::operation!)).
+pub mod literal {
+    use super::Literal;
+    use crate::Error;
+
+    /// A string: `'it''s'`.
+    pub fn string(value: &impl AsRef<str>) -> Result<Literal, Error> {
+        Ok(Literal::string(value.as_ref()))
+    }
+
+    /// An enum member (or flags), by name: `'read,write'`.
+    pub fn member(value: &impl std::fmt::Display) -> Result<Literal, Error> {
+        Ok(Literal::string(&value.to_string()))
+    }
+
+    /// A number, boolean, date, date-time, time of day or GUID, as its text.
+    pub fn raw(value: &impl std::fmt::Display) -> Result<Literal, Error> {
+        Ok(Literal::raw(value))
+    }
+
+    /// A duration: `duration'P1D'`.
+    pub fn duration(value: &crate::edm::Duration) -> Result<Literal, Error> {
+        Ok(Literal::duration(value))
+    }
+
+    /// Binary data: `binary'<base64url>'`.
+    pub fn binary(value: &crate::edm::Binary) -> Result<Literal, Error> {
+        Ok(Literal::binary(value))
+    }
+
+    /// A complex value or a collection, as JSON.
+    pub fn json(value: &impl serde::Serialize) -> Result<Literal, Error> {
+        Literal::json(value)
     }
 }
 

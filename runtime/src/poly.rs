@@ -110,6 +110,38 @@ pub trait Dispatch: Sized {
     fn unrecognized(object: Map<String, Value>) -> Self;
 }
 
+/// The qualified type name in a kept object's `@odata.type`, without `#`.
+pub fn odata_type_of(object: &Map<String, Value>) -> Option<&str> {
+    object
+        .get(ODATA_TYPE)
+        .and_then(Value::as_str)
+        .map(|t| t.trim_start_matches('#'))
+}
+
+/// The error of [`Dispatch::dispatch`] for a type that is not a variant
+/// (which [`Dispatch::is_known`] rules out); the input is dropped unread.
+pub fn not_a_variant<'de, D: Deserializer<'de>>(odata_type: Option<&str>, input: D) -> D::Error {
+    drop(input);
+    de::Error::custom(format_args!(
+        "`{}` is not a variant",
+        odata_type.unwrap_or("(no @odata.type)")
+    ))
+}
+
+/// Serializes one variant of a polymorphic enum: `@odata.type` (`tag`,
+/// with its `#`) first, then the value's members.
+pub fn serialize_tagged<S: serde::Serializer, T: crate::object::Object>(
+    tag: &'static str,
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use crate::object::MemberSink;
+    let mut writer = crate::object::Writer::new(serializer);
+    writer.required(ODATA_TYPE, ODATA_TYPE, tag);
+    value.members(&mut writer);
+    writer.end()
+}
+
 /// Deserializes a polymorphic value. When `@odata.type` is the object's first
 /// member (as the service and this crate write it), the variant reads the
 /// rest of the object straight from the input; otherwise the object is held

@@ -2,6 +2,9 @@
 
 //! Complex types of `microsoft.graph.externalConnectors`.
 
+use super::*;
+use crate::graph;
+
 /// `microsoft.graph.externalConnectors.acl` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
@@ -9,88 +12,20 @@
 #[non_exhaustive]
 pub struct Acl {
     /// `accessType`: `microsoft.graph.externalConnectors.accessType`, required.
-    pub access_type: crate::external_connectors::AccessType,
+    pub access_type: AccessType,
     /// `type`: `microsoft.graph.externalConnectors.aclType`, required.
-    pub r#type: crate::external_connectors::AclType,
+    pub r#type: AclType,
     /// `value`: `Edm.String`, required.
     pub value: String,
 }
 
-impl Acl {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(
-        access_type: crate::external_connectors::AccessType,
-        r#type: crate::external_connectors::AclType,
-        value: String,
-    ) -> Self {
-        Self { access_type, r#type, value }
+graphgen_runtime::object! {
+    Acl = "microsoft.graph.externalConnectors.acl" {
+        access_type: "accessType" required,
+        r#type: "type" required,
+        value: "value" required,
     }
-}
-
-impl serde::Serialize for Acl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Acl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Acl", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Acl {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.acl";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.required("accessType", "access_type", &self.access_type);
-        object.required("type", "type", &self.r#type);
-        object.required("value", "value", &self.value);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{missing, set_some, skip};
-        let mut access_type = None;
-        let mut r#type = None;
-        let mut value = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "accessType" => set_some(&mut __map, &mut access_type),
-                "type" => set_some(&mut __map, &mut r#type),
-                "value" => set_some(&mut __map, &mut value),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let __absent = [
-            ("accessType", access_type.is_none()),
-            ("type", r#type.is_none()),
-            ("value", value.is_none()),
-        ];
-        match (access_type, r#type, value) {
-            (Some(access_type), Some(r#type), Some(value)) => Ok(Self {
-                access_type,
-                r#type,
-                value,
-            }),
-            _ => Err(missing(&__absent)),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Acl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(access_type: AccessType, r#type: AclType, value: String);
 }
 
 /// `microsoft.graph.externalConnectors.activitySettings` (CSDL ComplexType).
@@ -100,56 +35,12 @@ impl<'de> serde::Deserialize<'de> for Acl {
 #[non_exhaustive]
 pub struct ActivitySettings {
     /// `urlToItemResolvers`: `Collection(microsoft.graph.externalConnectors.urlToItemResolverBase)`.
-    pub url_to_item_resolvers: Option<
-        Vec<crate::external_connectors::AnyUrlToItemResolverBase>,
-    >,
+    pub url_to_item_resolvers: Option<Vec<AnyUrlToItemResolverBase>>,
 }
 
-impl serde::Serialize for ActivitySettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ActivitySettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ActivitySettings", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ActivitySettings {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.activitySettings";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("urlToItemResolvers", "url_to_item_resolvers", &self.url_to_item_resolvers);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "urlToItemResolvers" => set(&mut __map, &mut object.url_to_item_resolvers),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ActivitySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    ActivitySettings = "microsoft.graph.externalConnectors.activitySettings" {
+        url_to_item_resolvers: "urlToItemResolvers",
     }
 }
 
@@ -165,52 +56,10 @@ pub struct Configuration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl serde::Serialize for Configuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Configuration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Configuration", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Configuration {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.configuration";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("authorizedAppIds", "authorized_app_ids", &self.authorized_app_ids);
-        object.extra("additional_properties", &self.additional_properties);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{keep, set};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "authorizedAppIds" => set(&mut __map, &mut object.authorized_app_ids),
-                _ => keep(&mut __map, __key, &mut object.additional_properties),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Configuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    Configuration = "microsoft.graph.externalConnectors.configuration" {
+        authorized_app_ids: "authorizedAppIds",
+        ..additional_properties
     }
 }
 
@@ -223,93 +72,21 @@ pub struct DisplayTemplate {
     /// `id`: `Edm.String`, required.
     pub id: String,
     /// `layout`: `microsoft.graph.Json`, required.
-    pub layout: crate::graph::Json,
+    pub layout: graph::Json,
     /// `priority`: `Edm.Int32`, required.
     pub priority: i32,
     /// `rules`: `Collection(microsoft.graph.externalConnectors.propertyRule)`.
-    pub rules: Option<Vec<crate::external_connectors::PropertyRule>>,
+    pub rules: Option<Vec<PropertyRule>>,
 }
 
-impl DisplayTemplate {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(id: String, layout: crate::graph::Json, priority: i32) -> Self {
-        Self {
-            id,
-            layout,
-            priority,
-            rules: None,
-        }
+graphgen_runtime::object! {
+    DisplayTemplate = "microsoft.graph.externalConnectors.displayTemplate" {
+        id: "id" required,
+        layout: "layout" required,
+        priority: "priority" required,
+        rules: "rules",
     }
-}
-
-impl serde::Serialize for DisplayTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for DisplayTemplate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "DisplayTemplate", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for DisplayTemplate {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.displayTemplate";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.required("id", "id", &self.id);
-        object.required("layout", "layout", &self.layout);
-        object.required("priority", "priority", &self.priority);
-        object.optional("rules", "rules", &self.rules);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{missing, set, set_some, skip};
-        let mut id = None;
-        let mut layout = None;
-        let mut priority = None;
-        let mut rules = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set_some(&mut __map, &mut id),
-                "layout" => set_some(&mut __map, &mut layout),
-                "priority" => set_some(&mut __map, &mut priority),
-                "rules" => set(&mut __map, &mut rules),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let __absent = [
-            ("id", id.is_none()),
-            ("layout", layout.is_none()),
-            ("priority", priority.is_none()),
-        ];
-        match (id, layout, priority) {
-            (Some(id), Some(layout), Some(priority)) => Ok(Self {
-                id,
-                layout,
-                priority,
-                rules,
-            }),
-            _ => Err(missing(&__absent)),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DisplayTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(id: String, layout: graph::Json, priority: i32);
 }
 
 /// `microsoft.graph.externalConnectors.externalItemContent` (CSDL ComplexType).
@@ -319,73 +96,17 @@ impl<'de> serde::Deserialize<'de> for DisplayTemplate {
 #[non_exhaustive]
 pub struct ExternalItemContent {
     /// `type`: `microsoft.graph.externalConnectors.externalItemContentType`, required.
-    pub r#type: crate::external_connectors::ExternalItemContentType,
+    pub r#type: ExternalItemContentType,
     /// `value`: `Edm.String`.
     pub value: Option<String>,
 }
 
-impl ExternalItemContent {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(r#type: crate::external_connectors::ExternalItemContentType) -> Self {
-        Self { r#type, value: None }
+graphgen_runtime::object! {
+    ExternalItemContent = "microsoft.graph.externalConnectors.externalItemContent" {
+        r#type: "type" required,
+        value: "value",
     }
-}
-
-impl serde::Serialize for ExternalItemContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalItemContent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalItemContent", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalItemContent {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemContent";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.required("type", "type", &self.r#type);
-        object.optional("value", "value", &self.value);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, set_some, skip};
-        let mut r#type = None;
-        let mut value = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "type" => set_some(&mut __map, &mut r#type),
-                "value" => set(&mut __map, &mut value),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match r#type {
-            Some(r#type) => Ok(Self {
-                r#type,
-                value,
-            }),
-            None => Err(serde::de::Error::missing_field("type")),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalItemContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(r#type: ExternalItemContentType);
 }
 
 /// `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel` (CSDL ComplexType).
@@ -398,51 +119,9 @@ pub struct ExternalItemInformationProtectionLabel {
     pub sensitivity_label_id: Option<String>,
 }
 
-impl serde::Serialize for ExternalItemInformationProtectionLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalItemInformationProtectionLabel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalItemInformationProtectionLabel", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalItemInformationProtectionLabel {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("sensitivityLabelId", "sensitivity_label_id", &self.sensitivity_label_id);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "sensitivityLabelId" => set(&mut __map, &mut object.sensitivity_label_id),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalItemInformationProtectionLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    ExternalItemInformationProtectionLabel = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel" {
+        sensitivity_label_id: "sensitivityLabelId",
     }
 }
 
@@ -457,90 +136,17 @@ pub struct ItemIdResolver {
     /// `itemId`: `Edm.String`, required.
     pub item_id: String,
     /// `urlMatchInfo`: `microsoft.graph.externalConnectors.urlMatchInfo`.
-    pub url_match_info: Option<crate::external_connectors::UrlMatchInfo>,
+    pub url_match_info: Option<UrlMatchInfo>,
 }
 
-impl ItemIdResolver {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(item_id: String) -> Self {
-        Self {
-            priority: None,
-            item_id,
-            url_match_info: None,
-        }
+graphgen_runtime::object! {
+    ItemIdResolver = "microsoft.graph.externalConnectors.itemIdResolver" {
+        priority: "priority",
+        item_id: "itemId" required,
+        url_match_info: "urlMatchInfo",
     }
-}
-
-impl ItemIdResolver {
-    /// The `urlToItemResolverBase` view of this `itemIdResolver`: its inherited properties.
-    pub fn into_url_to_item_resolver_base(
-        self,
-    ) -> crate::external_connectors::UrlToItemResolverBase {
-        crate::external_connectors::UrlToItemResolverBase {
-            priority: self.priority,
-        }
-    }
-}
-
-impl serde::Serialize for ItemIdResolver {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ItemIdResolver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ItemIdResolver", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ItemIdResolver {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.itemIdResolver";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("priority", "priority", &self.priority);
-        object.required("itemId", "item_id", &self.item_id);
-        object.optional("urlMatchInfo", "url_match_info", &self.url_match_info);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, set_some, skip};
-        let mut priority = None;
-        let mut item_id = None;
-        let mut url_match_info = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "priority" => set(&mut __map, &mut priority),
-                "itemId" => set_some(&mut __map, &mut item_id),
-                "urlMatchInfo" => set(&mut __map, &mut url_match_info),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match item_id {
-            Some(item_id) => Ok(Self {
-                priority,
-                item_id,
-                url_match_info,
-            }),
-            None => Err(serde::de::Error::missing_field("itemId")),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ItemIdResolver {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(item_id: String);
+    fn into_url_to_item_resolver_base() -> UrlToItemResolverBase { priority };
 }
 
 /// `microsoft.graph.externalConnectors.principal` (CSDL ComplexType).
@@ -565,63 +171,15 @@ pub struct Principal {
     pub upn: Option<String>,
 }
 
-impl serde::Serialize for Principal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Principal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Principal", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Principal {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.principal";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("email", "email", &self.email);
-        object.optional("entraDisplayName", "entra_display_name", &self.entra_display_name);
-        object.optional("entraId", "entra_id", &self.entra_id);
-        object.optional("externalId", "external_id", &self.external_id);
-        object.optional("externalName", "external_name", &self.external_name);
-        object.optional("tenantId", "tenant_id", &self.tenant_id);
-        object.optional("upn", "upn", &self.upn);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "email" => set(&mut __map, &mut object.email),
-                "entraDisplayName" => set(&mut __map, &mut object.entra_display_name),
-                "entraId" => set(&mut __map, &mut object.entra_id),
-                "externalId" => set(&mut __map, &mut object.external_id),
-                "externalName" => set(&mut __map, &mut object.external_name),
-                "tenantId" => set(&mut __map, &mut object.tenant_id),
-                "upn" => set(&mut __map, &mut object.upn),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Principal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    Principal = "microsoft.graph.externalConnectors.principal" {
+        email: "email",
+        entra_display_name: "entraDisplayName",
+        entra_id: "entraId",
+        external_id: "externalId",
+        external_name: "externalName",
+        tenant_id: "tenantId",
+        upn: "upn",
     }
 }
 
@@ -635,49 +193,8 @@ pub struct Properties {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl serde::Serialize for Properties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Properties {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Properties", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Properties {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.properties";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.extra("additional_properties", &self.additional_properties);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::keep;
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = keep(&mut __map, __key, &mut object.additional_properties);
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Properties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+graphgen_runtime::object! {
+    Properties = "microsoft.graph.externalConnectors.properties" { ..additional_properties }
 }
 
 /// `microsoft.graph.externalConnectors.property` (CSDL ComplexType).
@@ -701,114 +218,26 @@ pub struct Property {
     /// `isSearchable`: `Edm.Boolean`.
     pub is_searchable: Option<bool>,
     /// `labels`: `Collection(microsoft.graph.externalConnectors.label)`.
-    pub labels: Option<Vec<crate::external_connectors::Label>>,
+    pub labels: Option<Vec<Label>>,
     /// `name`: `Edm.String`, required.
     pub name: String,
     /// `type`: `microsoft.graph.externalConnectors.propertyType`, required.
-    pub r#type: crate::external_connectors::PropertyType,
+    pub r#type: PropertyType,
 }
 
-impl Property {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(name: String, r#type: crate::external_connectors::PropertyType) -> Self {
-        Self {
-            aliases: None,
-            description: None,
-            is_queryable: None,
-            is_refinable: None,
-            is_retrievable: None,
-            is_searchable: None,
-            labels: None,
-            name,
-            r#type,
-        }
+graphgen_runtime::object! {
+    Property = "microsoft.graph.externalConnectors.property" {
+        aliases: "aliases",
+        description: "description",
+        is_queryable: "isQueryable",
+        is_refinable: "isRefinable",
+        is_retrievable: "isRetrievable",
+        is_searchable: "isSearchable",
+        labels: "labels",
+        name: "name" required,
+        r#type: "type" required,
     }
-}
-
-impl serde::Serialize for Property {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Property {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Property", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Property {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.property";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("aliases", "aliases", &self.aliases);
-        object.optional("description", "description", &self.description);
-        object.optional("isQueryable", "is_queryable", &self.is_queryable);
-        object.optional("isRefinable", "is_refinable", &self.is_refinable);
-        object.optional("isRetrievable", "is_retrievable", &self.is_retrievable);
-        object.optional("isSearchable", "is_searchable", &self.is_searchable);
-        object.optional("labels", "labels", &self.labels);
-        object.required("name", "name", &self.name);
-        object.required("type", "type", &self.r#type);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{missing, set, set_some, skip};
-        let mut aliases = None;
-        let mut description = None;
-        let mut is_queryable = None;
-        let mut is_refinable = None;
-        let mut is_retrievable = None;
-        let mut is_searchable = None;
-        let mut labels = None;
-        let mut name = None;
-        let mut r#type = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "aliases" => set(&mut __map, &mut aliases),
-                "description" => set(&mut __map, &mut description),
-                "isQueryable" => set(&mut __map, &mut is_queryable),
-                "isRefinable" => set(&mut __map, &mut is_refinable),
-                "isRetrievable" => set(&mut __map, &mut is_retrievable),
-                "isSearchable" => set(&mut __map, &mut is_searchable),
-                "labels" => set(&mut __map, &mut labels),
-                "name" => set_some(&mut __map, &mut name),
-                "type" => set_some(&mut __map, &mut r#type),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let __absent = [("name", name.is_none()), ("type", r#type.is_none())];
-        match (name, r#type) {
-            (Some(name), Some(r#type)) => Ok(Self {
-                aliases,
-                description,
-                is_queryable,
-                is_refinable,
-                is_retrievable,
-                is_searchable,
-                labels,
-                name,
-                r#type,
-            }),
-            _ => Err(missing(&__absent)),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Property {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(name: String, r#type: PropertyType);
 }
 
 /// `microsoft.graph.externalConnectors.propertyRule` (CSDL ComplexType).
@@ -818,101 +247,28 @@ impl<'de> serde::Deserialize<'de> for Property {
 #[non_exhaustive]
 pub struct PropertyRule {
     /// `operation`: `microsoft.graph.externalConnectors.ruleOperation`, required.
-    pub operation: crate::external_connectors::RuleOperation,
+    pub operation: RuleOperation,
     /// `property`: `Edm.String`, required.
     pub property: String,
     /// `values`: `Collection(Edm.String)`, required.
     pub values: Vec<String>,
     /// `valuesJoinedBy`: `microsoft.graph.binaryOperator`, required.
-    pub values_joined_by: crate::graph::BinaryOperator,
+    pub values_joined_by: graph::BinaryOperator,
 }
 
-impl PropertyRule {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(
-        operation: crate::external_connectors::RuleOperation,
+graphgen_runtime::object! {
+    PropertyRule = "microsoft.graph.externalConnectors.propertyRule" {
+        operation: "operation" required,
+        property: "property" required,
+        values: "values" required,
+        values_joined_by: "valuesJoinedBy" required,
+    }
+    new(
+        operation: RuleOperation,
         property: String,
         values: Vec<String>,
-        values_joined_by: crate::graph::BinaryOperator,
-    ) -> Self {
-        Self {
-            operation,
-            property,
-            values,
-            values_joined_by,
-        }
-    }
-}
-
-impl serde::Serialize for PropertyRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for PropertyRule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "PropertyRule", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for PropertyRule {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.propertyRule";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.required("operation", "operation", &self.operation);
-        object.required("property", "property", &self.property);
-        object.required("values", "values", &self.values);
-        object.required("valuesJoinedBy", "values_joined_by", &self.values_joined_by);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{missing, set_some, skip};
-        let mut operation = None;
-        let mut property = None;
-        let mut values = None;
-        let mut values_joined_by = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "operation" => set_some(&mut __map, &mut operation),
-                "property" => set_some(&mut __map, &mut property),
-                "values" => set_some(&mut __map, &mut values),
-                "valuesJoinedBy" => set_some(&mut __map, &mut values_joined_by),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let __absent = [
-            ("operation", operation.is_none()),
-            ("property", property.is_none()),
-            ("values", values.is_none()),
-            ("valuesJoinedBy", values_joined_by.is_none()),
-        ];
-        match (operation, property, values, values_joined_by) {
-            (Some(operation), Some(property), Some(values), Some(values_joined_by)) => Ok(Self {
-                operation,
-                property,
-                values,
-                values_joined_by,
-            }),
-            _ => Err(missing(&__absent)),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PropertyRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+        values_joined_by: graph::BinaryOperator
+    );
 }
 
 /// `microsoft.graph.externalConnectors.searchSettings` (CSDL ComplexType).
@@ -922,60 +278,12 @@ impl<'de> serde::Deserialize<'de> for PropertyRule {
 #[non_exhaustive]
 pub struct SearchSettings {
     /// `searchResultTemplates`: `Collection(microsoft.graph.externalConnectors.displayTemplate)`.
-    pub search_result_templates: Option<
-        Vec<crate::external_connectors::DisplayTemplate>,
-    >,
+    pub search_result_templates: Option<Vec<DisplayTemplate>>,
 }
 
-impl serde::Serialize for SearchSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for SearchSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "SearchSettings", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for SearchSettings {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.searchSettings";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional(
-            "searchResultTemplates",
-            "search_result_templates",
-            &self.search_result_templates,
-        );
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "searchResultTemplates" => set(&mut __map, &mut object.search_result_templates),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    SearchSettings = "microsoft.graph.externalConnectors.searchSettings" {
+        search_result_templates: "searchResultTemplates",
     }
 }
 
@@ -991,53 +299,10 @@ pub struct UrlMatchInfo {
     pub url_pattern: Option<String>,
 }
 
-impl serde::Serialize for UrlMatchInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for UrlMatchInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "UrlMatchInfo", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for UrlMatchInfo {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.urlMatchInfo";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("baseUrls", "base_urls", &self.base_urls);
-        object.optional("urlPattern", "url_pattern", &self.url_pattern);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "baseUrls" => set(&mut __map, &mut object.base_urls),
-                "urlPattern" => set(&mut __map, &mut object.url_pattern),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UrlMatchInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    UrlMatchInfo = "microsoft.graph.externalConnectors.urlMatchInfo" {
+        base_urls: "baseUrls",
+        url_pattern: "urlPattern",
     }
 }
 
@@ -1053,111 +318,28 @@ pub struct UrlToItemResolverBase {
     pub priority: Option<i32>,
 }
 
+graphgen_runtime::object! {
+    UrlToItemResolverBase = "microsoft.graph.externalConnectors.urlToItemResolverBase" {
+        priority: "priority",
+    }
+}
+
 /// A `microsoft.graph.externalConnectors.urlToItemResolverBase` or a type derived from it: the value of a property, parameter or result declared as `microsoft.graph.externalConnectors.urlToItemResolverBase`.
 ///
 /// Deserialization picks the variant from `@odata.type` (the declared type is abstract, so a value without it is unrecognized), reading straight from the input when `@odata.type` comes first; serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `Unrecognized` and written back unchanged.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "@odata.type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyUrlToItemResolverBase {
     /// `microsoft.graph.externalConnectors.itemIdResolver`.
-    #[serde(rename = "#microsoft.graph.externalConnectors.itemIdResolver")]
-    ItemIdResolver(Box<crate::external_connectors::ItemIdResolver>),
+    ItemIdResolver(Box<ItemIdResolver>),
     /// A value whose `@odata.type` this crate does not know, kept as received.
-    #[serde(untagged)]
     Unrecognized(serde_json::Map<String, serde_json::Value>),
 }
 
-impl AnyUrlToItemResolverBase {
-    /// The qualified type name of the value (`@odata.type` without `#`).
-    pub fn odata_type(&self) -> Option<&str> {
-        match self {
-            Self::ItemIdResolver(_) => Some("microsoft.graph.externalConnectors.itemIdResolver"),
-            Self::Unrecognized(map) => map
-                .get("@odata.type")
-                .and_then(serde_json::Value::as_str)
-                .map(|t| t.trim_start_matches('#')),
-        }
-    }
-}
-
-impl graphgen_runtime::poly::Dispatch for AnyUrlToItemResolverBase {
-    fn is_known(odata_type: Option<&str>) -> bool {
-        matches!(odata_type, Some("microsoft.graph.externalConnectors.itemIdResolver"))
-    }
-
-    fn dispatch<'de, D: serde::Deserializer<'de>>(
-        odata_type: Option<&str>,
-        de: D,
-    ) -> Result<Self, D::Error> {
-        match odata_type {
-            Some("microsoft.graph.externalConnectors.itemIdResolver") => {
-                serde::Deserialize::deserialize(de).map(Self::ItemIdResolver)
-            }
-            other => Err(serde::de::Error::custom(format_args!(
-                "`{}` is not a variant",
-                other.unwrap_or("(no @odata.type)")
-            ))),
-        }
-    }
-
-    fn unrecognized(object: serde_json::Map<String, serde_json::Value>) -> Self {
-        Self::Unrecognized(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AnyUrlToItemResolverBase {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        graphgen_runtime::poly::deserialize(deserializer)
-    }
-}
-
-impl serde::Serialize for UrlToItemResolverBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for UrlToItemResolverBase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "UrlToItemResolverBase", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for UrlToItemResolverBase {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.urlToItemResolverBase";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("priority", "priority", &self.priority);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "priority" => set(&mut __map, &mut object.priority),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UrlToItemResolverBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::dispatch! {
+    AnyUrlToItemResolverBase {
+        ItemIdResolver = "microsoft.graph.externalConnectors.itemIdResolver",
     }
 }

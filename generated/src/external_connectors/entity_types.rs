@@ -2,6 +2,10 @@
 
 //! Entity types of `microsoft.graph.externalConnectors`.
 
+use super::*;
+use crate::graph;
+use graphgen_runtime::edm;
+
 /// `microsoft.graph.externalConnectors.connectionOperation` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
@@ -13,70 +17,18 @@ pub struct ConnectionOperation {
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
     pub id: Option<String>,
     /// `error`: `microsoft.graph.publicError`.
-    pub error: Option<crate::graph::PublicError>,
+    pub error: Option<graph::PublicError>,
     /// `status`: `microsoft.graph.externalConnectors.connectionOperationStatus`.
-    pub status: Option<crate::external_connectors::ConnectionOperationStatus>,
+    pub status: Option<ConnectionOperationStatus>,
 }
 
-impl ConnectionOperation {
-    /// The `entity` view of this `connectionOperation`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
+graphgen_runtime::object! {
+    ConnectionOperation = "microsoft.graph.externalConnectors.connectionOperation" {
+        id: "id",
+        error: "error",
+        status: "status",
     }
-}
-
-impl serde::Serialize for ConnectionOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ConnectionOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ConnectionOperation", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ConnectionOperation {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.connectionOperation";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.optional("error", "error", &self.error);
-        object.optional("status", "status", &self.status);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut object.id),
-                "error" => set(&mut __map, &mut object.error),
-                "status" => set(&mut __map, &mut object.status),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConnectionOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// `microsoft.graph.externalConnectors.external` (CSDL EntityType).
@@ -88,54 +40,12 @@ pub struct External {
     /// `connections`: `Collection(microsoft.graph.externalConnectors.externalConnection)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub connections: Option<Vec<crate::external_connectors::ExternalConnection>>,
+    pub connections: Option<Vec<ExternalConnection>>,
 }
 
-impl serde::Serialize for External {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for External {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "External", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for External {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.external";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("connections", "connections", &self.connections);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "connections" => set(&mut __map, &mut object.connections),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for External {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    External = "microsoft.graph.externalConnectors.external" {
+        connections: "connections",
     }
 }
 
@@ -152,37 +62,24 @@ pub struct ExternalActivity {
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
     pub id: Option<String>,
     /// `startDateTime`: `Edm.DateTimeOffset`, required.
-    pub start_date_time: graphgen_runtime::edm::DateTimeOffset,
+    pub start_date_time: edm::DateTimeOffset,
     /// `type`: `microsoft.graph.externalConnectors.externalActivityType`, required.
-    pub r#type: crate::external_connectors::ExternalActivityType,
+    pub r#type: ExternalActivityType,
     /// `performedBy`: `microsoft.graph.externalConnectors.identity`.
     ///
     /// Navigation property: present only when expanded (`$expand`) or sent inline.
-    pub performed_by: Option<crate::external_connectors::Identity>,
+    pub performed_by: Option<Identity>,
 }
 
-impl ExternalActivity {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(
-        start_date_time: graphgen_runtime::edm::DateTimeOffset,
-        r#type: crate::external_connectors::ExternalActivityType,
-    ) -> Self {
-        Self {
-            id: None,
-            start_date_time,
-            r#type,
-            performed_by: None,
-        }
+graphgen_runtime::object! {
+    ExternalActivity = "microsoft.graph.externalConnectors.externalActivity" {
+        id: "id",
+        start_date_time: "startDateTime" required,
+        r#type: "type" required,
+        performed_by: "performedBy",
     }
-}
-
-impl ExternalActivity {
-    /// The `entity` view of this `externalActivity`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
-    }
+    new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// A `microsoft.graph.externalConnectors.externalActivity` or a type derived from it: the value of a property, parameter or result declared as `microsoft.graph.externalConnectors.externalActivity`.
@@ -190,146 +87,20 @@ impl ExternalActivity {
 /// Deserialization picks the variant from `@odata.type` (a value without it is the declared type), reading straight from the input when `@odata.type` comes first; serialization writes `@odata.type` first, then the value's properties. A type this crate does not know is kept whole in `Unrecognized` and written back unchanged.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "@odata.type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyExternalActivity {
     /// `microsoft.graph.externalConnectors.externalActivity`.
-    #[serde(rename = "#microsoft.graph.externalConnectors.externalActivity")]
-    ExternalActivity(Box<crate::external_connectors::ExternalActivity>),
+    ExternalActivity(Box<ExternalActivity>),
     /// `microsoft.graph.externalConnectors.externalActivityResult`.
-    #[serde(rename = "#microsoft.graph.externalConnectors.externalActivityResult")]
-    ExternalActivityResult(Box<crate::external_connectors::ExternalActivityResult>),
+    ExternalActivityResult(Box<ExternalActivityResult>),
     /// A value whose `@odata.type` this crate does not know, kept as received.
-    #[serde(untagged)]
     Unrecognized(serde_json::Map<String, serde_json::Value>),
 }
 
-impl AnyExternalActivity {
-    /// The qualified type name of the value (`@odata.type` without `#`).
-    pub fn odata_type(&self) -> Option<&str> {
-        match self {
-            Self::ExternalActivity(_) => {
-                Some("microsoft.graph.externalConnectors.externalActivity")
-            }
-            Self::ExternalActivityResult(_) => {
-                Some("microsoft.graph.externalConnectors.externalActivityResult")
-            }
-            Self::Unrecognized(map) => map
-                .get("@odata.type")
-                .and_then(serde_json::Value::as_str)
-                .map(|t| t.trim_start_matches('#')),
-        }
-    }
-}
-
-impl graphgen_runtime::poly::Dispatch for AnyExternalActivity {
-    fn is_known(odata_type: Option<&str>) -> bool {
-        matches!(
-            odata_type,
-            None | Some("microsoft.graph.externalConnectors.externalActivity")
-                | Some("microsoft.graph.externalConnectors.externalActivityResult")
-        )
-    }
-
-    fn dispatch<'de, D: serde::Deserializer<'de>>(
-        odata_type: Option<&str>,
-        de: D,
-    ) -> Result<Self, D::Error> {
-        match odata_type {
-            None | Some("microsoft.graph.externalConnectors.externalActivity") => {
-                serde::Deserialize::deserialize(de).map(Self::ExternalActivity)
-            }
-            Some("microsoft.graph.externalConnectors.externalActivityResult") => {
-                serde::Deserialize::deserialize(de).map(Self::ExternalActivityResult)
-            }
-            other => Err(serde::de::Error::custom(format_args!(
-                "`{}` is not a variant",
-                other.unwrap_or("(no @odata.type)")
-            ))),
-        }
-    }
-
-    fn unrecognized(object: serde_json::Map<String, serde_json::Value>) -> Self {
-        Self::Unrecognized(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AnyExternalActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        graphgen_runtime::poly::deserialize(deserializer)
-    }
-}
-
-impl From<crate::external_connectors::ExternalActivity> for AnyExternalActivity {
-    fn from(value: crate::external_connectors::ExternalActivity) -> Self {
-        Self::ExternalActivity(Box::new(value))
-    }
-}
-
-impl serde::Serialize for ExternalActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalActivity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalActivity", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalActivity {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivity";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.required("startDateTime", "start_date_time", &self.start_date_time);
-        object.required("type", "type", &self.r#type);
-        object.optional("performedBy", "performed_by", &self.performed_by);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{missing, set, set_some, skip};
-        let mut id = None;
-        let mut start_date_time = None;
-        let mut r#type = None;
-        let mut performed_by = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut id),
-                "startDateTime" => set_some(&mut __map, &mut start_date_time),
-                "type" => set_some(&mut __map, &mut r#type),
-                "performedBy" => set(&mut __map, &mut performed_by),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let __absent = [("startDateTime", start_date_time.is_none()), ("type", r#type.is_none())];
-        match (start_date_time, r#type) {
-            (Some(start_date_time), Some(r#type)) => Ok(Self {
-                id,
-                start_date_time,
-                r#type,
-                performed_by,
-            }),
-            _ => Err(missing(&__absent)),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::dispatch! {
+    AnyExternalActivity: ExternalActivity(ExternalActivity) = "microsoft.graph.externalConnectors.externalActivity" {
+        ExternalActivityResult = "microsoft.graph.externalConnectors.externalActivityResult",
     }
 }
 
@@ -344,120 +115,28 @@ pub struct ExternalActivityResult {
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
     pub id: Option<String>,
     /// `startDateTime`: `Edm.DateTimeOffset`, required.
-    pub start_date_time: graphgen_runtime::edm::DateTimeOffset,
+    pub start_date_time: edm::DateTimeOffset,
     /// `type`: `microsoft.graph.externalConnectors.externalActivityType`, required.
-    pub r#type: crate::external_connectors::ExternalActivityType,
+    pub r#type: ExternalActivityType,
     /// `performedBy`: `microsoft.graph.externalConnectors.identity`.
     ///
     /// Navigation property: present only when expanded (`$expand`) or sent inline.
-    pub performed_by: Option<crate::external_connectors::Identity>,
+    pub performed_by: Option<Identity>,
     /// `error`: `microsoft.graph.publicError`.
-    pub error: Option<crate::graph::PublicError>,
+    pub error: Option<graph::PublicError>,
 }
 
-impl ExternalActivityResult {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(
-        start_date_time: graphgen_runtime::edm::DateTimeOffset,
-        r#type: crate::external_connectors::ExternalActivityType,
-    ) -> Self {
-        Self {
-            id: None,
-            start_date_time,
-            r#type,
-            performed_by: None,
-            error: None,
-        }
+graphgen_runtime::object! {
+    ExternalActivityResult = "microsoft.graph.externalConnectors.externalActivityResult" {
+        id: "id",
+        start_date_time: "startDateTime" required,
+        r#type: "type" required,
+        performed_by: "performedBy",
+        error: "error",
     }
-}
-
-impl ExternalActivityResult {
-    /// The `externalActivity` view of this `externalActivityResult`: its inherited properties.
-    pub fn into_external_activity(self) -> crate::external_connectors::ExternalActivity {
-        crate::external_connectors::ExternalActivity {
-            id: self.id,
-            start_date_time: self.start_date_time,
-            r#type: self.r#type,
-            performed_by: self.performed_by,
-        }
-    }
-
-    /// The `entity` view of this `externalActivityResult`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
-    }
-}
-
-impl serde::Serialize for ExternalActivityResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalActivityResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalActivityResult", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalActivityResult {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalActivityResult";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.required("startDateTime", "start_date_time", &self.start_date_time);
-        object.required("type", "type", &self.r#type);
-        object.optional("performedBy", "performed_by", &self.performed_by);
-        object.optional("error", "error", &self.error);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{missing, set, set_some, skip};
-        let mut id = None;
-        let mut start_date_time = None;
-        let mut r#type = None;
-        let mut performed_by = None;
-        let mut error = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut id),
-                "startDateTime" => set_some(&mut __map, &mut start_date_time),
-                "type" => set_some(&mut __map, &mut r#type),
-                "performedBy" => set(&mut __map, &mut performed_by),
-                "error" => set(&mut __map, &mut error),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let __absent = [("startDateTime", start_date_time.is_none()), ("type", r#type.is_none())];
-        match (start_date_time, r#type) {
-            (Some(start_date_time), Some(r#type)) => Ok(Self {
-                id,
-                start_date_time,
-                r#type,
-                performed_by,
-                error,
-            }),
-            _ => Err(missing(&__absent)),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalActivityResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
+    fn into_external_activity() -> ExternalActivity { id, start_date_time, r#type, performed_by };
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// `microsoft.graph.externalConnectors.externalConnection` (CSDL EntityType, base type `microsoft.graph.entity`).
@@ -471,122 +150,60 @@ pub struct ExternalConnection {
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
     pub id: Option<String>,
     /// `activitySettings`: `microsoft.graph.externalConnectors.activitySettings`.
-    pub activity_settings: Option<crate::external_connectors::ActivitySettings>,
+    pub activity_settings: Option<ActivitySettings>,
     /// `configuration`: `microsoft.graph.externalConnectors.configuration`.
-    pub configuration: Option<crate::external_connectors::Configuration>,
+    pub configuration: Option<Configuration>,
     /// `connectorId`: `Edm.String`.
     pub connector_id: Option<String>,
     /// `contentCategory`: `microsoft.graph.externalConnectors.contentCategory`, not nullable, but absent from some payloads.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    pub content_category: Option<crate::external_connectors::ContentCategory>,
+    pub content_category: Option<ContentCategory>,
     /// `description`: `Edm.String`.
     pub description: Option<String>,
     /// `name`: `Edm.String`.
     pub name: Option<String>,
     /// `searchSettings`: `microsoft.graph.externalConnectors.searchSettings`.
-    pub search_settings: Option<crate::external_connectors::SearchSettings>,
+    pub search_settings: Option<SearchSettings>,
     /// `state`: `microsoft.graph.externalConnectors.connectionState`.
     ///
     /// Read-only: computed by the service (Core.Computed); never sent by clients.
-    pub state: Option<crate::external_connectors::ConnectionState>,
+    pub state: Option<ConnectionState>,
     /// `groups`: `Collection(microsoft.graph.externalConnectors.externalGroup)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub groups: Option<Vec<crate::external_connectors::ExternalGroup>>,
+    pub groups: Option<Vec<ExternalGroup>>,
     /// `items`: `Collection(microsoft.graph.externalConnectors.externalItem)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub items: Option<Vec<crate::external_connectors::ExternalItem>>,
+    pub items: Option<Vec<ExternalItem>>,
     /// `operations`: `Collection(microsoft.graph.externalConnectors.connectionOperation)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub operations: Option<Vec<crate::external_connectors::ConnectionOperation>>,
+    pub operations: Option<Vec<ConnectionOperation>>,
     /// `schema`: `microsoft.graph.externalConnectors.schema`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub schema: Option<crate::external_connectors::Schema>,
+    pub schema: Option<Schema>,
 }
 
-impl ExternalConnection {
-    /// The `entity` view of this `externalConnection`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
+graphgen_runtime::object! {
+    ExternalConnection = "microsoft.graph.externalConnectors.externalConnection" {
+        id: "id",
+        activity_settings: "activitySettings",
+        configuration: "configuration",
+        connector_id: "connectorId",
+        content_category: "contentCategory",
+        description: "description",
+        name: "name",
+        search_settings: "searchSettings",
+        state: "state",
+        groups: "groups",
+        items: "items",
+        operations: "operations",
+        schema: "schema",
     }
-}
-
-impl serde::Serialize for ExternalConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalConnection", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalConnection {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalConnection";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.optional("activitySettings", "activity_settings", &self.activity_settings);
-        object.optional("configuration", "configuration", &self.configuration);
-        object.optional("connectorId", "connector_id", &self.connector_id);
-        object.optional("contentCategory", "content_category", &self.content_category);
-        object.optional("description", "description", &self.description);
-        object.optional("name", "name", &self.name);
-        object.optional("searchSettings", "search_settings", &self.search_settings);
-        object.optional("state", "state", &self.state);
-        object.optional("groups", "groups", &self.groups);
-        object.optional("items", "items", &self.items);
-        object.optional("operations", "operations", &self.operations);
-        object.optional("schema", "schema", &self.schema);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut object.id),
-                "activitySettings" => set(&mut __map, &mut object.activity_settings),
-                "configuration" => set(&mut __map, &mut object.configuration),
-                "connectorId" => set(&mut __map, &mut object.connector_id),
-                "contentCategory" => set(&mut __map, &mut object.content_category),
-                "description" => set(&mut __map, &mut object.description),
-                "name" => set(&mut __map, &mut object.name),
-                "searchSettings" => set(&mut __map, &mut object.search_settings),
-                "state" => set(&mut __map, &mut object.state),
-                "groups" => set(&mut __map, &mut object.groups),
-                "items" => set(&mut __map, &mut object.items),
-                "operations" => set(&mut __map, &mut object.operations),
-                "schema" => set(&mut __map, &mut object.schema),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// `microsoft.graph.externalConnectors.externalGroup` (CSDL EntityType, base type `microsoft.graph.entity`).
@@ -606,70 +223,17 @@ pub struct ExternalGroup {
     /// `members`: `Collection(microsoft.graph.externalConnectors.identity)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub members: Option<Vec<crate::external_connectors::Identity>>,
+    pub members: Option<Vec<Identity>>,
 }
 
-impl ExternalGroup {
-    /// The `entity` view of this `externalGroup`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
+graphgen_runtime::object! {
+    ExternalGroup = "microsoft.graph.externalConnectors.externalGroup" {
+        id: "id",
+        description: "description",
+        display_name: "displayName",
+        members: "members",
     }
-}
-
-impl serde::Serialize for ExternalGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalGroup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalGroup", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalGroup {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalGroup";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.optional("description", "description", &self.description);
-        object.optional("displayName", "display_name", &self.display_name);
-        object.optional("members", "members", &self.members);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut object.id),
-                "description" => set(&mut __map, &mut object.description),
-                "displayName" => set(&mut __map, &mut object.display_name),
-                "members" => set(&mut __map, &mut object.members),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// `microsoft.graph.externalConnectors.externalItem` (CSDL EntityType, base type `microsoft.graph.entity`).
@@ -683,94 +247,31 @@ pub struct ExternalItem {
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
     pub id: Option<String>,
     /// `acl`: `Collection(microsoft.graph.externalConnectors.acl)`.
-    pub acl: Option<Vec<crate::external_connectors::Acl>>,
+    pub acl: Option<Vec<Acl>>,
     /// `content`: `microsoft.graph.externalConnectors.externalItemContent`.
-    pub content: Option<crate::external_connectors::ExternalItemContent>,
+    pub content: Option<ExternalItemContent>,
     /// `informationProtectionLabel`: `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel`.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    pub information_protection_label: Option<
-        crate::external_connectors::ExternalItemInformationProtectionLabel,
-    >,
+    pub information_protection_label: Option<ExternalItemInformationProtectionLabel>,
     /// `properties`: `microsoft.graph.externalConnectors.properties`.
-    pub properties: Option<crate::external_connectors::Properties>,
+    pub properties: Option<Properties>,
     /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub activities: Option<Vec<crate::external_connectors::AnyExternalActivity>>,
+    pub activities: Option<Vec<AnyExternalActivity>>,
 }
 
-impl ExternalItem {
-    /// The `entity` view of this `externalItem`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
+graphgen_runtime::object! {
+    ExternalItem = "microsoft.graph.externalConnectors.externalItem" {
+        id: "id",
+        acl: "acl",
+        content: "content",
+        information_protection_label: "informationProtectionLabel",
+        properties: "properties",
+        activities: "activities",
     }
-}
-
-impl serde::Serialize for ExternalItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for ExternalItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "ExternalItem", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for ExternalItem {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.externalItem";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.optional("acl", "acl", &self.acl);
-        object.optional("content", "content", &self.content);
-        object.optional(
-            "informationProtectionLabel",
-            "information_protection_label",
-            &self.information_protection_label,
-        );
-        object.optional("properties", "properties", &self.properties);
-        object.optional("activities", "activities", &self.activities);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut object.id),
-                "acl" => set(&mut __map, &mut object.acl),
-                "content" => set(&mut __map, &mut object.content),
-                "informationProtectionLabel" => {
-                    set(&mut __map, &mut object.information_protection_label)
-                }
-                "properties" => set(&mut __map, &mut object.properties),
-                "activities" => set(&mut __map, &mut object.activities),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// `microsoft.graph.externalConnectors.identity` (CSDL EntityType, base type `microsoft.graph.entity`).
@@ -784,66 +285,15 @@ pub struct Identity {
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
     pub id: Option<String>,
     /// `type`: `microsoft.graph.externalConnectors.identityType`.
-    pub r#type: Option<crate::external_connectors::IdentityType>,
+    pub r#type: Option<IdentityType>,
 }
 
-impl Identity {
-    /// The `entity` view of this `identity`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
+graphgen_runtime::object! {
+    Identity = "microsoft.graph.externalConnectors.identity" {
+        id: "id",
+        r#type: "type",
     }
-}
-
-impl serde::Serialize for Identity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Identity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Identity", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Identity {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.identity";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.optional("type", "type", &self.r#type);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut object.id),
-                "type" => set(&mut __map, &mut object.r#type),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    fn into_entity() -> graph::Entity { id };
 }
 
 /// `microsoft.graph.externalConnectors.schema` (CSDL EntityType, base type `microsoft.graph.entity`).
@@ -859,86 +309,15 @@ pub struct Schema {
     /// `baseType`: `Edm.String`, required.
     pub base_type: String,
     /// `properties`: `Collection(microsoft.graph.externalConnectors.property)`.
-    pub properties: Option<Vec<crate::external_connectors::Property>>,
+    pub properties: Option<Vec<Property>>,
 }
 
-impl Schema {
-    /// A value with the required properties set and every optional one `None`.
-    pub fn new(base_type: String) -> Self {
-        Self {
-            id: None,
-            base_type,
-            properties: None,
-        }
+graphgen_runtime::object! {
+    Schema = "microsoft.graph.externalConnectors.schema" {
+        id: "id",
+        base_type: "baseType" required,
+        properties: "properties",
     }
-}
-
-impl Schema {
-    /// The `entity` view of this `schema`: its inherited properties.
-    pub fn into_entity(self) -> crate::graph::Entity {
-        crate::graph::Entity {
-            id: self.id,
-        }
-    }
-}
-
-impl serde::Serialize for Schema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Schema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Schema", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Schema {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.schema";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-        object.required("baseType", "base_type", &self.base_type);
-        object.optional("properties", "properties", &self.properties);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, set_some, skip};
-        let mut id = None;
-        let mut base_type = None;
-        let mut properties = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut id),
-                "baseType" => set_some(&mut __map, &mut base_type),
-                "properties" => set(&mut __map, &mut properties),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match base_type {
-            Some(base_type) => Ok(Self {
-                id,
-                base_type,
-                properties,
-            }),
-            None => Err(serde::de::Error::missing_field("baseType")),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Schema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
-    }
+    new(base_type: String);
+    fn into_entity() -> graph::Entity { id };
 }

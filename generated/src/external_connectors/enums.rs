@@ -20,66 +20,11 @@ pub enum AccessType {
     Unrecognized(String),
 }
 
-impl AccessType {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[Self::Grant, Self::Deny, Self::UnknownFutureValue];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Grant => "grant",
-            Self::Deny => "deny",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for AccessType {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "grant" => Some(Self::Grant),
-            "deny" => Some(Self::Deny),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        AccessType::as_str(self)
-    }
-}
-
-impl std::str::FromStr for AccessType {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for AccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AccessType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    AccessType {
+        Grant = "grant",
+        Deny = "deny",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -107,79 +52,14 @@ pub enum AclType {
     Unrecognized(String),
 }
 
-impl AclType {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::User,
-        Self::Group,
-        Self::Everyone,
-        Self::EveryoneExceptGuests,
-        Self::ExternalGroup,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Everyone => "everyone",
-            Self::EveryoneExceptGuests => "everyoneExceptGuests",
-            Self::ExternalGroup => "externalGroup",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for AclType {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "user" => Some(Self::User),
-            "group" => Some(Self::Group),
-            "everyone" => Some(Self::Everyone),
-            "everyoneExceptGuests" => Some(Self::EveryoneExceptGuests),
-            "externalGroup" => Some(Self::ExternalGroup),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        AclType::as_str(self)
-    }
-}
-
-impl std::str::FromStr for AclType {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for AclType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AclType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AclType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    AclType {
+        User = "user",
+        Group = "group",
+        Everyone = "everyone",
+        EveryoneExceptGuests = "everyoneExceptGuests",
+        ExternalGroup = "externalGroup",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -205,76 +85,13 @@ pub enum ConnectionOperationStatus {
     Unrecognized(String),
 }
 
-impl ConnectionOperationStatus {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Unspecified,
-        Self::Inprogress,
-        Self::Completed,
-        Self::Failed,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "unspecified",
-            Self::Inprogress => "inprogress",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for ConnectionOperationStatus {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "unspecified" => Some(Self::Unspecified),
-            "inprogress" => Some(Self::Inprogress),
-            "completed" => Some(Self::Completed),
-            "failed" => Some(Self::Failed),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        ConnectionOperationStatus::as_str(self)
-    }
-}
-
-impl std::str::FromStr for ConnectionOperationStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for ConnectionOperationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ConnectionOperationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConnectionOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    ConnectionOperationStatus {
+        Unspecified = "unspecified",
+        Inprogress = "inprogress",
+        Completed = "completed",
+        Failed = "failed",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -300,76 +117,13 @@ pub enum ConnectionState {
     Unrecognized(String),
 }
 
-impl ConnectionState {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Draft,
-        Self::Ready,
-        Self::Obsolete,
-        Self::LimitExceeded,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Ready => "ready",
-            Self::Obsolete => "obsolete",
-            Self::LimitExceeded => "limitExceeded",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for ConnectionState {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "draft" => Some(Self::Draft),
-            "ready" => Some(Self::Ready),
-            "obsolete" => Some(Self::Obsolete),
-            "limitExceeded" => Some(Self::LimitExceeded),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        ConnectionState::as_str(self)
-    }
-}
-
-impl std::str::FromStr for ConnectionState {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for ConnectionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ConnectionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConnectionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    ConnectionState {
+        Draft = "draft",
+        Ready = "ready",
+        Obsolete = "obsolete",
+        LimitExceeded = "limitExceeded",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -415,106 +169,23 @@ pub enum ContentCategory {
     Unrecognized(String),
 }
 
-impl ContentCategory {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Uncategorized,
-        Self::KnowledgeBase,
-        Self::Wikis,
-        Self::FileRepository,
-        Self::Qna,
-        Self::Crm,
-        Self::Dashboard,
-        Self::People,
-        Self::Media,
-        Self::Email,
-        Self::Messaging,
-        Self::MeetingTranscripts,
-        Self::TaskManagement,
-        Self::LearningManagement,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uncategorized => "uncategorized",
-            Self::KnowledgeBase => "knowledgeBase",
-            Self::Wikis => "wikis",
-            Self::FileRepository => "fileRepository",
-            Self::Qna => "qna",
-            Self::Crm => "crm",
-            Self::Dashboard => "dashboard",
-            Self::People => "people",
-            Self::Media => "media",
-            Self::Email => "email",
-            Self::Messaging => "messaging",
-            Self::MeetingTranscripts => "meetingTranscripts",
-            Self::TaskManagement => "taskManagement",
-            Self::LearningManagement => "learningManagement",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for ContentCategory {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "uncategorized" => Some(Self::Uncategorized),
-            "knowledgeBase" => Some(Self::KnowledgeBase),
-            "wikis" => Some(Self::Wikis),
-            "fileRepository" => Some(Self::FileRepository),
-            "qna" => Some(Self::Qna),
-            "crm" => Some(Self::Crm),
-            "dashboard" => Some(Self::Dashboard),
-            "people" => Some(Self::People),
-            "media" => Some(Self::Media),
-            "email" => Some(Self::Email),
-            "messaging" => Some(Self::Messaging),
-            "meetingTranscripts" => Some(Self::MeetingTranscripts),
-            "taskManagement" => Some(Self::TaskManagement),
-            "learningManagement" => Some(Self::LearningManagement),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        ContentCategory::as_str(self)
-    }
-}
-
-impl std::str::FromStr for ContentCategory {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for ContentCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ContentCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    ContentCategory {
+        Uncategorized = "uncategorized",
+        KnowledgeBase = "knowledgeBase",
+        Wikis = "wikis",
+        FileRepository = "fileRepository",
+        Qna = "qna",
+        Crm = "crm",
+        Dashboard = "dashboard",
+        People = "people",
+        Media = "media",
+        Email = "email",
+        Messaging = "messaging",
+        MeetingTranscripts = "meetingTranscripts",
+        TaskManagement = "taskManagement",
+        LearningManagement = "learningManagement",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -540,76 +211,13 @@ pub enum ExternalActivityType {
     Unrecognized(String),
 }
 
-impl ExternalActivityType {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Viewed,
-        Self::Modified,
-        Self::Created,
-        Self::Commented,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Viewed => "viewed",
-            Self::Modified => "modified",
-            Self::Created => "created",
-            Self::Commented => "commented",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for ExternalActivityType {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "viewed" => Some(Self::Viewed),
-            "modified" => Some(Self::Modified),
-            "created" => Some(Self::Created),
-            "commented" => Some(Self::Commented),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        ExternalActivityType::as_str(self)
-    }
-}
-
-impl std::str::FromStr for ExternalActivityType {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for ExternalActivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ExternalActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    ExternalActivityType {
+        Viewed = "viewed",
+        Modified = "modified",
+        Created = "created",
+        Commented = "commented",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -631,66 +239,11 @@ pub enum ExternalItemContentType {
     Unrecognized(String),
 }
 
-impl ExternalItemContentType {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[Self::Text, Self::Html, Self::UnknownFutureValue];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for ExternalItemContentType {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "text" => Some(Self::Text),
-            "html" => Some(Self::Html),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        ExternalItemContentType::as_str(self)
-    }
-}
-
-impl std::str::FromStr for ExternalItemContentType {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for ExternalItemContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ExternalItemContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalItemContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    ExternalItemContentType {
+        Text = "text",
+        Html = "html",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -714,73 +267,12 @@ pub enum IdentityType {
     Unrecognized(String),
 }
 
-impl IdentityType {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::User,
-        Self::Group,
-        Self::ExternalGroup,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::ExternalGroup => "externalGroup",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for IdentityType {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "user" => Some(Self::User),
-            "group" => Some(Self::Group),
-            "externalGroup" => Some(Self::ExternalGroup),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        IdentityType::as_str(self)
-    }
-}
-
-impl std::str::FromStr for IdentityType {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for IdentityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for IdentityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IdentityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    IdentityType {
+        User = "user",
+        Group = "group",
+        ExternalGroup = "externalGroup",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }
 
@@ -994,226 +486,63 @@ pub enum Label {
     Unrecognized(String),
 }
 
-impl Label {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Title,
-        Self::Url,
-        Self::CreatedBy,
-        Self::LastModifiedBy,
-        Self::Authors,
-        Self::CreatedDateTime,
-        Self::LastModifiedDateTime,
-        Self::FileName,
-        Self::FileExtension,
-        Self::UnknownFutureValue,
-        Self::ContainerName,
-        Self::ContainerUrl,
-        Self::IconUrl,
-        Self::AssignedToPeople,
-        Self::ClosedBy,
-        Self::ClosedDate,
-        Self::Priority,
-        Self::SprintName,
-        Self::Tags,
-        Self::Severity,
-        Self::State,
-        Self::DueDate,
-        Self::ItemParentId,
-        Self::ItemPath,
-        Self::ItemType,
-        Self::NumberOfReactions,
-        Self::ParentUrl,
-        Self::PriorityNormalized,
-        Self::ReportedBy,
-        Self::SecondaryId,
-        Self::PersonEmails,
-        Self::PersonAddresses,
-        Self::PersonAnniversaries,
-        Self::PersonName,
-        Self::PersonNote,
-        Self::PersonPhones,
-        Self::PersonCurrentPosition,
-        Self::PersonWebAccounts,
-        Self::PersonWebSite,
-        Self::PersonSkills,
-        Self::PersonProjects,
-        Self::PersonAccount,
-        Self::PersonAwards,
-        Self::PersonCertifications,
-        Self::PersonAssistants,
-        Self::PersonColleagues,
-        Self::PersonManager,
-        Self::PersonAlternateContacts,
-        Self::PersonEmergencyContacts,
-        Self::PersonEducationalActivities,
-        Self::PersonInterests,
-        Self::PersonLanguages,
-        Self::PersonPublications,
-        Self::PersonPatents,
-        Self::PersonWorkPositions,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Title => "title",
-            Self::Url => "url",
-            Self::CreatedBy => "createdBy",
-            Self::LastModifiedBy => "lastModifiedBy",
-            Self::Authors => "authors",
-            Self::CreatedDateTime => "createdDateTime",
-            Self::LastModifiedDateTime => "lastModifiedDateTime",
-            Self::FileName => "fileName",
-            Self::FileExtension => "fileExtension",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::ContainerName => "containerName",
-            Self::ContainerUrl => "containerUrl",
-            Self::IconUrl => "iconUrl",
-            Self::AssignedToPeople => "assignedToPeople",
-            Self::ClosedBy => "closedBy",
-            Self::ClosedDate => "closedDate",
-            Self::Priority => "priority",
-            Self::SprintName => "sprintName",
-            Self::Tags => "tags",
-            Self::Severity => "severity",
-            Self::State => "state",
-            Self::DueDate => "dueDate",
-            Self::ItemParentId => "itemParentId",
-            Self::ItemPath => "itemPath",
-            Self::ItemType => "itemType",
-            Self::NumberOfReactions => "numberOfReactions",
-            Self::ParentUrl => "parentUrl",
-            Self::PriorityNormalized => "priorityNormalized",
-            Self::ReportedBy => "reportedBy",
-            Self::SecondaryId => "secondaryId",
-            Self::PersonEmails => "personEmails",
-            Self::PersonAddresses => "personAddresses",
-            Self::PersonAnniversaries => "personAnniversaries",
-            Self::PersonName => "personName",
-            Self::PersonNote => "personNote",
-            Self::PersonPhones => "personPhones",
-            Self::PersonCurrentPosition => "personCurrentPosition",
-            Self::PersonWebAccounts => "personWebAccounts",
-            Self::PersonWebSite => "personWebSite",
-            Self::PersonSkills => "personSkills",
-            Self::PersonProjects => "personProjects",
-            Self::PersonAccount => "personAccount",
-            Self::PersonAwards => "personAwards",
-            Self::PersonCertifications => "personCertifications",
-            Self::PersonAssistants => "personAssistants",
-            Self::PersonColleagues => "personColleagues",
-            Self::PersonManager => "personManager",
-            Self::PersonAlternateContacts => "personAlternateContacts",
-            Self::PersonEmergencyContacts => "personEmergencyContacts",
-            Self::PersonEducationalActivities => "personEducationalActivities",
-            Self::PersonInterests => "personInterests",
-            Self::PersonLanguages => "personLanguages",
-            Self::PersonPublications => "personPublications",
-            Self::PersonPatents => "personPatents",
-            Self::PersonWorkPositions => "personWorkPositions",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for Label {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "title" => Some(Self::Title),
-            "url" => Some(Self::Url),
-            "createdBy" => Some(Self::CreatedBy),
-            "lastModifiedBy" => Some(Self::LastModifiedBy),
-            "authors" => Some(Self::Authors),
-            "createdDateTime" => Some(Self::CreatedDateTime),
-            "lastModifiedDateTime" => Some(Self::LastModifiedDateTime),
-            "fileName" => Some(Self::FileName),
-            "fileExtension" => Some(Self::FileExtension),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            "containerName" => Some(Self::ContainerName),
-            "containerUrl" => Some(Self::ContainerUrl),
-            "iconUrl" => Some(Self::IconUrl),
-            "assignedToPeople" => Some(Self::AssignedToPeople),
-            "closedBy" => Some(Self::ClosedBy),
-            "closedDate" => Some(Self::ClosedDate),
-            "priority" => Some(Self::Priority),
-            "sprintName" => Some(Self::SprintName),
-            "tags" => Some(Self::Tags),
-            "severity" => Some(Self::Severity),
-            "state" => Some(Self::State),
-            "dueDate" => Some(Self::DueDate),
-            "itemParentId" => Some(Self::ItemParentId),
-            "itemPath" => Some(Self::ItemPath),
-            "itemType" => Some(Self::ItemType),
-            "numberOfReactions" => Some(Self::NumberOfReactions),
-            "parentUrl" => Some(Self::ParentUrl),
-            "priorityNormalized" => Some(Self::PriorityNormalized),
-            "reportedBy" => Some(Self::ReportedBy),
-            "secondaryId" => Some(Self::SecondaryId),
-            "personEmails" => Some(Self::PersonEmails),
-            "personAddresses" => Some(Self::PersonAddresses),
-            "personAnniversaries" => Some(Self::PersonAnniversaries),
-            "personName" => Some(Self::PersonName),
-            "personNote" => Some(Self::PersonNote),
-            "personPhones" => Some(Self::PersonPhones),
-            "personCurrentPosition" => Some(Self::PersonCurrentPosition),
-            "personWebAccounts" => Some(Self::PersonWebAccounts),
-            "personWebSite" => Some(Self::PersonWebSite),
-            "personSkills" => Some(Self::PersonSkills),
-            "personProjects" => Some(Self::PersonProjects),
-            "personAccount" => Some(Self::PersonAccount),
-            "personAwards" => Some(Self::PersonAwards),
-            "personCertifications" => Some(Self::PersonCertifications),
-            "personAssistants" => Some(Self::PersonAssistants),
-            "personColleagues" => Some(Self::PersonColleagues),
-            "personManager" => Some(Self::PersonManager),
-            "personAlternateContacts" => Some(Self::PersonAlternateContacts),
-            "personEmergencyContacts" => Some(Self::PersonEmergencyContacts),
-            "personEducationalActivities" => Some(Self::PersonEducationalActivities),
-            "personInterests" => Some(Self::PersonInterests),
-            "personLanguages" => Some(Self::PersonLanguages),
-            "personPublications" => Some(Self::PersonPublications),
-            "personPatents" => Some(Self::PersonPatents),
-            "personWorkPositions" => Some(Self::PersonWorkPositions),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        Label::as_str(self)
-    }
-}
-
-impl std::str::FromStr for Label {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for Label {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    Label {
+        Title = "title",
+        Url = "url",
+        CreatedBy = "createdBy",
+        LastModifiedBy = "lastModifiedBy",
+        Authors = "authors",
+        CreatedDateTime = "createdDateTime",
+        LastModifiedDateTime = "lastModifiedDateTime",
+        FileName = "fileName",
+        FileExtension = "fileExtension",
+        UnknownFutureValue = "unknownFutureValue",
+        ContainerName = "containerName",
+        ContainerUrl = "containerUrl",
+        IconUrl = "iconUrl",
+        AssignedToPeople = "assignedToPeople",
+        ClosedBy = "closedBy",
+        ClosedDate = "closedDate",
+        Priority = "priority",
+        SprintName = "sprintName",
+        Tags = "tags",
+        Severity = "severity",
+        State = "state",
+        DueDate = "dueDate",
+        ItemParentId = "itemParentId",
+        ItemPath = "itemPath",
+        ItemType = "itemType",
+        NumberOfReactions = "numberOfReactions",
+        ParentUrl = "parentUrl",
+        PriorityNormalized = "priorityNormalized",
+        ReportedBy = "reportedBy",
+        SecondaryId = "secondaryId",
+        PersonEmails = "personEmails",
+        PersonAddresses = "personAddresses",
+        PersonAnniversaries = "personAnniversaries",
+        PersonName = "personName",
+        PersonNote = "personNote",
+        PersonPhones = "personPhones",
+        PersonCurrentPosition = "personCurrentPosition",
+        PersonWebAccounts = "personWebAccounts",
+        PersonWebSite = "personWebSite",
+        PersonSkills = "personSkills",
+        PersonProjects = "personProjects",
+        PersonAccount = "personAccount",
+        PersonAwards = "personAwards",
+        PersonCertifications = "personCertifications",
+        PersonAssistants = "personAssistants",
+        PersonColleagues = "personColleagues",
+        PersonManager = "personManager",
+        PersonAlternateContacts = "personAlternateContacts",
+        PersonEmergencyContacts = "personEmergencyContacts",
+        PersonEducationalActivities = "personEducationalActivities",
+        PersonInterests = "personInterests",
+        PersonLanguages = "personLanguages",
+        PersonPublications = "personPublications",
+        PersonPatents = "personPatents",
+        PersonWorkPositions = "personWorkPositions",
     }
 }
 
@@ -1257,97 +586,20 @@ pub enum PropertyType {
     Unrecognized(String),
 }
 
-impl PropertyType {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::String,
-        Self::Int64,
-        Self::Double,
-        Self::DateTime,
-        Self::Boolean,
-        Self::StringCollection,
-        Self::Int64Collection,
-        Self::DoubleCollection,
-        Self::DateTimeCollection,
-        Self::UnknownFutureValue,
-        Self::Principal,
-        Self::PrincipalCollection,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Int64 => "int64",
-            Self::Double => "double",
-            Self::DateTime => "dateTime",
-            Self::Boolean => "boolean",
-            Self::StringCollection => "stringCollection",
-            Self::Int64Collection => "int64Collection",
-            Self::DoubleCollection => "doubleCollection",
-            Self::DateTimeCollection => "dateTimeCollection",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Principal => "principal",
-            Self::PrincipalCollection => "principalCollection",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for PropertyType {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "string" => Some(Self::String),
-            "int64" => Some(Self::Int64),
-            "double" => Some(Self::Double),
-            "dateTime" => Some(Self::DateTime),
-            "boolean" => Some(Self::Boolean),
-            "stringCollection" => Some(Self::StringCollection),
-            "int64Collection" => Some(Self::Int64Collection),
-            "doubleCollection" => Some(Self::DoubleCollection),
-            "dateTimeCollection" => Some(Self::DateTimeCollection),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            "principal" => Some(Self::Principal),
-            "principalCollection" => Some(Self::PrincipalCollection),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        PropertyType::as_str(self)
-    }
-}
-
-impl std::str::FromStr for PropertyType {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for PropertyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PropertyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PropertyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    PropertyType {
+        String = "string",
+        Int64 = "int64",
+        Double = "double",
+        DateTime = "dateTime",
+        Boolean = "boolean",
+        StringCollection = "stringCollection",
+        Int64Collection = "int64Collection",
+        DoubleCollection = "doubleCollection",
+        DateTimeCollection = "dateTimeCollection",
+        UnknownFutureValue = "unknownFutureValue",
+        Principal = "principal",
+        PrincipalCollection = "principalCollection",
     }
 }
 
@@ -1381,87 +633,16 @@ pub enum RuleOperation {
     Unrecognized(String),
 }
 
-impl RuleOperation {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Null,
-        Self::Equals,
-        Self::NotEquals,
-        Self::Contains,
-        Self::NotContains,
-        Self::LessThan,
-        Self::GreaterThan,
-        Self::StartsWith,
-        Self::UnknownFutureValue,
-    ];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Null => "null",
-            Self::Equals => "equals",
-            Self::NotEquals => "notEquals",
-            Self::Contains => "contains",
-            Self::NotContains => "notContains",
-            Self::LessThan => "lessThan",
-            Self::GreaterThan => "greaterThan",
-            Self::StartsWith => "startsWith",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for RuleOperation {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "null" => Some(Self::Null),
-            "equals" => Some(Self::Equals),
-            "notEquals" => Some(Self::NotEquals),
-            "contains" => Some(Self::Contains),
-            "notContains" => Some(Self::NotContains),
-            "lessThan" => Some(Self::LessThan),
-            "greaterThan" => Some(Self::GreaterThan),
-            "startsWith" => Some(Self::StartsWith),
-            "unknownFutureValue" => Some(Self::UnknownFutureValue),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        RuleOperation::as_str(self)
-    }
-}
-
-impl std::str::FromStr for RuleOperation {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for RuleOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RuleOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RuleOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    RuleOperation {
+        Null = "null",
+        Equals = "equals",
+        NotEquals = "notEquals",
+        Contains = "contains",
+        NotContains = "notContains",
+        LessThan = "lessThan",
+        GreaterThan = "greaterThan",
+        StartsWith = "startsWith",
+        UnknownFutureValue = "unknownFutureValue",
     }
 }

@@ -2,16 +2,9 @@
 
 //! `microsoft.graph.externalConnectors`: 11 enum types, 14 complex types, 9 entity types, 1 bound operation.
 
-#[rustfmt::skip]
 mod complex_types;
-
-#[rustfmt::skip]
 mod entity_types;
-
-#[rustfmt::skip]
 mod enums;
-
-#[rustfmt::skip]
 mod operations;
 
 pub use self::complex_types::*;

@@ -2,11 +2,14 @@
 
 //! Bound operations of `microsoft.graph.externalConnectors`.
 
+use super::*;
+use crate::graph;
+
 /// `microsoft.graph.externalConnectors.addActivities` (CSDL Action, bound to `microsoft.graph.externalConnectors.externalItem`).
 ///
 /// `POST /external/connections/{externalConnection-id}/items/{externalItem-id}/addActivities`
 ///
-/// Takes at most 20 items per call (the client refuses more before sending; `Client::send_batch_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`].
+/// Takes at most 20 items per call (the client refuses more before sending; `send_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`].
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
 #[derive(Debug, Clone, PartialEq)]
@@ -25,185 +28,33 @@ pub struct AddActivities {
 #[non_exhaustive]
 pub struct AddActivitiesBody {
     /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`, required.
-    pub activities: Vec<crate::external_connectors::AnyExternalActivity>,
+    pub activities: Vec<AnyExternalActivity>,
 }
 
-impl AddActivities {
-    /// The operation for the entity these keys address, with the required parameters.
-    pub fn new(
-        external_connection_id: impl Into<String>,
-        external_item_id: impl Into<String>,
-        activities: Vec<crate::external_connectors::AnyExternalActivity>,
-    ) -> Self {
-        Self {
-            external_connection_id: external_connection_id.into(),
-            external_item_id: external_item_id.into(),
-            body: AddActivitiesBody { activities },
-        }
+graphgen_runtime::object! {
+    AddActivitiesBody = "microsoft.graph.externalConnectors.addActivities parameters" {
+        activities: "activities" required,
     }
+    new(activities: Vec<AnyExternalActivity>);
+}
 
-    /// Sends this call: refused before sending when it holds no items or more than 20; retried only where nothing can be recorded twice (see [`graphgen_runtime::RetryPolicy`]).
-    pub fn send(
-        self,
-        client: &graphgen_runtime::Client,
-    ) -> impl std::future::Future<
-        Output = Result<
-            graphgen_runtime::BatchOutcome<
-                crate::external_connectors::AnyExternalActivity,
-                crate::external_connectors::ExternalActivityResult,
-            >,
-            graphgen_runtime::Error,
-        >,
-    > + '_ {
-        client.send_batch(self)
-    }
-
-    /// Sends any number of items as calls of at most 20, in order, and merges what became of each item (see [`graphgen_runtime::SplitOutcome`]).
-    pub fn send_split(
-        self,
-        client: &graphgen_runtime::Client,
-    ) -> impl std::future::Future<
-        Output = graphgen_runtime::SplitOutcome<
-            <Self as graphgen_runtime::BatchOperation>::Item,
-            <Self as graphgen_runtime::BatchOperation>::Result,
-        >,
-    > + '_ {
-        client.send_batch_split(self)
+graphgen_runtime::operation! {
+    AddActivities: POST "microsoft.graph.externalConnectors.addActivities" {
+        path: "external" / "connections" / external_connection_id / "items" / external_item_id / "addActivities";
+        available: Global, UsGovL4, UsGovL5;
+        new(external_connection_id, external_item_id; activities: Vec<AnyExternalActivity>);
+        body: AddActivitiesBody;
+        output: batch(activities: AnyExternalActivity => ExternalActivityResult);
     }
 }
 
-impl graphgen_runtime::Operation for AddActivities {
-    type Output = graphgen_runtime::BatchOutcome<
-        crate::external_connectors::AnyExternalActivity,
-        crate::external_connectors::ExternalActivityResult,
-    >;
-    const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities";
-    const METHOD: graphgen_runtime::http::Method = graphgen_runtime::http::Method::POST;
-    const AVAILABILITY: &'static [graphgen_runtime::Cloud] = &[
-        graphgen_runtime::Cloud::Global,
-        graphgen_runtime::Cloud::UsGovL4,
-        graphgen_runtime::Cloud::UsGovL5,
-    ];
-    fn path(&self) -> Result<String, graphgen_runtime::Error> {
-        graphgen_runtime::PathBuilder::new()
-            .segment("external")
-            .segment("connections")
-            .key(&self.external_connection_id)
-            .segment("items")
-            .key(&self.external_item_id)
-            .segment("addActivities")
-            .finish()
-    }
-
-    fn body(&self) -> Result<Option<Vec<u8>>, graphgen_runtime::Error> {
-        graphgen_runtime::odata::json_body(&self.body)
-    }
-
-    fn parse_response(
-        self,
-        status: graphgen_runtime::http::StatusCode,
-        _headers: &graphgen_runtime::http::HeaderMap,
-        body: &[u8],
-    ) -> Result<Self::Output, graphgen_runtime::Error> {
-        let results = graphgen_runtime::odata::collection(status, body)?;
-        Ok(graphgen_runtime::BatchOutcome::pair(status, self.body.activities, results))
-    }
-}
-
-impl graphgen_runtime::BatchOperation for AddActivities {
-    type Item = crate::external_connectors::AnyExternalActivity;
-    type Result = crate::external_connectors::ExternalActivityResult;
-    const MAX_ITEMS: usize = 20usize;
-    fn items(&self) -> &[Self::Item] {
-        &self.body.activities
-    }
-
-    fn with_items(&self, items: Vec<Self::Item>) -> Self {
-        Self {
-            external_connection_id: self.external_connection_id.clone(),
-            external_item_id: self.external_item_id.clone(),
-            body: AddActivitiesBody {
-                activities: items,
-            },
-        }
-    }
-}
-
-impl graphgen_runtime::ItemResult<crate::external_connectors::AnyExternalActivity>
-for crate::external_connectors::ExternalActivityResult {
-    type Error = crate::graph::PublicError;
-    fn item_error(&self) -> Option<&Self::Error> {
-        self.error.as_ref()
-    }
-
-    fn echoes(&self, item: &crate::external_connectors::AnyExternalActivity) -> bool {
-        match item {
-            crate::external_connectors::AnyExternalActivity::ExternalActivity(item) => {
-                (self.start_date_time.same_instant(&item.start_date_time)
-                    || self.start_date_time == item.start_date_time)
-                    && self.r#type == item.r#type
-            }
-            crate::external_connectors::AnyExternalActivity::ExternalActivityResult(
-                item,
-            ) => {
-                (self.start_date_time.same_instant(&item.start_date_time)
-                    || self.start_date_time == item.start_date_time)
-                    && self.r#type == item.r#type
-            }
-            _ => true,
-        }
-    }
-}
-
-impl serde::Serialize for AddActivitiesBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for AddActivitiesBody {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "AddActivitiesBody", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for AddActivitiesBody {
-    const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities parameters";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.required("activities", "activities", &self.activities);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set_some, skip};
-        let mut activities = None;
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "activities" => set_some(&mut __map, &mut activities),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match activities {
-            Some(activities) => Ok(Self {
-                activities,
-            }),
-            None => Err(serde::de::Error::missing_field("activities")),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddActivitiesBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::batch! {
+    AddActivities: activities {
+        keys: external_connection_id, external_item_id;
+        body: AddActivitiesBody {};
+        max: 20;
+        item: AnyExternalActivity { ExternalActivity, ExternalActivityResult };
+        result: ExternalActivityResult { error: graph::PublicError };
+        echoes: start_date_time instant, r#type eq;
     }
 }

@@ -16,68 +16,22 @@ pub struct PublicError {
     /// `code`: `Edm.String`.
     pub code: Option<String>,
     /// `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    pub details: Option<Vec<crate::graph::PublicErrorDetail>>,
+    pub details: Option<Vec<PublicErrorDetail>>,
     /// `innerError`: `microsoft.graph.publicInnerError`.
-    pub inner_error: Option<crate::graph::PublicInnerError>,
+    pub inner_error: Option<PublicInnerError>,
     /// `message`: `Edm.String`.
     pub message: Option<String>,
     /// `target`: `Edm.String`.
     pub target: Option<String>,
 }
 
-impl serde::Serialize for PublicError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for PublicError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "PublicError", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for PublicError {
-    const NAME: &'static str = "microsoft.graph.publicError";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("code", "code", &self.code);
-        object.optional("details", "details", &self.details);
-        object.optional("innerError", "inner_error", &self.inner_error);
-        object.optional("message", "message", &self.message);
-        object.optional("target", "target", &self.target);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "code" => set(&mut __map, &mut object.code),
-                "details" => set(&mut __map, &mut object.details),
-                "innerError" => set(&mut __map, &mut object.inner_error),
-                "message" => set(&mut __map, &mut object.message),
-                "target" => set(&mut __map, &mut object.target),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PublicError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    PublicError = "microsoft.graph.publicError" {
+        code: "code",
+        details: "details",
+        inner_error: "innerError",
+        message: "message",
+        target: "target",
     }
 }
 
@@ -95,55 +49,11 @@ pub struct PublicErrorDetail {
     pub target: Option<String>,
 }
 
-impl serde::Serialize for PublicErrorDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for PublicErrorDetail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "PublicErrorDetail", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for PublicErrorDetail {
-    const NAME: &'static str = "microsoft.graph.publicErrorDetail";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("code", "code", &self.code);
-        object.optional("message", "message", &self.message);
-        object.optional("target", "target", &self.target);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "code" => set(&mut __map, &mut object.code),
-                "message" => set(&mut __map, &mut object.message),
-                "target" => set(&mut __map, &mut object.target),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    PublicErrorDetail = "microsoft.graph.publicErrorDetail" {
+        code: "code",
+        message: "message",
+        target: "target",
     }
 }
 
@@ -156,7 +66,7 @@ pub struct PublicInnerError {
     /// `code`: `Edm.String`.
     pub code: Option<String>,
     /// `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    pub details: Option<Vec<crate::graph::PublicErrorDetail>>,
+    pub details: Option<Vec<PublicErrorDetail>>,
     /// `message`: `Edm.String`.
     pub message: Option<String>,
     /// `target`: `Edm.String`.
@@ -165,57 +75,12 @@ pub struct PublicInnerError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl serde::Serialize for PublicInnerError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for PublicInnerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "PublicInnerError", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for PublicInnerError {
-    const NAME: &'static str = "microsoft.graph.publicInnerError";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("code", "code", &self.code);
-        object.optional("details", "details", &self.details);
-        object.optional("message", "message", &self.message);
-        object.optional("target", "target", &self.target);
-        object.extra("additional_properties", &self.additional_properties);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{keep, set};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "code" => set(&mut __map, &mut object.code),
-                "details" => set(&mut __map, &mut object.details),
-                "message" => set(&mut __map, &mut object.message),
-                "target" => set(&mut __map, &mut object.target),
-                _ => keep(&mut __map, __key, &mut object.additional_properties),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PublicInnerError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    PublicInnerError = "microsoft.graph.publicInnerError" {
+        code: "code",
+        details: "details",
+        message: "message",
+        target: "target",
+        ..additional_properties
     }
 }

@@ -16,50 +16,8 @@ pub struct Entity {
     pub id: Option<String>,
 }
 
-impl serde::Serialize for Entity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::object::serialize(self, serializer)
-    }
-}
-
-impl std::fmt::Debug for Entity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        graphgen_runtime::object::debug(self, "Entity", f)
-    }
-}
-
-impl graphgen_runtime::object::Object for Entity {
-    const NAME: &'static str = "microsoft.graph.entity";
-    fn members<M: graphgen_runtime::object::MemberSink>(&self, object: &mut M) {
-        object.optional("id", "id", &self.id);
-    }
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        use graphgen_runtime::object::{set, skip};
-        let mut object = Self::default();
-        loop {
-            let __key = match __map.next_key::<graphgen_runtime::object::Key<'de>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(e) => return Err(e),
-            };
-            let __read = match __key.as_str() {
-                "id" => set(&mut __map, &mut object.id),
-                _ => skip(&mut __map),
-            };
-            match __read {
-                Ok(()) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(object)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Entity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::object::deserialize(deserializer)
+graphgen_runtime::object! {
+    Entity = "microsoft.graph.entity" {
+        id: "id",
     }
 }

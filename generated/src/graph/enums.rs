@@ -18,63 +18,9 @@ pub enum BinaryOperator {
     Unrecognized(String),
 }
 
-impl BinaryOperator {
-    /// The members this crate knows, in metadata order.
-    pub const KNOWN: &'static [Self] = &[Self::Or, Self::And];
-    /// The member's name on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Or => "or",
-            Self::And => "and",
-            Self::Unrecognized(name) => name,
-        }
-    }
-}
-
-impl graphgen_runtime::EnumMember for BinaryOperator {
-    fn from_known(name: &str) -> Option<Self> {
-        match name {
-            "or" => Some(Self::Or),
-            "and" => Some(Self::And),
-            _ => None,
-        }
-    }
-
-    fn from_unknown(name: String) -> Self {
-        Self::Unrecognized(name)
-    }
-
-    fn as_str(&self) -> &str {
-        BinaryOperator::as_str(self)
-    }
-}
-
-impl std::str::FromStr for BinaryOperator {
-    type Err = std::convert::Infallible;
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Ok(
-            <Self as graphgen_runtime::EnumMember>::from_known(name)
-                .unwrap_or_else(|| Self::Unrecognized(name.to_owned())),
-        )
-    }
-}
-
-impl std::fmt::Display for BinaryOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BinaryOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        graphgen_runtime::enums::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BinaryOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        graphgen_runtime::enums::deserialize(deserializer)
+graphgen_runtime::open_enum! {
+    BinaryOperator {
+        Or = "or",
+        And = "and",
     }
 }

@@ -2,13 +2,8 @@
 
 //! `microsoft.graph`: 1 enum type, 4 complex types, 1 entity type, 0 bound operations.
 
-#[rustfmt::skip]
 mod complex_types;
-
-#[rustfmt::skip]
 mod entity_types;
-
-#[rustfmt::skip]
 mod enums;
 
 pub use self::complex_types::*;

@@ -1,8 +1,5 @@
 //! National clouds: which input label describes which cloud.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Availability;
 
@@ -27,12 +24,13 @@ impl Cloud {
         }
     }
 
-    pub fn tokens(self) -> TokenStream {
+    /// The variant of `graphgen_runtime::Cloud`.
+    pub fn variant(self) -> &'static str {
         match self {
-            Cloud::Global => quote!(graphgen_runtime::Cloud::Global),
-            Cloud::UsGovL4 => quote!(graphgen_runtime::Cloud::UsGovL4),
-            Cloud::UsGovL5 => quote!(graphgen_runtime::Cloud::UsGovL5),
-            Cloud::China => quote!(graphgen_runtime::Cloud::China),
+            Cloud::Global => "Global",
+            Cloud::UsGovL4 => "UsGovL4",
+            Cloud::UsGovL5 => "UsGovL5",
+            Cloud::China => "China",
         }
     }
 }

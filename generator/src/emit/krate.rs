@@ -5,9 +5,9 @@ use quote::quote;
 
 use crate::model::TypeKind;
 
-use super::plan::{ModulePlan, Plan};
-use super::types::ident;
-use super::{enums, operations, structs, Items, RuntimeDependency};
+use super::plan::{Features, ModulePlan, Plan};
+use super::types::{ident, Cx, Imports};
+use super::{enums, operations, structs, RuntimeDependency};
 
 /// The item files of a namespace module, one per kind of item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,6 +33,15 @@ impl ItemFile {
             ItemFile::EntityTypes => "entity_types",
             ItemFile::Enums => "enums",
             ItemFile::Operations => "operations",
+        }
+    }
+
+    /// The file a type's items go to.
+    pub fn of(kind: &TypeKind) -> ItemFile {
+        match kind {
+            TypeKind::Enum(_) => ItemFile::Enums,
+            TypeKind::Complex(_) => ItemFile::ComplexTypes,
+            TypeKind::Entity(_) => ItemFile::EntityTypes,
         }
     }
 
@@ -84,45 +93,67 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
         _ => module
             .types
             .iter()
-            .filter(|&&id| {
-                matches!(
-                    (&model.ty(id).kind, file),
-                    (TypeKind::Enum(_), ItemFile::Enums)
-                        | (TypeKind::Complex(_), ItemFile::ComplexTypes)
-                        | (TypeKind::Entity(_), ItemFile::EntityTypes)
-                )
-            })
+            .filter(|&&id| ItemFile::of(&model.ty(id).kind) == file)
             .map(|&id| Unit::Type(id))
             .collect(),
     }
 }
 
-/// The items of one unit.
-pub fn emit_unit(plan: &Plan<'_>, unit: Unit) -> Items {
-    let mut items = Items::default();
+/// The items of one unit, written in `cx` (which records what they name).
+pub fn emit_unit(cx: &mut Cx<'_, '_>, unit: Unit) -> TokenStream {
+    let plan = cx.plan;
     match unit {
-        Unit::Operation(i) => return operations::emit(plan, i),
-        Unit::Type(id) => match &plan.model.ty(id).kind {
-            TypeKind::Enum(e) => enums::emit(&mut items, plan, id, e),
-            TypeKind::Complex(s) | TypeKind::Entity(s) => {
-                structs::emit(&mut items, plan, id, s);
+        Unit::Operation(i) => {
+            cx.set_features(plan.namespace_features(&plan.operation(i).name.namespace));
+            operations::emit(cx, i)
+        }
+        Unit::Type(id) => {
+            cx.set_features(plan.type_features(id));
+            match &plan.model.ty(id).kind {
+                TypeKind::Enum(e) => enums::emit(cx, id, e),
+                TypeKind::Complex(s) | TypeKind::Entity(s) => structs::emit(cx, id, s),
             }
-        },
+        }
     }
-    items
 }
 
-/// The inner attributes that open an item file.
-pub fn item_file_header(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> TokenStream {
+/// What opens an item file: its docs, and the imports of what its items
+/// name, each under the features of the items that name it.
+pub fn item_file_header(
+    plan: &Plan<'_>,
+    module: &ModulePlan,
+    file: ItemFile,
+    imports: &Imports,
+) -> TokenStream {
     let doc = format!(" {} of `{}`.", file.what(), module.namespace);
     // Generated code names deprecated items itself (fields, conversions);
     // users still get the warning where they use them.
     let allow = plan
         .has_deprecations()
         .then(|| quote!(#![allow(deprecated)]));
+    let import = |features: &Features, path: TokenStream| {
+        let cfg = plan.cfg(features);
+        quote!(#cfg use #path;)
+    };
+    // In the order rustfmt sorts them.
+    let siblings = imports
+        .siblings
+        .as_ref()
+        .map(|f| import(f, quote!(super::*)));
+    let modules = imports.modules.iter().map(|(module, features)| {
+        let module = ident(module);
+        import(features, quote!(crate::#module))
+    });
+    let edm = imports
+        .edm
+        .as_ref()
+        .map(|f| import(f, quote!(graphgen_runtime::edm)));
     quote! {
         #![doc = #doc]
         #allow
+        #siblings
+        #(#modules)*
+        #edm
     }
 }
 
@@ -150,8 +181,6 @@ pub fn mod_rs(plan: &Plan<'_>, module: &ModulePlan) -> TokenStream {
         ),
         count(module.operations.len(), "bound operation"),
     );
-    // rustfmt sorts module declarations; the item files are formatted by the
-    // generator, so rustfmt is told to leave them alone.
     let files: Vec<ItemFile> = ItemFile::ALL
         .into_iter()
         .filter(|f| f.is_present(plan, module))
@@ -160,24 +189,25 @@ pub fn mod_rs(plan: &Plan<'_>, module: &ModulePlan) -> TokenStream {
     // With namespace features, a file is compiled when any of its items is.
     let cfgs: Vec<TokenStream> = files
         .iter()
-        .map(|f| match f {
-            ItemFile::Operations => plan.cfg_union([], &[module.namespace.as_str()]),
-            kind => plan.cfg_union(
-                module.types.iter().copied().filter(|&id| {
-                    matches!(
-                        (&model.ty(id).kind, kind),
-                        (TypeKind::Enum(_), ItemFile::Enums)
-                            | (TypeKind::Complex(_), ItemFile::ComplexTypes)
-                            | (TypeKind::Entity(_), ItemFile::EntityTypes)
-                    )
-                }),
-                &[],
-            ),
+        .map(|&f| {
+            let features = match f {
+                ItemFile::Operations => plan.namespace_features(&module.namespace),
+                kind => {
+                    let mut features = Features::default();
+                    for &id in &module.types {
+                        if ItemFile::of(&model.ty(id).kind) == kind {
+                            features.extend(&plan.type_features(id));
+                        }
+                    }
+                    features
+                }
+            };
+            plan.cfg(&features)
         })
         .collect();
     quote! {
         #![doc = #summary]
-        #(#cfgs #[rustfmt::skip] mod #mods;)*
+        #(#cfgs mod #mods;)*
         #(#cfgs pub use self::#mods::*;)*
     }
 }
@@ -213,7 +243,6 @@ pub fn lib_rs(plan: &Plan<'_>) -> TokenStream {
         pub use graphgen_runtime as runtime;
 
         /// The `User-Agent` of this crate's calls: its name and version.
-        #[rustfmt::skip]
         pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
         /// A client builder for `cloud` whose calls name this crate in `User-Agent`.

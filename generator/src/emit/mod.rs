@@ -1,16 +1,16 @@
 //! Stage 3: the model -> Rust source files of a crate.
 //!
-//! Each emitter builds token streams with `quote`, which prettyplease turns
-//! into text. Most of the output does not go that way, though: the
-//! fixed-shape impls of structs (`wire.rs`) and enums (`enums.rs`) are
-//! written as text directly, and declarations are written as text in
-//! prettyplease's own layout where that layout is plain (`text.rs`). Output
-//! is a sorted map from relative path to contents: deterministic, and
-//! written to disk only by [`write::write`].
+//! Each emitter builds the tokens of its items with `quote`: a plain,
+//! documented declaration followed by one invocation of a runtime macro
+//! (`object!`, `open_enum!`, `dispatch!`, `operation!`, `batch!`) listing
+//! its members. The tokens are parsed with syn and printed by [`format`],
+//! in rustfmt's layout. Output is a sorted map from relative path to
+//! contents: deterministic, and written to disk only by [`write::write`].
 
 mod clouds;
 mod docs;
 mod enums;
+mod format;
 mod krate;
 pub mod naming;
 pub mod operations;
@@ -18,9 +18,7 @@ mod plan;
 mod poly;
 mod service;
 mod structs;
-mod text;
 mod types;
-mod wire;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -83,53 +81,51 @@ pub struct Output {
 /// not depend on how many cores or how the chunks fall.
 pub fn emit(model: &Model, options: &Options) -> Result<Output> {
     let plan = Plan::new(model, options)?;
-    let mut files: Vec<(String, Vec<Task<'_>>)> = vec![("src/lib.rs".into(), vec![Task::Lib])];
-    for module in &plan.modules {
-        files.push((
-            format!("src/{}/mod.rs", module.name),
-            vec![Task::Mod(module)],
-        ));
+    let mut files: Vec<File<'_>> = vec![File {
+        path: "src/lib.rs".into(),
+        kind: FileKind::Lib,
+    }];
+    let mut tasks: Vec<Task> = Vec::new();
+    for (m, module) in plan.modules.iter().enumerate() {
+        files.push(File {
+            path: format!("src/{}/mod.rs", module.name),
+            kind: FileKind::Mod(module),
+        });
         for file in krate::ItemFile::ALL {
             if !file.is_present(&plan, module) {
                 continue;
             }
-            let mut tasks = vec![Task::Header(module, file)];
             let units = krate::item_file_units(&plan, module, file);
-            tasks.extend(units.chunks(CHUNK).map(|c| Task::Units(c.to_vec())));
-            files.push((format!("src/{}/{}.rs", module.name, file.module()), tasks));
+            for chunk in units.chunks(CHUNK) {
+                tasks.push(Task {
+                    file: files.len(),
+                    module: m,
+                    kind: file,
+                    units: chunk.to_vec(),
+                });
+            }
+            files.push(File {
+                path: format!("src/{}/{}.rs", module.name, file.module()),
+                kind: FileKind::Items(module, file),
+            });
         }
     }
-    let tasks: Vec<(usize, &Task<'_>)> = files
-        .iter()
-        .enumerate()
-        .flat_map(|(f, (_, tasks))| tasks.iter().map(move |t| (f, t)))
-        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(tasks.len());
-    let mut done: Vec<(usize, Result<String>)> = std::thread::scope(|scope| {
+        .min(tasks.len())
+        .max(1);
+    let mut done: Vec<(usize, Result<(String, types::Imports)>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&(file, task)) = tasks.get(i) else {
+                        let Some(task) = tasks.get(i) else {
                             break;
                         };
-                        let path = &files[file].0;
-                        let text = match task {
-                            Task::Lib => unparse(krate::lib_rs(&plan), path),
-                            Task::Mod(m) => unparse(krate::mod_rs(&plan, m), path),
-                            Task::Header(m, f) => {
-                                unparse(krate::item_file_header(&plan, m, *f), path)
-                            }
-                            Task::Units(units) => units_text(&plan, units, path),
-                        };
-                        // Spaced here, on all cores; pieces are joined
-                        // with `join_spaced`.
-                        done.push((i, text.map(|t| space_items(&t))));
+                        done.push((i, units_text(&plan, task, &files[task.file].path)));
                     }
                     done
                 })
@@ -141,13 +137,30 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);
-    let mut texts: Vec<String> = vec![String::new(); files.len()];
+    let mut bodies: Vec<(String, types::Imports)> = vec![Default::default(); files.len()];
     for (i, text) in done {
-        join_spaced(&mut texts[tasks[i].0], &text?);
+        let (text, imports) = text?;
+        let (body, all) = &mut bodies[tasks[i].file];
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        body.push_str(&text);
+        all.merge(imports);
     }
     let mut output = BTreeMap::new();
-    for ((path, _), body) in files.iter().zip(texts) {
-        output.insert(path.clone(), format!("// {}\n\n{body}", options.preamble));
+    for (file, (body, imports)) in files.iter().zip(bodies) {
+        let head = match file.kind {
+            FileKind::Lib => krate::lib_rs(&plan),
+            FileKind::Mod(m) => krate::mod_rs(&plan, m),
+            FileKind::Items(m, f) => krate::item_file_header(&plan, m, f, &imports),
+        };
+        let mut text = format!("// {}\n\n", options.preamble);
+        text.push_str(&unparse(head, &file.path)?);
+        if !body.is_empty() {
+            text.push('\n');
+            text.push_str(&body);
+        }
+        output.insert(file.path.clone(), text);
     }
     output.insert("Cargo.toml".into(), krate::manifest(&plan));
     output.insert("OPERATIONS.md".into(), operations::list(&plan));
@@ -158,160 +171,46 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
 /// cores, big enough that handing out tasks costs nothing.
 const CHUNK: usize = 32;
 
-/// A piece of one file to build and format.
-enum Task<'p> {
+/// A file of the crate.
+struct File<'p> {
+    path: String,
+    kind: FileKind<'p>,
+}
+
+enum FileKind<'p> {
     Lib,
     Mod(&'p plan::ModulePlan),
-    /// The inner attributes of an item file.
-    Header(&'p plan::ModulePlan, krate::ItemFile),
-    Units(Vec<krate::Unit>),
+    /// An item file; its items come from [`Task`]s.
+    Items(&'p plan::ModulePlan, krate::ItemFile),
 }
 
-/// Units one after the other, their tokens pretty-printed.
-fn units_text(plan: &Plan<'_>, units: &[krate::Unit], path: &str) -> Result<String> {
-    let mut out = String::new();
-    for &unit in units {
-        for piece in krate::emit_unit(plan, unit).pieces {
-            match piece {
-                Piece::Tokens(tokens) => out.push_str(&unparse(tokens, path)?),
-                Piece::Text(text) => out.push_str(&text),
-            }
-        }
+/// Items of one item file to build and format.
+struct Task {
+    /// The index of the file.
+    file: usize,
+    /// The module's index in [`Plan::modules`].
+    module: usize,
+    kind: krate::ItemFile,
+    units: Vec<krate::Unit>,
+}
+
+/// A task's units, formatted, and what they name.
+fn units_text(plan: &Plan<'_>, task: &Task, path: &str) -> Result<(String, types::Imports)> {
+    let mut cx = types::Cx::new(plan, task.module, task.kind);
+    let mut tokens = TokenStream::new();
+    for &unit in &task.units {
+        tokens.extend(krate::emit_unit(&mut cx, unit));
     }
-    Ok(out)
+    Ok((unparse(tokens, path)?, cx.into_imports()))
 }
 
-/// Items in file order: tokens for prettyplease, or text already laid out.
-#[derive(Default)]
-pub struct Items {
-    pieces: Vec<Piece>,
-}
-
-enum Piece {
-    Tokens(TokenStream),
-    Text(String),
-}
-
-impl Items {
-    pub fn tokens(&mut self, tokens: TokenStream) {
-        if tokens.is_empty() {
-            return;
-        }
-        match self.pieces.last_mut() {
-            Some(Piece::Tokens(last)) => last.extend(tokens),
-            _ => self.pieces.push(Piece::Tokens(tokens)),
-        }
-    }
-
-    pub fn text(&mut self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        match self.pieces.last_mut() {
-            Some(Piece::Text(last)) => last.push_str(text),
-            _ => self.pieces.push(Piece::Text(text.to_string())),
-        }
-    }
-}
-
-/// Pretty-prints tokens that form whole items (or inner attributes).
-/// Formatting pieces apart and joining them gives the same text as formatting
-/// the file at once: prettyplease ends every item with a line break.
+/// Parses tokens that form whole items (or inner attributes) and prints
+/// them.
 fn unparse(tokens: TokenStream, path: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        // A generator bug, not an input problem; say where so it can be fixed.
-        Error::new(
-            ErrorKind::Usage,
-            format!("internal: generated {path} does not parse: {e}"),
-        )
-    })?;
-    Ok(prettyplease::unparse(&file))
-}
-
-/// prettyplease puts items back to back; a blank line between items (and
-/// between the inner docs and the first item) is how people write Rust.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev: Option<&str> = None;
-    for line in text.lines() {
-        if prev.is_some_and(|prev| blank_between(prev, line)) {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = Some(line);
-    }
-    out
-}
-
-/// Appends a piece spaced by [`space_items`] to text spaced the same way:
-/// the result is what spacing the two together gives.
-fn join_spaced(out: &mut String, piece: &str) {
-    if let (Some(prev), Some(first)) = (out.lines().next_back(), piece.lines().next()) {
-        if blank_between(prev, first) {
-            out.push('\n');
-        }
-    }
-    out.push_str(piece);
-}
-
-/// Whether a blank line goes between two consecutive lines.
-fn blank_between(prev: &str, line: &str) -> bool {
-    const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "impl", "fn ", "const ", "mod ", "use ", "type ", "struct ", "enum ",
-    ];
-    let trimmed = line.trim_start();
-    let indent = line.len() - trimmed.len();
-    let prev_trimmed = prev.trim_start();
-    let prev_indent = prev.len() - prev_trimmed.len();
-    // Items live at the top level and in impls; deeper, a `}` closes a
-    // block or a match arm, which needs no blank line after it. An item can
-    // close on its own first line (`pub struct Empty {}`).
-    let closes_item = prev_indent == indent
-        && indent <= 4
-        && (prev_trimmed == "}"
-            || prev_trimmed.ends_with(" {}")
-                && ITEM_STARTS.iter().any(|s| prev_trimmed.starts_with(s))
-            || prev_trimmed.ends_with(';') && indent == 0);
-    // After the inner docs, and after the inner attributes.
-    let after_inner_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!")
-        || prev_trimmed.starts_with("#![") && !trimmed.starts_with("#![");
-    let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
-    let same_run = prev_trimmed.starts_with(&trimmed[..trimmed.find(' ').unwrap_or(trimmed.len())])
-        && (trimmed.starts_with("mod ")
-            || trimmed.starts_with("pub use ")
-            || trimmed.starts_with("use ")
-            || trimmed.starts_with("pub mod "));
-    (closes_item && starts_item && !same_run) || after_inner_doc
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Pieces spaced apart and joined give what spacing the whole gives,
-    /// wherever the text is cut: the emitter relies on it to space chunks
-    /// on the worker threads.
-    #[test]
-    fn spacing_pieces_and_joining_is_spacing_the_whole() {
-        let text = "//! Inner docs.\n#![allow(deprecated)]\n/// A struct.\npub struct A {\n    pub x: i32,\n}\npub struct Empty {}\nimpl A {\n    fn f() {}\n    fn g() {}\n}\npub use a::B;\npub use a::C;\nmod m;\nconst N: u8 = 1;\n/// An enum.\npub enum E {\n    V,\n}\n";
-        let whole = space_items(text);
-        let lines: Vec<&str> = text.lines().collect();
-        for cut in 0..=lines.len() {
-            let (a, b) = lines.split_at(cut);
-            let piece = |l: &[&str]| l.iter().map(|line| format!("{line}\n")).collect::<String>();
-            let mut joined = space_items(&piece(a));
-            join_spaced(&mut joined, &space_items(&piece(b)));
-            assert_eq!(joined, whole, "cut before line {cut}");
-        }
-    }
-
-    /// A blank line after the inner docs and attributes and after each item,
-    /// one that closes on its first line too; none inside bodies.
-    #[test]
-    fn blank_lines_go_between_items() {
-        let text = "//! Docs.\n#![allow(deprecated)]\n/// A.\npub struct A {}\nimpl A {\n    fn f() {}\n    fn g() {\n        match x {\n            Ok(()) => {}\n            Err(e) => return Err(e),\n        }\n    }\n}\n";
-        let expected = "//! Docs.\n\n#![allow(deprecated)]\n\n/// A.\npub struct A {}\n\nimpl A {\n    fn f() {}\n\n    fn g() {\n        match x {\n            Ok(()) => {}\n            Err(e) => return Err(e),\n        }\n    }\n}\n";
-        assert_eq!(space_items(text), expected);
-    }
+    // A generator bug, not an input problem; say where so it can be fixed.
+    let internal =
+        |e: String| Error::new(ErrorKind::Usage, format!("internal: generated {path}: {e}"));
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| internal(format!("does not parse: {e}")))?;
+    format::file(&file).map_err(internal)
 }

@@ -2,9 +2,10 @@
 //! module of each namespace, the Rust name of each type, which declared types
 //! need a polymorphic enum, and which fields must be boxed to break cycles.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::error::Result;
 use crate::model::{Model, OperationDef, Primitive, TypeId, TypeKind, TypeRef};
@@ -41,9 +42,31 @@ pub struct Plan<'m> {
     /// empty when only one namespace is selected.
     pub features: Vec<String>,
     /// For each type, the features whose namespace's closure holds it.
-    needed_by: Vec<Vec<usize>>,
-    /// The `#[cfg]` line of each type, from `needed_by`.
-    cfg_lines: Vec<String>,
+    needed_by: Vec<Features>,
+}
+
+/// The cargo features under which an item is compiled: always, or when
+/// any of a set is on (indexes into [`Plan::features`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    always: bool,
+    any: BTreeSet<usize>,
+}
+
+impl Features {
+    /// Compiled whatever features are on.
+    pub fn all() -> Self {
+        Features {
+            always: true,
+            any: BTreeSet::new(),
+        }
+    }
+
+    /// Compiled also when `other` is.
+    pub fn extend(&mut self, other: &Features) {
+        self.always |= other.always;
+        self.any.extend(&other.any);
+    }
 }
 
 impl<'m> Plan<'m> {
@@ -126,7 +149,6 @@ impl<'m> Plan<'m> {
             recursive: HashSet::new(),
             features: Vec::new(),
             needed_by: Vec::new(),
-            cfg_lines: Vec::new(),
         };
         plan.find_cycles();
         plan.find_features();
@@ -134,7 +156,12 @@ impl<'m> Plan<'m> {
     }
 
     pub fn module_name(&self, namespace: &str) -> &str {
-        &self.modules[self.module_of_ns[namespace]].name
+        &self.modules[self.module_index(namespace)].name
+    }
+
+    /// The index in [`modules`](Self::modules) of a namespace's module.
+    pub fn module_index(&self, namespace: &str) -> usize {
+        self.module_of_ns[namespace]
     }
 
     pub fn type_name(&self, id: TypeId) -> &str {
@@ -322,7 +349,7 @@ impl<'m> Plan<'m> {
             })
             .collect();
         features.sort();
-        let mut needed_by = vec![Vec::new(); model.types.len()];
+        let mut needed_by = vec![Features::default(); model.types.len()];
         for (f, (_, ns)) in features.iter().enumerate() {
             let mut seen = vec![false; model.types.len()];
             let mut stack: Vec<TypeId> = model
@@ -341,7 +368,7 @@ impl<'m> Plan<'m> {
                 if std::mem::replace(&mut seen[id.0 as usize], true) {
                     continue;
                 }
-                needed_by[id.0 as usize].push(f);
+                needed_by[id.0 as usize].any.insert(f);
                 if let Some(s) = model.structure(id) {
                     stack.extend(s.base);
                     stack.extend(s.properties.iter().filter_map(|p| p.ty.named()));
@@ -349,86 +376,42 @@ impl<'m> Plan<'m> {
             }
         }
         self.features = features.into_iter().map(|(name, _)| name).collect();
-        self.cfg_lines = needed_by
-            .iter()
-            .map(|needed| self.cfg_text(needed.iter().copied()))
-            .collect();
         self.needed_by = needed_by;
     }
 
-    /// `#[cfg(...)]` for the items of a type: present when a feature that
-    /// needs it is on; nothing when every feature needs it (or there are none).
-    pub fn cfg(&self, id: TypeId) -> TokenStream {
-        Self::tokens(self.cfg_line(id).to_string())
+    /// The features under which a type's items are compiled.
+    pub fn type_features(&self, id: TypeId) -> Features {
+        match self.needed_by.get(id.0 as usize) {
+            Some(features) => features.clone(),
+            None => Features::all(),
+        }
     }
 
-    /// [`cfg`](Self::cfg) as a line of text (with its line break), for the
-    /// items written as text.
-    pub fn cfg_line(&self, id: TypeId) -> &str {
-        self.cfg_lines.get(id.0 as usize).map_or("", String::as_str)
-    }
-
-    /// `#[cfg(...)]` for the items of an operation: its namespace's feature.
-    pub fn cfg_namespace(&self, namespace: &str) -> TokenStream {
-        Self::tokens(self.cfg_namespace_line(namespace))
-    }
-
-    /// [`cfg_namespace`](Self::cfg_namespace) as a line of text.
-    pub fn cfg_namespace_line(&self, namespace: &str) -> String {
-        self.cfg_text(self.namespace_feature(namespace))
-    }
-
-    /// `#[cfg(...)]` for a module file holding these types and operations:
-    /// on when any of their features is.
-    pub fn cfg_union(
-        &self,
-        types: impl IntoIterator<Item = TypeId>,
-        namespaces: &[&str],
-    ) -> TokenStream {
-        let mut needed: Vec<usize> = types
-            .into_iter()
-            .filter_map(|id| self.needed_by.get(id.0 as usize))
-            .flatten()
-            .copied()
-            .collect();
-        needed.extend(
-            namespaces
-                .iter()
-                .filter_map(|ns| self.namespace_feature(ns)),
-        );
-        Self::tokens(self.cfg_text(needed))
-    }
-
-    /// The index of a namespace's feature.
-    fn namespace_feature(&self, namespace: &str) -> Option<usize> {
+    /// The features under which an operation of `namespace` is compiled:
+    /// its namespace's.
+    pub fn namespace_features(&self, namespace: &str) -> Features {
         let name = self.module_name(namespace);
-        self.features.iter().position(|f| f == name)
-    }
-
-    /// The one rendering of a `#[cfg(...)]` line for items that need these
-    /// features; empty when every feature needs them (or there are none).
-    fn cfg_text(&self, needed: impl IntoIterator<Item = usize>) -> String {
-        let mut needed: Vec<usize> = needed.into_iter().collect();
-        needed.sort_unstable();
-        needed.dedup();
-        if self.features.is_empty() || needed.len() == self.features.len() {
-            return String::new();
-        }
-        let features: Vec<String> = needed
-            .iter()
-            .map(|&f| format!("feature = {:?}", self.features[f]))
-            .collect();
-        match features.as_slice() {
-            [one] => format!("#[cfg({one})]\n"),
-            _ => format!("#[cfg(any({}))]\n", features.join(", ")),
+        match self.features.iter().position(|f| f == name) {
+            Some(f) => Features {
+                always: false,
+                any: BTreeSet::from([f]),
+            },
+            None => Features::all(),
         }
     }
 
-    /// A [`cfg_text`](Self::cfg_text) line as tokens, for the emitters that
-    /// build tokens.
-    pub(super) fn tokens(line: String) -> TokenStream {
-        line.parse()
-            .expect("a cfg line is made of feature names and valid Rust")
+    /// `#[cfg(...)]` for items compiled under `features`: nothing when they
+    /// are always compiled (or every feature needs them).
+    pub fn cfg(&self, features: &Features) -> TokenStream {
+        if features.always || self.features.is_empty() || features.any.len() == self.features.len()
+        {
+            return TokenStream::new();
+        }
+        let names = features.any.iter().map(|&f| self.features[f].as_str());
+        match features.any.len() {
+            1 => quote!(#[cfg(#(feature = #names)*)]),
+            _ => quote!(#[cfg(any(#(feature = #names),*))]),
+        }
     }
 
     /// Availability of an element as clouds.

@@ -1,11 +1,18 @@
-//! The Rust type of a CSDL type reference (the Edm mapping lives here).
+//! The Rust type of a CSDL type reference (the Edm mapping lives here), as
+//! written in one module: its own namespace's types by their bare names,
+//! another namespace's through its module (`graph::PublicError`), Edm
+//! types through `edm::`. What an item names is recorded, so that its
+//! file imports exactly that.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{Primitive, TypeId, TypeKind, TypeRef};
 
-use super::plan::Plan;
+use super::plan::{Features, Plan};
 
 /// An identifier from a name that may be a raw identifier (`r#type`).
 pub fn ident(name: &str) -> proc_macro2::Ident {
@@ -15,83 +22,171 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
-/// `crate::module::Name` for a generated type.
-pub fn type_path(plan: &Plan<'_>, id: TypeId) -> TokenStream {
-    let t = plan.model.ty(id);
-    let module = ident(plan.module_name(&t.name.namespace));
-    let name = ident(plan.type_name(id));
-    quote!(crate::#module::#name)
+/// What an item file's items name from elsewhere, each with the features
+/// under which something naming it is compiled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imports {
+    /// Other namespaces' modules, by module name.
+    pub modules: BTreeMap<String, Features>,
+    /// Types of the file's own namespace declared in its other files.
+    pub siblings: Option<Features>,
+    /// `graphgen_runtime::edm`.
+    pub edm: Option<Features>,
 }
 
-/// `crate::module::AnyName` for a polymorphic declared type.
-pub fn any_path(plan: &Plan<'_>, id: TypeId) -> Option<TokenStream> {
-    let name = plan.any_name(id)?;
-    let t = plan.model.ty(id);
-    let module = ident(plan.module_name(&t.name.namespace));
-    let name = ident(name);
-    Some(quote!(crate::#module::#name))
-}
-
-pub fn primitive(p: Primitive) -> TokenStream {
-    use Primitive::*;
-    match p {
-        String => quote!(String),
-        Boolean => quote!(bool),
-        Byte => quote!(u8),
-        SByte => quote!(i8),
-        Int16 => quote!(i16),
-        Int32 => quote!(i32),
-        Int64 => quote!(i64),
-        Single => quote!(f32),
-        Double => quote!(f64),
-        Decimal => quote!(graphgen_runtime::edm::Decimal),
-        Guid => quote!(graphgen_runtime::edm::Guid),
-        Date => quote!(graphgen_runtime::edm::Date),
-        DateTimeOffset => quote!(graphgen_runtime::edm::DateTimeOffset),
-        TimeOfDay => quote!(graphgen_runtime::edm::TimeOfDay),
-        Duration => quote!(graphgen_runtime::edm::Duration),
-        Binary => quote!(graphgen_runtime::edm::Binary),
-        // Untyped, streams and geo values (GeoJSON) are kept as JSON.
-        Untyped
-        | Stream
-        | Geography
-        | GeographyPoint
-        | GeographyLineString
-        | GeographyPolygon
-        | GeographyMultiPoint
-        | GeographyMultiLineString
-        | GeographyMultiPolygon
-        | GeographyCollection
-        | Geometry
-        | GeometryPoint
-        | GeometryLineString
-        | GeometryPolygon
-        | GeometryMultiPoint
-        | GeometryMultiLineString
-        | GeometryMultiPolygon
-        | GeometryCollection => quote!(serde_json::Value),
+impl Imports {
+    /// Adds what another part of the file names.
+    pub fn merge(&mut self, other: Imports) {
+        for (module, features) in other.modules {
+            self.modules.entry(module).or_default().extend(&features);
+        }
+        merge_one(&mut self.siblings, other.siblings);
+        merge_one(&mut self.edm, other.edm);
     }
 }
 
-/// The Rust type of a value of `ty` held by `owner` (which decides boxing).
-pub fn rust_type(plan: &Plan<'_>, owner: Option<TypeId>, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Collection(inner) => {
-            let inner = rust_type(plan, None, inner);
-            quote!(Vec<#inner>)
+fn merge_one(into: &mut Option<Features>, from: Option<Features>) {
+    if let Some(from) = from {
+        into.get_or_insert_with(Features::default).extend(&from);
+    }
+}
+
+/// Where an item is written: its module, its file and the features it is
+/// compiled under; collects what it names.
+pub struct Cx<'p, 'm> {
+    pub plan: &'p Plan<'m>,
+    /// The module's index in [`Plan::modules`].
+    pub module: usize,
+    /// The item file being written (types in it are not imported).
+    pub file: super::krate::ItemFile,
+    /// The features of the item being written.
+    features: Features,
+    imports: RefCell<Imports>,
+}
+
+impl<'p, 'm> Cx<'p, 'm> {
+    pub fn new(plan: &'p Plan<'m>, module: usize, file: super::krate::ItemFile) -> Self {
+        Cx {
+            plan,
+            module,
+            file,
+            features: Features::all(),
+            imports: RefCell::new(Imports::default()),
         }
-        TypeRef::Named(id) => {
-            let id = *id;
-            if let Some(any) = any_path(plan, id) {
-                return any;
+    }
+
+    /// Names written from now on are needed under these features.
+    pub fn set_features(&mut self, features: Features) {
+        self.features = features;
+    }
+
+    pub fn into_imports(self) -> Imports {
+        self.imports.into_inner()
+    }
+
+    /// `Name`, or `module::Name` for another namespace's type.
+    pub fn type_path(&self, id: TypeId) -> TokenStream {
+        self.path_of(id, &ident(self.plan.type_name(id)))
+    }
+
+    /// The `Any*` enum of a polymorphic declared type.
+    pub fn any_path(&self, id: TypeId) -> Option<TokenStream> {
+        let name = self.plan.any_name(id)?;
+        Some(self.path_of(id, &ident(name)))
+    }
+
+    fn path_of(&self, id: TypeId, name: &proc_macro2::Ident) -> TokenStream {
+        let plan = self.plan;
+        let namespace = &plan.model.ty(id).name.namespace;
+        let module = plan.module_index(namespace);
+        let mut imports = self.imports.borrow_mut();
+        if module == self.module {
+            if super::krate::ItemFile::of(&plan.model.ty(id).kind) != self.file {
+                merge_one(&mut imports.siblings, Some(self.features.clone()));
             }
-            let path = type_path(plan, id);
-            match &plan.model.ty(id).kind {
-                TypeKind::Enum(e) if e.is_flags => quote!(graphgen_runtime::Flags<#path>),
-                TypeKind::Enum(_) => path,
-                _ if owner.is_some_and(|o| plan.is_boxed(o, ty)) => quote!(Box<#path>),
-                _ => path,
+            quote!(#name)
+        } else {
+            let module = &plan.modules[module].name;
+            imports
+                .modules
+                .entry(module.clone())
+                .or_default()
+                .extend(&self.features);
+            let module = ident(module);
+            quote!(#module::#name)
+        }
+    }
+
+    fn edm(&self, name: &str) -> TokenStream {
+        merge_one(
+            &mut self.imports.borrow_mut().edm,
+            Some(self.features.clone()),
+        );
+        let name = ident(name);
+        quote!(edm::#name)
+    }
+
+    pub fn primitive(&self, p: Primitive) -> TokenStream {
+        use Primitive::*;
+        match p {
+            String => quote!(String),
+            Boolean => quote!(bool),
+            Byte => quote!(u8),
+            SByte => quote!(i8),
+            Int16 => quote!(i16),
+            Int32 => quote!(i32),
+            Int64 => quote!(i64),
+            Single => quote!(f32),
+            Double => quote!(f64),
+            Decimal => self.edm("Decimal"),
+            Guid => self.edm("Guid"),
+            Date => self.edm("Date"),
+            DateTimeOffset => self.edm("DateTimeOffset"),
+            TimeOfDay => self.edm("TimeOfDay"),
+            Duration => self.edm("Duration"),
+            Binary => self.edm("Binary"),
+            // Untyped, streams and geo values (GeoJSON) are kept as JSON.
+            Untyped
+            | Stream
+            | Geography
+            | GeographyPoint
+            | GeographyLineString
+            | GeographyPolygon
+            | GeographyMultiPoint
+            | GeographyMultiLineString
+            | GeographyMultiPolygon
+            | GeographyCollection
+            | Geometry
+            | GeometryPoint
+            | GeometryLineString
+            | GeometryPolygon
+            | GeometryMultiPoint
+            | GeometryMultiLineString
+            | GeometryMultiPolygon
+            | GeometryCollection => quote!(serde_json::Value),
+        }
+    }
+
+    /// The Rust type of a value of `ty` held by `owner` (which decides boxing).
+    pub fn rust_type(&self, owner: Option<TypeId>, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Primitive(p) => self.primitive(*p),
+            TypeRef::Collection(inner) => {
+                let inner = self.rust_type(None, inner);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Named(id) => {
+                let id = *id;
+                if let Some(any) = self.any_path(id) {
+                    return any;
+                }
+                let path = self.type_path(id);
+                match &self.plan.model.ty(id).kind {
+                    TypeKind::Enum(e) if e.is_flags => quote!(graphgen_runtime::Flags<#path>),
+                    TypeKind::Enum(_) => path,
+                    _ if owner.is_some_and(|o| self.plan.is_boxed(o, ty)) => quote!(Box<#path>),
+                    _ => path,
+                }
             }
         }
     }

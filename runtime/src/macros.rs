@@ -1,0 +1,919 @@
+//! The macros generated code invokes: each generated type is its plain,
+//! documented declaration followed by one invocation listing its members,
+//! and the fixed-shape impls come from here.
+//!
+//! - [`object!`](crate::object!): a struct read and written as a JSON
+//!   object (`Serialize`, `Deserialize`, `Debug`, [`Object`](crate::object::Object)),
+//!   with its constructor and base views.
+//! - [`open_enum!`](crate::open_enum!): an enum that keeps members it does
+//!   not know ([`EnumMember`](crate::EnumMember), `FromStr`, `Display`, serde).
+//! - [`dispatch!`](crate::dispatch!): a polymorphic `Any*` enum told apart
+//!   by `@odata.type`.
+//! - [`operation!`](crate::operation!): the request type of a bound action
+//!   or function ([`Operation`](crate::Operation)).
+//!
+//! The expansions keep the shapes rustc checks fastest (measured on the
+//! whole of Microsoft Graph): one plain call per member written, one match
+//! arm per member read with the runtime doing the rest, errors matched out
+//! rather than passed on with `?`, and no local per field where `Default`
+//! gives the starting value.
+
+/// The impls of a generated struct read and written as a JSON object.
+///
+/// Members are listed in declaration order as `field: "wireName"`, followed
+/// by `required` for a member every payload has; `..field` names the map
+/// that keeps an open type's undeclared members. A struct with a required
+/// member gets `new` with the required members as parameters; a struct
+/// without one must implement `Default` and is read in place. Each
+/// `fn into_base() -> Base { fields };` is a view of the value as one of its
+/// base types.
+///
+/// ```
+/// use graphgen_runtime::edm::DateTimeOffset;
+///
+/// #[derive(Clone, PartialEq, Default)]
+/// pub struct Entity {
+///     pub id: Option<String>,
+/// }
+///
+/// graphgen_runtime::object! {
+///     Entity = "contoso.entity" {
+///         id: "id",
+///     }
+/// }
+///
+/// #[derive(Clone, PartialEq)]
+/// pub struct Activity {
+///     pub id: Option<String>,
+///     pub start_date_time: DateTimeOffset,
+///     pub r#type: String,
+/// }
+///
+/// graphgen_runtime::object! {
+///     Activity = "contoso.activity" {
+///         id: "id",
+///         start_date_time: "startDateTime" required,
+///         r#type: "type" required,
+///     }
+///     new(start_date_time: DateTimeOffset, r#type: String);
+///     fn into_entity() -> Entity { id };
+/// }
+///
+/// let activity: Activity =
+///     serde_json::from_str(r#"{"type":"created","startDateTime":"2021-04-06T18:04:31Z"}"#)?;
+/// assert_eq!(activity.r#type, "created");
+/// assert_eq!(
+///     serde_json::to_string(&activity)?,
+///     r#"{"startDateTime":"2021-04-06T18:04:31Z","type":"created"}"#
+/// );
+/// assert_eq!(format!("{activity:?}"), r#"Activity { start_date_time: DateTimeOffset("2021-04-06T18:04:31Z"), type: "created", .. }"#);
+/// let e = serde_json::from_str::<Activity>(r#"{"id":"a"}"#).unwrap_err();
+/// assert!(e.to_string().contains("missing field `startDateTime`"), "{e}");
+/// let mut built = Activity::new(DateTimeOffset::new("2021-04-06T18:04:31Z")?, "created".into());
+/// built.id = Some("1".into());
+/// assert_eq!(built.into_entity().id.as_deref(), Some("1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! object {
+    // No required member: read in place from `Default`.
+    (
+        $name:ident = $qualified:literal {
+            $($field:ident: $wire:literal),* $(,)?
+            $(..$extra:ident)?
+        }
+        $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
+    ) => {
+        $crate::__object_common!($name);
+        impl $crate::object::Object for $name {
+            const NAME: &'static str = $qualified;
+            #[allow(unused_variables)]
+            fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
+                $(out.optional($wire, ::core::stringify!($field), &self.$field);)*
+                $(out.extra(::core::stringify!($extra), &self.$extra);)?
+            }
+            fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::core::result::Result<Self, A::Error> {
+                #[allow(unused_mut)]
+                let mut object = <Self as ::core::default::Default>::default();
+                loop {
+                    let key = match map.next_key::<$crate::object::Key<'de>>() {
+                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
+                        ::core::result::Result::Ok(::core::option::Option::None) => break,
+                        ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                    };
+                    let read = match key.as_str() {
+                        $($wire => $crate::object::set(&mut map, &mut object.$field),)*
+                        _ => $crate::object::other(
+                            &mut map,
+                            key,
+                            ::core::option::Option::None
+                                $(.or(::core::option::Option::Some(&mut object.$extra)))?,
+                        ),
+                    };
+                    if let ::core::result::Result::Err(e) = read {
+                        return ::core::result::Result::Err(e);
+                    }
+                }
+                ::core::result::Result::Ok(object)
+            }
+        }
+        $($crate::__object_view!($name, $view, $base, $($base_field),*);)*
+    };
+    // Some required member: read into locals, checked at the end.
+    (
+        $name:ident = $qualified:literal {
+            $($field:ident: $wire:literal $($required:ident)?),* $(,)?
+            $(..$extra:ident)?
+        }
+        new($($param:ident: $param_ty:ty),* $(,)?);
+        $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
+    ) => {
+        $crate::__object_common!($name);
+        impl $crate::object::Object for $name {
+            const NAME: &'static str = $qualified;
+            fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
+                $($crate::__object_member!(out, self, $field, $wire $($required)?);)*
+                $(out.extra(::core::stringify!($extra), &self.$extra);)?
+            }
+            fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::core::result::Result<Self, A::Error> {
+                $(let mut $field = ::core::option::Option::None;)*
+                $(let mut $extra = $crate::__private::serde_json::Map::new();)?
+                loop {
+                    let key = match map.next_key::<$crate::object::Key<'de>>() {
+                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
+                        ::core::result::Result::Ok(::core::option::Option::None) => break,
+                        ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                    };
+                    let read = match key.as_str() {
+                        $($wire => $crate::__object_set!(map, $field $($required)?),)*
+                        _ => $crate::object::other(
+                            &mut map,
+                            key,
+                            ::core::option::Option::None
+                                $(.or(::core::option::Option::Some(&mut $extra)))?,
+                        ),
+                    };
+                    if let ::core::result::Result::Err(e) = read {
+                        return ::core::result::Result::Err(e);
+                    }
+                }
+                // One `match` on every member instead of a `?` per required
+                // one; the error names the first absent in declaration order.
+                let absent = [$(($wire, $crate::__object_absent!($field $($required)?))),*];
+                match ($($field,)*) {
+                    ($($crate::__object_present!($field $($required)?),)*) => {
+                        ::core::result::Result::Ok(Self { $($field,)* $($extra)? })
+                    }
+                    _ => ::core::result::Result::Err($crate::object::missing(&absent)),
+                }
+            }
+        }
+        impl $name {
+            /// A value with the required properties set and every optional one `None`.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($param: $param_ty),*) -> Self {
+                Self {
+                    $($field: $crate::__object_init!($field $($required)?),)*
+                    $($extra: ::core::default::Default::default(),)?
+                }
+            }
+        }
+        $($crate::__object_view!($name, $view, $base, $($base_field),*);)*
+    };
+}
+
+/// `Serialize`, `Debug` and `Deserialize` of an [`object!`](crate::object!) struct.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_common {
+    ($name:ident) => {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::object::serialize(self, serializer)
+            }
+        }
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::object::debug(self, ::core::stringify!($name), f)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::object::deserialize(deserializer)
+            }
+        }
+    };
+}
+
+/// A base view: the value's inherited members as a value of its base type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_view {
+    ($name:ident, $view:ident, $base:path, $($base_field:ident),*) => {
+        impl $name {
+            #[doc = ::core::concat!(
+                "The `", ::core::stringify!($base), "` view of this value: its inherited properties."
+            )]
+            pub fn $view(self) -> $base {
+                $base { $($base_field: self.$base_field,)* }
+            }
+        }
+    };
+}
+
+/// One member handed to a [`MemberSink`](crate::object::MemberSink).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_member {
+    ($out:ident, $this:ident, $field:ident, $wire:literal required) => {
+        $out.required($wire, ::core::stringify!($field), &$this.$field)
+    };
+    ($out:ident, $this:ident, $field:ident, $wire:literal) => {
+        $out.optional($wire, ::core::stringify!($field), &$this.$field)
+    };
+}
+
+/// Reads one member into its local.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_set {
+    ($map:ident, $field:ident required) => {
+        $crate::object::set_some(&mut $map, &mut $field)
+    };
+    ($map:ident, $field:ident) => {
+        $crate::object::set(&mut $map, &mut $field)
+    };
+}
+
+/// Whether a required member is absent (never, for an optional one).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_absent {
+    ($field:ident required) => {
+        $field.is_none()
+    };
+    ($field:ident) => {
+        false
+    };
+}
+
+/// The pattern a member's local matches when the value is whole.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_present {
+    ($field:ident required) => {
+        ::core::option::Option::Some($field)
+    };
+    ($field:ident) => {
+        $field
+    };
+}
+
+/// A member's value in `new`: its parameter, or `None`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_init {
+    ($field:ident required) => {
+        $field
+    };
+    ($field:ident) => {
+        ::core::option::Option::None
+    };
+}
+
+/// The impls of a generated open enum: members are listed as
+/// `Variant = "wireName"`, and the enum's last variant is
+/// `Unrecognized(String)`, which keeps a member this crate does not know.
+///
+/// ```
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// pub enum AccessType {
+///     Grant,
+///     Deny,
+///     Unrecognized(String),
+/// }
+///
+/// graphgen_runtime::open_enum! {
+///     AccessType {
+///         Grant = "grant",
+///         Deny = "deny",
+///     }
+/// }
+///
+/// let a: AccessType = serde_json::from_str(r#""deny""#)?;
+/// assert_eq!(a, AccessType::Deny);
+/// let b: AccessType = "owner".parse()?;
+/// assert_eq!(b, AccessType::Unrecognized("owner".into()));
+/// assert_eq!(serde_json::to_string(&b)?, r#""owner""#);
+/// assert_eq!(AccessType::KNOWN, [AccessType::Grant, AccessType::Deny]);
+/// assert_eq!(AccessType::Grant.to_string(), "grant");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! open_enum {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The members this crate knows, in metadata order.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),*];
+
+            /// The member's name on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unrecognized(name) => name,
+                }
+            }
+        }
+        impl $crate::EnumMember for $name {
+            fn from_known(name: &str) -> ::core::option::Option<Self> {
+                match name {
+                    $($wire => ::core::option::Option::Some(Self::$variant),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+            fn from_unknown(name: ::std::string::String) -> Self {
+                Self::Unrecognized(name)
+            }
+            fn as_str(&self) -> &str {
+                $name::as_str(self)
+            }
+        }
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+            fn from_str(name: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(<Self as $crate::EnumMember>::from_name(name))
+            }
+        }
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::enums::serialize(self, serializer)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::enums::deserialize(deserializer)
+            }
+        }
+    };
+}
+
+/// The impls of a generated `Any*` enum: a value of a declared type or of
+/// any type derived from it, told apart on the wire by `@odata.type`.
+///
+/// Variants are listed as `Variant = "qualified.typeName"`, each boxing a
+/// struct with [`object!`](crate::object!) impls, and the enum's last
+/// variant is `Unrecognized(serde_json::Map<String, serde_json::Value>)`.
+/// When the declared type is not abstract, its variant comes first, as
+/// `Any: Variant(Type) = "qualified.typeName"`: a value without
+/// `@odata.type` is one, and `From<Type>` builds the enum.
+///
+/// Deserialization picks the variant from `@odata.type`, reading straight
+/// from the input when it comes first (see [`poly::deserialize`](crate::poly::deserialize));
+/// serialization writes `@odata.type` first, then the value's members.
+///
+/// ```
+/// #[derive(Clone, PartialEq, Default)]
+/// pub struct Resolver {
+///     pub priority: Option<i32>,
+/// }
+/// graphgen_runtime::object! {
+///     Resolver = "contoso.resolver" {
+///         priority: "priority",
+///     }
+/// }
+///
+/// #[derive(Clone, PartialEq, Default)]
+/// pub struct ItemIdResolver {
+///     pub priority: Option<i32>,
+///     pub item_id: Option<String>,
+/// }
+/// graphgen_runtime::object! {
+///     ItemIdResolver = "contoso.itemIdResolver" {
+///         priority: "priority",
+///         item_id: "itemId",
+///     }
+/// }
+///
+/// #[derive(Debug, Clone, PartialEq)]
+/// pub enum AnyResolver {
+///     Resolver(Box<Resolver>),
+///     ItemIdResolver(Box<ItemIdResolver>),
+///     Unrecognized(serde_json::Map<String, serde_json::Value>),
+/// }
+///
+/// graphgen_runtime::dispatch! {
+///     AnyResolver: Resolver(Resolver) = "contoso.resolver" {
+///         ItemIdResolver = "contoso.itemIdResolver",
+///     }
+/// }
+///
+/// let r: AnyResolver = serde_json::from_str(r##"{"@odata.type":"#contoso.itemIdResolver","itemId":"x"}"##)?;
+/// assert_eq!(r.odata_type(), Some("contoso.itemIdResolver"));
+/// assert_eq!(serde_json::to_string(&r)?, r##"{"@odata.type":"#contoso.itemIdResolver","itemId":"x"}"##);
+/// let plain: AnyResolver = serde_json::from_str(r#"{"priority":1}"#)?;
+/// assert!(matches!(plain, AnyResolver::Resolver(_)));
+/// let other: AnyResolver = serde_json::from_str(r##"{"@odata.type":"#contoso.urlResolver","u":1}"##)?;
+/// assert_eq!(other.odata_type(), Some("contoso.urlResolver"));
+/// assert_eq!(AnyResolver::from(Resolver::default()), AnyResolver::Resolver(Box::default()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! dispatch {
+    // The declared type is concrete: its variant first.
+    (
+        $any:ident: $own:ident($own_ty:ty) = $own_qualified:literal {
+            $($(#[$cfg:meta])* $variant:ident = $qualified:literal),* $(,)?
+        }
+    ) => {
+        $crate::__dispatch! {
+            $any [::core::option::Option::None | ::core::option::Option::Some($own_qualified)]
+            $own = $own_qualified,
+            $($(#[$cfg])* $variant = $qualified,)*
+        }
+        impl ::core::convert::From<$own_ty> for $any {
+            fn from(value: $own_ty) -> Self {
+                Self::$own(::std::boxed::Box::new(value))
+            }
+        }
+    };
+    // The declared type is abstract: a value needs `@odata.type`.
+    (
+        $any:ident {
+            $($(#[$cfg:meta])* $variant:ident = $qualified:literal),* $(,)?
+        }
+    ) => {
+        $crate::__dispatch! {
+            $any []
+            $($(#[$cfg])* $variant = $qualified,)*
+        }
+    };
+}
+
+/// The impls of [`dispatch!`](crate::dispatch!); the first variant matches
+/// the `@odata.type` patterns in brackets.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dispatch {
+    (
+        $any:ident [$($own_pattern:pat)?]
+        $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*
+    ) => {
+        impl $any {
+            /// The qualified type name of the value (`@odata.type` without `#`).
+            pub fn odata_type(&self) -> ::core::option::Option<&str> {
+                match self {
+                    $($(#[$cfg])* Self::$variant(_) => ::core::option::Option::Some($qualified),)*
+                    Self::Unrecognized(map) => $crate::poly::odata_type_of(map),
+                }
+            }
+        }
+        impl $crate::poly::Dispatch for $any {
+            fn is_known(odata_type: ::core::option::Option<&str>) -> bool {
+                $crate::__dispatch_known!(odata_type, [$($own_pattern)?] $($(#[$cfg])* $qualified,)*)
+            }
+            fn dispatch<'de, D: $crate::__private::serde::Deserializer<'de>>(
+                odata_type: ::core::option::Option<&str>,
+                de: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__dispatch_read!(odata_type, de, [$($own_pattern)?] $($(#[$cfg])* $variant = $qualified,)*)
+            }
+            fn unrecognized(
+                object: $crate::__private::serde_json::Map<
+                    ::std::string::String,
+                    $crate::__private::serde_json::Value,
+                >,
+            ) -> Self {
+                Self::Unrecognized(object)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $any {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::poly::deserialize(deserializer)
+            }
+        }
+        impl $crate::__private::serde::Serialize for $any {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    $($(#[$cfg])* Self::$variant(value) => $crate::poly::serialize_tagged(
+                        ::core::concat!("#", $qualified),
+                        &**value,
+                        serializer,
+                    ),)*
+                    Self::Unrecognized(map) => {
+                        $crate::__private::serde::Serialize::serialize(map, serializer)
+                    }
+                }
+            }
+        }
+    };
+}
+
+/// The body of `Dispatch::is_known`: the declared type's patterns, then
+/// each variant's type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dispatch_known {
+    ($odata_type:ident, [$own_pattern:pat] $(#[$own_cfg:meta])* $own:literal, $($(#[$cfg:meta])* $qualified:literal,)*) => {
+        match $odata_type {
+            $own_pattern => true,
+            $($(#[$cfg])* ::core::option::Option::Some($qualified) => true,)*
+            _ => false,
+        }
+    };
+    ($odata_type:ident, [] $($(#[$cfg:meta])* $qualified:literal,)*) => {
+        match $odata_type {
+            $($(#[$cfg])* ::core::option::Option::Some($qualified) => true,)*
+            _ => false,
+        }
+    };
+}
+
+/// The body of `Dispatch::dispatch`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dispatch_read {
+    (
+        $odata_type:ident, $de:ident, [$own_pattern:pat]
+        $(#[$own_cfg:meta])* $own:ident = $own_qualified:literal,
+        $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*
+    ) => {
+        match $odata_type {
+            $own_pattern => $crate::__private::serde::Deserialize::deserialize($de).map(Self::$own),
+            $($(#[$cfg])* ::core::option::Option::Some($qualified) => {
+                $crate::__private::serde::Deserialize::deserialize($de).map(Self::$variant)
+            })*
+            other => ::core::result::Result::Err($crate::poly::not_a_variant(other, $de)),
+        }
+    };
+    ($odata_type:ident, $de:ident, [] $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*) => {
+        match $odata_type {
+            $($(#[$cfg])* ::core::option::Option::Some($qualified) => {
+                $crate::__private::serde::Deserialize::deserialize($de).map(Self::$variant)
+            })*
+            other => ::core::result::Result::Err($crate::poly::not_a_variant(other, $de)),
+        }
+    };
+}
+
+/// The impls of a generated request type: `new`, `send` and
+/// [`Operation`](crate::Operation).
+///
+/// `path` lists the URL's segments: a string is a fixed segment, a name is
+/// the request's key field addressing one entity; `function` adds a
+/// function call segment whose parameters are fields of the request, each
+/// `field: "wireName" literal` (see [`odata::literal`](crate::odata::literal)),
+/// `required` when the call always has it. `new` takes the keys, then the
+/// required parameters; the others start as `None`. `body` names the
+/// request body's field type (an [`object!`](crate::object!) struct whose
+/// `new` takes the required parameters). `output` names the
+/// [`odata`](crate::odata) reader of a successful response and its type, or
+/// `batch(items)` for an operation that sends a collection of items and
+/// gets one result per item (see [`batch!`](crate::batch!)).
+///
+/// ```
+/// use graphgen_runtime::{Operation, PathBuilder};
+///
+/// #[derive(Debug, Clone, PartialEq)]
+/// pub struct GetReport {
+///     pub user_id: String,
+///     pub period: String,
+///     pub top: Option<i32>,
+/// }
+///
+/// graphgen_runtime::operation! {
+///     GetReport: GET "contoso.getReport" {
+///         path: "users" / user_id / "reports";
+///         function: "getReport"(period: "period" string required, top: "top" raw);
+///         available: Global, China;
+///         new(user_id; period: String);
+///         output: value -> String;
+///     }
+/// }
+///
+/// let mut report = GetReport::new("a/b", "D7".into());
+/// report.top = Some(5);
+/// assert_eq!(report.path()?, "/users/a%2Fb/reports/getReport(period=%27D7%27,top=5)");
+/// assert_eq!(GetReport::METHOD, http::Method::GET);
+/// # Ok::<(), graphgen_runtime::Error>(())
+/// ```
+#[macro_export]
+macro_rules! operation {
+    (
+        $name:ident: $method:ident $qualified:literal {
+            path: $($segment:tt)/+;
+            $(function: $function:literal(
+                $($arg:ident: $arg_wire:literal $literal:ident $($arg_required:ident)?),* $(,)?
+            );)?
+            available: $($cloud:ident),*;
+            new($($key:ident),*; $($param:ident: $param_ty:ty),* $(,)?);
+            $(body: $body:ident;)?
+            output: $read:ident $(($items:ident: $item:ty => $result:ty))? $(-> $output:ty)?;
+        }
+    ) => {
+        impl $name {
+            /// The operation for the entity these keys address, with the required parameters.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(
+                $($key: impl ::core::convert::Into<::std::string::String>,)*
+                $($param: $param_ty),*
+            ) -> Self {
+                $crate::__operation_new! {
+                    keys [$($key),*]
+                    body [$($body)?]
+                    params [$($param),*]
+                    args [$($($arg $($arg_required)?),*)?]
+                }
+            }
+        }
+        $crate::__operation_send!($name, $read);
+        impl $crate::Operation for $name {
+            type Output = $crate::__operation_output!($read $(($item, $result))? $(-> $output)?);
+            const NAME: &'static str = $qualified;
+            const METHOD: $crate::http::Method = $crate::http::Method::$method;
+            const AVAILABILITY: &'static [$crate::Cloud] = &[$($crate::Cloud::$cloud),*];
+
+            fn path(&self) -> ::core::result::Result<::std::string::String, $crate::Error> {
+                let path = $crate::PathBuilder::new();
+                $(let path = $crate::__operation_segment!(self, path, $segment);)+
+                $(
+                    let mut args = ::std::vec::Vec::new();
+                    $($crate::__operation_arg!(
+                        self, args, $arg, $arg_wire, $literal $($arg_required)?
+                    );)*
+                    let path = path.function($function, &args);
+                )?
+                path.finish()
+            }
+
+            fn body(
+                &self,
+            ) -> ::core::result::Result<::core::option::Option<::std::vec::Vec<u8>>, $crate::Error>
+            {
+                $crate::__operation_body!(self $(, $body)?)
+            }
+
+            fn parse_response(
+                self,
+                status: $crate::http::StatusCode,
+                _headers: &$crate::http::HeaderMap,
+                body: &[u8],
+            ) -> ::core::result::Result<Self::Output, $crate::Error> {
+                $crate::__operation_read!(self, status, body, $read $(($items))?)
+            }
+        }
+    };
+}
+
+/// The `Self { .. }` of a request type's `new`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_new {
+    (keys [$($key:ident),*] body [$body:ident] params [] args []) => {
+        Self {
+            $($key: $key.into(),)*
+            body: <$body as ::core::default::Default>::default(),
+        }
+    };
+    (keys [$($key:ident),*] body [$body:ident] params [$($param:ident),+] args []) => {
+        Self {
+            $($key: $key.into(),)*
+            body: $body::new($($param),+),
+        }
+    };
+    (
+        keys [$($key:ident),*] body [] params [$($param:ident),*]
+        args [$($arg:ident $($arg_required:ident)?),*]
+    ) => {
+        Self {
+            $($key: $key.into(),)*
+            $($arg: $crate::__object_init!($arg $($arg_required)?),)*
+        }
+    };
+}
+
+/// The `Output` of a request type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_output {
+    (batch($item:ty, $result:ty)) => {
+        $crate::BatchOutcome<$item, $result>
+    };
+    ($read:ident -> $output:ty) => {
+        $output
+    };
+}
+
+/// `send` of a request type, unless [`batch!`](crate::batch!) writes its own.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_send {
+    ($name:ident, batch) => {};
+    ($name:ident, $read:ident) => {
+        impl $name {
+            /// Sends this call with `client` (token, retries, typed errors).
+            // Not an `async fn`: a wrapper future per operation would make
+            // rustc lay out the runtime's whole call for each of them.
+            pub fn send(
+                self,
+                client: &$crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<<Self as $crate::Operation>::Output, $crate::Error>,
+            > + '_ {
+                client.send(self)
+            }
+        }
+    };
+}
+
+/// One segment of a request path: fixed, or a key field.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_segment {
+    ($this:ident, $path:ident, $segment:literal) => {
+        $path.segment($segment)
+    };
+    ($this:ident, $path:ident, $key:ident) => {
+        $path.key(&$this.$key)
+    };
+}
+
+/// One function parameter in the URL, left out when an optional one is `None`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_arg {
+    ($this:ident, $args:ident, $arg:ident, $wire:literal, $literal:ident required) => {
+        $args.push(($wire, $crate::odata::literal::$literal(&$this.$arg)?))
+    };
+    ($this:ident, $args:ident, $arg:ident, $wire:literal, $literal:ident) => {
+        if let ::core::option::Option::Some(value) = &$this.$arg {
+            $args.push(($wire, $crate::odata::literal::$literal(value)?));
+        }
+    };
+}
+
+/// `Operation::body`: the body field as JSON, or none.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_body {
+    ($this:ident, $body:ident) => {
+        $crate::odata::json_body(&$this.body)
+    };
+    ($this:ident) => {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    };
+}
+
+/// `Operation::parse_response`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_read {
+    ($this:ident, $status:ident, $body:ident, batch($items:ident)) => {
+        match $crate::odata::collection($status, $body) {
+            ::core::result::Result::Ok(results) => ::core::result::Result::Ok(
+                $crate::BatchOutcome::pair($status, $this.body.$items, results),
+            ),
+            ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+        }
+    };
+    ($this:ident, $status:ident, $body:ident, $read:ident) => {
+        $crate::odata::$read($status, $body)
+    };
+}
+
+/// The impls of an [`operation!`](crate::operation!) that sends a
+/// collection of items and gets one result per item:
+/// [`BatchOperation`](crate::BatchOperation) with `send` and `send_split`,
+/// and [`ItemResult`](crate::ItemResult) for the result type.
+///
+/// `keys` and `other` are the request's key fields and the body's other
+/// parameters, copied into each call of a split. The result's `error`
+/// field is the item's failure; a result echoes an item when each field
+/// listed in `echoes` is the same (`eq`, or `instant` for date-times that
+/// name the same instant in other text). When the item type is an `Any*`
+/// enum, its variants are listed, and an item of a type this crate does
+/// not know may be echoed by any result.
+#[macro_export]
+macro_rules! batch {
+    (
+        $name:ident: $items:ident {
+            keys: $($key:ident),*;
+            body: $body:ident { $($other:ident),* };
+            max: $max:literal;
+            item: $($item:ident)::+ $({ $($variant:ident),* $(,)? })?;
+            result: $result:ty { $error:ident: $error_ty:ty };
+            echoes: $($field:ident $same:ident),*;
+        }
+    ) => {
+        impl $name {
+            #[doc = ::core::concat!(
+                "Sends this call: refused before sending when it holds no items or more than ",
+                ::core::stringify!($max),
+                "; retried only where nothing can be recorded twice (see [`RetryPolicy`](",
+                "graphgen_runtime::RetryPolicy))."
+            )]
+            pub fn send(
+                self,
+                client: &$crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<
+                    $crate::BatchOutcome<$($item)::+, $result>,
+                    $crate::Error,
+                >,
+            > + '_ {
+                client.send_batch(self)
+            }
+
+            #[doc = ::core::concat!(
+                "Sends any number of items as calls of at most ",
+                ::core::stringify!($max),
+                ", in order, and merges what became of each item (see [`SplitOutcome`](",
+                "graphgen_runtime::SplitOutcome))."
+            )]
+            pub fn send_split(
+                self,
+                client: &$crate::Client,
+            ) -> impl ::core::future::Future<Output = $crate::SplitOutcome<$($item)::+, $result>> + '_ {
+                client.send_batch_split(self)
+            }
+        }
+        impl $crate::BatchOperation for $name {
+            type Item = $($item)::+;
+            type Result = $result;
+            const MAX_ITEMS: usize = $max;
+
+            fn items(&self) -> &[Self::Item] {
+                &self.body.$items
+            }
+
+            // The other parameters are cloned; the items are not (cloning
+            // the whole body per call made splitting quadratic).
+            fn with_items(&self, items: ::std::vec::Vec<Self::Item>) -> Self {
+                Self {
+                    $($key: ::core::clone::Clone::clone(&self.$key),)*
+                    body: $body {
+                        $items: items,
+                        $($other: ::core::clone::Clone::clone(&self.body.$other),)*
+                    },
+                }
+            }
+        }
+        impl $crate::ItemResult<$($item)::+> for $result {
+            type Error = $error_ty;
+
+            fn item_error(&self) -> ::core::option::Option<&Self::Error> {
+                self.$error.as_ref()
+            }
+
+            fn echoes(&self, item: &$($item)::+) -> bool {
+                $crate::__batch_echoes!(self, item, [$($item)::+] [$($($variant),*)?] $($field $same),*)
+            }
+        }
+    };
+}
+
+/// The body of `ItemResult::echoes`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_echoes {
+    ($this:ident, $item:ident, [$($any:ident)::+] [] $($field:ident $same:ident),*) => {
+        true $(&& $crate::batch::same::$same(&$this.$field, &$item.$field))*
+    };
+    ($this:ident, $item:ident, [$($any:ident)::+] [$($variant:ident),+] $($field:ident $same:ident),*) => {{
+        type Item = $($any)::+;
+        // Each variant derives from the item type: it has the same fields.
+        macro_rules! same {
+            ($r:ident, $v:ident) => {
+                true $(&& $crate::batch::same::$same(&$r.$field, &$v.$field))*
+            };
+        }
+        match $item {
+            $(Item::$variant(value) => same!($this, value),)+
+            // An item this crate cannot read cannot be compared: it may be the one.
+            _ => true,
+        }
+    }};
+}
