@@ -9,12 +9,21 @@
 
 mod annotations;
 mod build;
+mod check;
+mod closure;
+mod documents;
+mod hierarchy;
+mod index;
 mod names;
+mod operations;
 mod paths;
+mod types;
+mod warnings;
 
 use std::fmt;
 
-pub use build::{build, Input, Selection};
+pub use build::{build, Selection};
+pub use documents::Input;
 pub use names::{parse_type_ref, RawTypeRef};
 
 /// A namespace-qualified name, always with the full namespace (never an alias).
