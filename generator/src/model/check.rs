@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::index::{
     binding_key, loc, operation_path, other_parameters, overload_key, rust_name, schema_path,
-    struct_path, Decl, Index, ResolvedSingle,
+    struct_path, underlying_type, Decl, Index, ResolvedSingle,
 };
 use super::names::{is_property_name, is_simple_identifier};
 use super::Primitive;
@@ -60,12 +60,7 @@ impl Index<'_> {
                 ));
             }
         }
-        let underlying = e
-            .underlying_type
-            .as_deref()
-            .and_then(|u| u.strip_prefix("Edm."))
-            .and_then(Primitive::from_edm)
-            .unwrap_or(Primitive::Int32);
+        let underlying = underlying_type(e);
         let (min, max) = integer_range(underlying);
         // CSDL: a flags enum gives every member a non-negative value; a
         // non-flags enum gives values to all members or to none.

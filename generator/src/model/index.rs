@@ -386,3 +386,13 @@ pub(super) fn referenced(ix: &Index<'_>, text: &str) -> Option<QName> {
         Decl::Struct(s, t) => Some(QName::new(&s.namespace, &t.name)),
     }
 }
+
+/// An enum's underlying type: `Edm.Int32` unless it names an Edm primitive
+/// (the checks refuse one that is not an integer type).
+pub(super) fn underlying_type(e: &EnumType) -> Primitive {
+    e.underlying_type
+        .as_deref()
+        .and_then(|u| u.strip_prefix("Edm."))
+        .and_then(Primitive::from_edm)
+        .unwrap_or(Primitive::Int32)
+}

@@ -7,10 +7,10 @@ use crate::csdl::ast::StructuredKind;
 use crate::error::Result;
 
 use super::documents::{Declaration, Documents};
-use super::index::{loc, members, struct_path, Decl, Index};
+use super::index::{loc, members, struct_path, underlying_type, Decl, Index};
 use super::{
-    Availability, EnumDef, MemberDef, Navigation, Primitive, PropertyDef, QName, StructDef,
-    TypeDef, TypeId, TypeKind, TypeRef,
+    Availability, EnumDef, MemberDef, Navigation, PropertyDef, QName, StructDef, TypeDef, TypeId,
+    TypeKind, TypeRef,
 };
 
 /// The definition of each type of the closure, in the order of `names`
@@ -42,12 +42,7 @@ impl<'i, 'a> Documents<'i, 'a> {
         match decl {
             Decl::Enum(_, e) => {
                 let facts = ix.facts(&target, &e.annotations);
-                let underlying = e
-                    .underlying_type
-                    .as_deref()
-                    .and_then(|u| u.strip_prefix("Edm."))
-                    .and_then(Primitive::from_edm)
-                    .unwrap_or(Primitive::Int32);
+                let underlying = underlying_type(e);
                 let mut next = if e.is_flags { 1 } else { 0 };
                 let mut members = Vec::new();
                 for m in &e.members {
