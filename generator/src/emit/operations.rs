@@ -5,13 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::csdl::ast::OperationKind;
-use crate::model::{OperationDef, PathSegment, Primitive, TypeId, TypeRef};
+use crate::model::{OperationDef, OperationKind, PathSegment, Primitive, TypeId, TypeRef};
 
 use super::docs;
 use super::naming::{self, Scope};
 use super::plan::Plan;
-use super::service;
 use super::structs::{self, Decl, FieldDecl};
 use super::types::{csdl_type, ident, rust_type, type_path};
 use std::fmt::Write as _;
@@ -20,51 +18,36 @@ use super::text;
 use super::wire::{self, call, line, quoted, WIDTH};
 use super::Items;
 
-/// A collection-in, results-out action: one parameter, a collection of
-/// items, and a collection of results whose type derives from the item type
-/// and reports its own failure in a `publicError` property.
-pub struct Batch {
-    pub item: TypeId,
-    pub result: TypeId,
-    pub error_field: String,
-    pub max: usize,
+/// A batch operation as written: the model's [`crate::model::BatchShape`]
+/// with the Rust name of its error field, where the service documents a
+/// limit (`BatchOperation::MAX_ITEMS` needs one).
+struct Batch {
+    /// Index of the items among the parameters.
+    items: usize,
+    item: TypeId,
+    result: TypeId,
+    error_field: String,
+    max: usize,
 }
 
-pub fn batch_shape(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
-    let model = plan.model;
-    let [param] = op.parameters.as_slice() else {
-        return None;
-    };
-    let TypeRef::Collection(item) = &param.ty else {
-        return None;
-    };
-    let TypeRef::Named(item) = **item else {
-        return None;
-    };
-    let TypeRef::Collection(result) = &op.return_type.as_ref()?.ty else {
-        return None;
-    };
-    let TypeRef::Named(result) = **result else {
-        return None;
-    };
-    if !model.is_a(result, item) || plan.any_name(result).is_some() {
-        return None;
-    }
-    let error_field = structs::fields(plan, result).into_iter().find_map(|f| {
-        let named = f.prop.ty.named()?;
-        (model.ty(named).name.name == "publicError" && !f.prop.ty.is_collection()).then_some(f.name)
-    })?;
+fn batch(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
+    let shape = op.batch.as_ref()?;
+    let error_field = structs::fields(plan, shape.result)
+        .into_iter()
+        .find(|f| f.prop.name == shape.error_property)?
+        .name;
     Some(Batch {
-        item,
-        result,
+        items: shape.items_parameter,
+        item: shape.item,
+        result: shape.result,
         error_field,
-        max: service::max_items(&op.name)?,
+        max: shape.max_items?,
     })
 }
 
 /// Whether an operation gets a request type: it needs a URL.
 pub fn is_generated(op: &OperationDef) -> bool {
-    not_generated_reason(op).is_none()
+    op.placement.is_ok()
 }
 
 /// A function's parameters as its URL shows them, `(date={date})`: the
@@ -81,15 +64,6 @@ fn url_parameters(op: &OperationDef) -> String {
     format!("({})", params.join(","))
 }
 
-/// Why a placed operation gets no request type, if it does not.
-pub fn not_generated_reason(op: &OperationDef) -> Option<&'static str> {
-    if op.path.is_none() {
-        Some("no URL")
-    } else {
-        None
-    }
-}
-
 /// `OPERATIONS.md`: every operation of the crate with its URL, and every one
 /// that got no request type with the reason. Nothing is dropped silently.
 pub fn list(plan: &Plan<'_>) -> String {
@@ -101,8 +75,8 @@ pub fn list(plan: &Plan<'_>) -> String {
     );
     let mut skipped = Vec::new();
     for (i, op) in model.operations.iter().enumerate() {
-        match (not_generated_reason(op), &op.path) {
-            (None, Some(path)) => {
+        match &op.placement {
+            Ok(path) => {
                 let method = match op.kind {
                     OperationKind::Action => "POST",
                     OperationKind::Function => "GET",
@@ -115,27 +89,20 @@ pub fn list(plan: &Plan<'_>) -> String {
                     plan.operation_name(i)
                 ));
             }
-            (Some(reason), _) => {
-                let binding = op
-                    .binding
-                    .as_ref()
-                    .map(|b| csdl_type(plan, b))
-                    .unwrap_or_default();
+            Err(not_placed) => {
                 // Overloads share a name: the binding tells them apart.
-                let reason = model
-                    .unplaced
-                    .iter()
-                    .find(|u| u.operation == op.name && u.binding == binding)
-                    .map_or(reason.to_string(), |u| u.reason.clone());
-                skipped.push(format!("| `{}` | `{binding}` | {reason} |\n", op.name));
+                let binding = csdl_type(plan, &op.binding);
+                skipped.push(format!(
+                    "| `{}` | `{binding}` | {} |\n",
+                    op.name, not_placed.reason
+                ));
             }
-            (None, None) => unreachable!("an operation without a path has a reason"),
         }
     }
-    for u in model.unplaced.iter().filter(|u| u.binding.is_empty()) {
+    for u in &model.unbound {
         skipped.push(format!(
             "| `{}` | (unbound) | {} |\n",
-            u.operation, u.reason
+            u.name, u.not_placed.reason
         ));
     }
     if !skipped.is_empty() {
@@ -153,7 +120,7 @@ pub fn list(plan: &Plan<'_>) -> String {
 /// The request type, its body type and their impls.
 pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     let op = plan.operation(index);
-    let Some(path) = op.path.as_ref().filter(|_| is_generated(op)) else {
+    let Ok(path) = &op.placement else {
         return Items::default();
     };
     let model = plan.model;
@@ -193,11 +160,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
     };
     let clouds = plan.clouds(&op.availability);
     let qualified = op.name.to_string();
-    let binding = op
-        .binding
-        .as_ref()
-        .map(|b| csdl_type(plan, b))
-        .unwrap_or_default();
+    let binding = csdl_type(plan, &op.binding);
 
     // The body: the parameters after the binding parameter.
     let params: Vec<(proc_macro2::Ident, &crate::model::ParameterDef, bool)> = op
@@ -268,7 +231,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
             .map(|(f, _, r)| if *r { quote!(#f,) } else { quote!(#f: None,) });
         quote!(#(#inits)*)
     });
-    let batch = batch_shape(plan, op);
+    let batch = batch(plan, op);
 
     let kind = match op.kind {
         OperationKind::Action => "Action",
@@ -376,7 +339,7 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         (Some(b), _) => {
             let item = rust_type(plan, None, &TypeRef::Named(b.item));
             let result = type_path(plan, b.result);
-            let (items_field, _, _) = &params[0];
+            let (items_field, _, _) = &params[b.items];
             parse_lines = vec![
                 "let results = graphgen_runtime::odata::collection(status, body)?;".into(),
                 format!("Ok(graphgen_runtime::BatchOutcome::pair(status, self.body.{items_field}, results))"),
@@ -440,13 +403,15 @@ pub fn emit(plan: &Plan<'_>, index: usize) -> Items {
         let item = rust_type(plan, None, &TypeRef::Named(b.item));
         let result = type_path(plan, b.result);
         let max = b.max;
-        let (items_field, _, _) = &params[0];
+        let (items_field, _, _) = &params[b.items];
         let clone_keys = keys.iter().map(|(f, _)| quote!(#f: self.#f.clone()));
         // The other parameters are cloned; the items are not (cloning the
         // whole body per call made splitting quadratic).
-        let other_params = params[1..]
+        let other_params = params
             .iter()
-            .map(|(f, _, _)| quote!(#f: self.body.#f.clone(),));
+            .enumerate()
+            .filter(|(i, _)| *i != b.items)
+            .map(|(_, (f, _, _))| quote!(#f: self.body.#f.clone(),));
         quote! {
             #cfg
             impl graphgen_runtime::BatchOperation for #name {
@@ -619,7 +584,7 @@ fn literal(plan: &Plan<'_>, ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-/// `ItemResult` for a batch's result type: its `publicError` property is the
+/// `ItemResult` for a batch's result type: its error property is the
 /// item's failure, and it echoes an item when every required property of the
 /// item type is equal (instants compared as instants, not as text); an item
 /// of a type this crate does not know may be echoed by any result.
@@ -633,7 +598,7 @@ fn item_result(plan: &Plan<'_>, b: &Batch, cfg: &TokenStream) -> TokenStream {
         .into_iter()
         .find(|f| f.name == b.error_field)
         .map(|f| rust_type(plan, Some(b.result), &f.prop.ty))
-        .expect("batch_shape found the field");
+        .expect("`batch` found the field");
     let compared: Vec<TokenStream> = structs::fields(plan, b.item)
         .into_iter()
         .filter(|f| f.required)

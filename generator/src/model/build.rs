@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::documents::{Documents, Input};
 use super::index::Index;
-use super::{closure, hierarchy, operations, types, warnings};
+use super::{batch, closure, hierarchy, operations, types, warnings};
 use super::{Model, QName, TypeId};
 
 /// Which namespaces to generate (each with the closure of what it references).
@@ -56,7 +56,7 @@ pub fn build(inputs: &[Input<'_>], selection: &Selection) -> Result<Model> {
     hierarchy::link_derived(&mut types);
     hierarchy::prune_added_properties(&mut types);
     hierarchy::mark_keys(&mut types);
-    let (operations, unplaced) = operations::defs(&docs, ops, &ids)?;
+    let (operations, unbound) = operations::defs(&docs, ops, &ids)?;
     let warnings = warnings::collect(&docs, &names);
 
     let mut namespaces: Vec<String> = names.iter().map(|q| q.namespace.clone()).collect();
@@ -69,15 +69,17 @@ pub fn build(inputs: &[Input<'_>], selection: &Selection) -> Result<Model> {
     // `selected` stays a subset of `namespaces`.
     let mut selected = selected;
     selected.retain(|ns| namespaces.binary_search(ns).is_ok());
-    Ok(Model {
+    let mut model = Model {
         clouds: inputs.iter().map(|i| i.cloud.to_string()).collect(),
         selected,
         namespaces,
         types,
         operations,
-        unplaced,
+        unbound,
         warnings,
-    })
+    };
+    batch::find(&mut model);
+    Ok(model)
 }
 
 /// The selected namespaces, sorted; each must be in some document.

@@ -3,14 +3,17 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::csdl::ast::{Annotation, Operation, Schema};
+use crate::csdl::ast::{self, Annotation, Operation, Schema};
 use crate::error::Result;
 
 use super::annotations::{facts, Facts};
 use super::documents::Documents;
 use super::index::{binding_key, loc, operation_path, overload_key, Index};
 use super::paths;
-use super::{Availability, OperationDef, ParameterDef, QName, ReturnDef, TypeId, Unplaced};
+use super::{
+    Availability, NotPlaced, OperationDef, OperationKind, ParameterDef, QName, ReturnDef, TypeId,
+    UnboundOperation, UrlPath,
+};
 
 /// An operation of a selected namespace, as the first document that has
 /// it declares it.
@@ -18,8 +21,6 @@ pub(super) struct Selected<'i, 'a> {
     pub index: &'i Index<'a>,
     pub schema: &'a Schema,
     pub operation: &'a Operation,
-    /// The binding parameter's type with aliases expanded (empty if unbound).
-    binding: String,
     /// Its rank among the overloads of its name and binding, in document order.
     rank: usize,
 }
@@ -42,15 +43,13 @@ pub(super) fn select<'i, 'a>(
             }
             let schema = ix.operation_schemas[&(ns, list[0].name.as_str())];
             for o in list {
-                let binding = binding_key(ix, o);
                 let name = format!("{ns}.{}", o.name);
                 if seen_ops.insert((name.clone(), overload_key(ix, o))) {
-                    let rank = ranks.entry((name, binding.clone())).or_insert(0);
+                    let rank = ranks.entry((name, binding_key(ix, o))).or_insert(0);
                     ops.push(Selected {
                         index: ix,
                         schema,
                         operation: o,
-                        binding,
                         rank: *rank,
                     });
                     *rank += 1;
@@ -61,72 +60,66 @@ pub(super) fn select<'i, 'a>(
     ops
 }
 
-/// The selected operations' definitions, each placed on a URL derived from
-/// its document's entity container, in the order names are numbered; and
-/// those not placed, with why.
+/// The bound operations' definitions, each placed on a URL or not, in the
+/// order names are numbered; and the unbound operations, sorted by name.
 pub(super) fn defs(
     docs: &Documents<'_, '_>,
     ops: Vec<Selected<'_, '_>>,
     ids: &HashMap<&QName, TypeId>,
-) -> Result<(Vec<OperationDef>, Vec<Unplaced>)> {
+) -> Result<(Vec<OperationDef>, Vec<UnboundOperation>)> {
     let mut operations = Vec::new();
-    let mut unplaced = Vec::new();
+    let mut unbound = Vec::new();
     let reaches: Vec<Option<paths::Reach>> = docs.indexes.iter().map(paths::Reach::new).collect();
-    for Selected {
-        index: ix,
-        schema,
-        operation: o,
-        binding,
-        rank,
-    } in ops
-    {
-        let q = QName::new(&schema.namespace, &o.name);
-        let def = docs.operation_def(ix, schema, o, &q, ids)?;
-        let reach = docs
-            .indexes
-            .iter()
-            .position(|x| std::ptr::eq(x, ix))
-            .and_then(|i| reaches[i].as_ref());
-        let def = match (o.is_bound, paths::place(ix, reach, o)) {
-            (false, _) => {
-                unplaced.push(Unplaced {
-                    operation: q,
-                    binding,
+    for s in ops {
+        let name = QName::new(&s.schema.namespace, &s.operation.name);
+        if !s.operation.is_bound {
+            unbound.push(UnboundOperation {
+                name,
+                not_placed: NotPlaced {
                     reason: "unbound; operation imports are not generated".into(),
-                });
-                continue;
-            }
-            (true, Ok(path)) => OperationDef {
-                path: Some(path),
-                ..def
-            },
-            (true, Err(reason)) => {
-                unplaced.push(Unplaced {
-                    operation: q,
-                    binding,
-                    reason,
-                });
-                def
-            }
-        };
-        operations.push((rank, def));
+                },
+            });
+            continue;
+        }
+        let placement = placement(docs, &reaches, &s);
+        let def = docs.operation_def(s.index, s.schema, s.operation, name, placement, ids)?;
+        operations.push((s.rank, def));
     }
     // Names are numbered in this order: an overload found later (a
     // function's second parameter set) comes after every first one of
     // its name, so that it renames nothing.
     operations.sort_by_cached_key(|(rank, o)| (o.name.clone(), *rank, format!("{:?}", o.binding)));
     let operations: Vec<OperationDef> = operations.into_iter().map(|(_, o)| o).collect();
-    unplaced.sort_by(|a, b| (&a.operation, &a.binding).cmp(&(&b.operation, &b.binding)));
-    Ok((operations, unplaced))
+    unbound.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((operations, unbound))
+}
+
+/// The URL of a bound operation, derived from its document's entity
+/// container (`reaches` has one walk per document, see `paths`), or why
+/// there is none.
+fn placement(
+    docs: &Documents<'_, '_>,
+    reaches: &[Option<paths::Reach>],
+    s: &Selected<'_, '_>,
+) -> Result<UrlPath, NotPlaced> {
+    let reach = docs
+        .indexes
+        .iter()
+        .position(|x| std::ptr::eq(x, s.index))
+        .and_then(|i| reaches[i].as_ref());
+    paths::place(s.index, reach, s.operation).map_err(|reason| NotPlaced { reason })
 }
 
 impl<'i, 'a> Documents<'i, 'a> {
+    /// The definition of the bound operation `o`, named `q`, across the
+    /// documents that have it.
     fn operation_def(
         &self,
         ix: &Index<'a>,
         schema: &Schema,
         o: &Operation,
-        q: &QName,
+        q: QName,
+        placement: Result<UrlPath, NotPlaced>,
         ids: &HashMap<&QName, TypeId>,
     ) -> Result<OperationDef> {
         let path = operation_path(schema, o);
@@ -134,20 +127,15 @@ impl<'i, 'a> Documents<'i, 'a> {
         let target = q.to_string();
         let facts = ix.facts(&target, &o.annotations);
         let mut params = o.parameters.iter();
-        let binding = match o.is_bound {
-            true => {
-                let b = params
-                    .next()
-                    .expect("checked: bound operations have parameters");
-                Some(self.type_ref(
-                    ix,
-                    &b.r#type,
-                    || loc(doc, b.pos, format!("{path}/Parameter[{}]", b.name)),
-                    ids,
-                )?)
-            }
-            false => None,
-        };
+        let b = params
+            .next()
+            .expect("checked: bound operations have parameters");
+        let binding = self.type_ref(
+            ix,
+            &b.r#type,
+            || loc(doc, b.pos, format!("{path}/Parameter[{}]", b.name)),
+            ids,
+        )?;
         let overload = overload_key(ix, o);
         // The same operation in each document, where it has one.
         let found: Vec<Option<&'a Operation>> = self
@@ -206,15 +194,20 @@ impl<'i, 'a> Documents<'i, 'a> {
             None => None,
         };
         Ok(OperationDef {
-            name: q.clone(),
-            kind: o.kind,
+            name: q,
+            kind: match o.kind {
+                ast::OperationKind::Action => OperationKind::Action,
+                ast::OperationKind::Function => OperationKind::Function,
+            },
             binding,
             parameters,
             return_type,
             is_composable: o.is_composable,
             doc: facts.doc,
             availability: clouds_where(&|_| true),
-            path: None,
+            placement,
+            // Decided once every type is known (see `batch`).
+            batch: None,
         })
     }
 }
