@@ -1,6 +1,6 @@
 //! Stage 2: the resolved semantic model.
 //!
-//! Built from one or more syntax trees (one per national cloud) by [`build`]:
+//! Built from one or more syntax trees (one per national cloud) by [`build()`]:
 //! names are resolved (qualified or aliased, `Collection(...)`), base-type
 //! chains checked, annotations that matter to code applied, the closure of the
 //! selected namespaces computed, bound operations placed on URLs derived from
