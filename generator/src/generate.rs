@@ -126,11 +126,7 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
             .iter()
             .filter(|o| !emit::operations::is_generated(o))
             .count()
-            + model
-                .unplaced
-                .iter()
-                .filter(|u| u.binding.is_empty())
-                .count(),
+            + model.unbound.len(),
         files: output.files.len(),
         bytes_read,
         parse,

@@ -1,31 +1,12 @@
 //! The semantic model on small documents: resolution, checks with their
 //! locations, availability across clouds, URL placement, annotations.
 
-use graphgen::csdl::{self, ast::Document};
-use graphgen::model::{self, Input, Model, PathSegment, Selection, TypeKind, TypeRef};
+mod fixture;
+
+use fixture::{build, doc, graph_with, operations_list, rows_of, BASE};
+use graphgen::csdl::ast::Document;
+use graphgen::model::{self, Model, PathSegment, TypeKind, TypeRef};
 use graphgen::{Error, ErrorKind};
-
-/// A document with the given schemas (and container) inside Edmx/DataServices.
-fn doc(source: &str, schemas: &str) -> Document {
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n{schemas}\n</edmx:DataServices>\n</edmx:Edmx>\n"
-    );
-    csdl::parse(source, xml.as_bytes()).expect("fixture parses")
-}
-
-fn build(docs: &[(&str, &Document)], ns: &str) -> Result<Model, Error> {
-    let inputs: Vec<Input<'_>> = docs
-        .iter()
-        .map(|(cloud, d)| Input { cloud, document: d })
-        .collect();
-    model::build(&inputs, &Selection::Namespaces(vec![ns.into()]))
-}
-
-const BASE: &str = r#"<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-<EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
-<ComplexType Name="publicError"><Property Name="code" Type="Edm.String" /></ComplexType>
-<ComplexType Name="unused"><Property Name="x" Type="Edm.String" /></ComplexType>
-</Schema>"#;
 
 const CONNECTORS: &str = r#"<Schema Namespace="microsoft.graph.externalConnectors" xmlns="http://docs.oasis-open.org/odata/ns/edm">
 <EnumType Name="kind"><Member Name="a" Value="1" /><Member Name="b" Value="2" /></EnumType>
@@ -44,15 +25,6 @@ const CONNECTORS: &str = r#"<Schema Namespace="microsoft.graph.externalConnector
 <Annotations Target="microsoft.graph.externalConnectors.connection/state"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true" /></Annotations>
 <Annotations Target="graph.publicError/code"><Annotation Term="Org.OData.Core.V1.Description" String="The code." /><Annotation Term="Org.OData.Core.V1.Revisions"><Collection><Record><PropertyValue Property="Date" Date="2025-01-01" /><PropertyValue Property="Kind"><EnumMember>Org.OData.Core.V1.RevisionKind/Deprecated</EnumMember></PropertyValue><PropertyValue Property="Description" String="Use other." /></Record></Collection></Annotation></Annotations>
 </Schema>"#;
-
-/// The model of `microsoft.graph` from [`BASE`] with `items` added to its schema.
-fn graph_with(source: &str, items: &str) -> Model {
-    let d = doc(
-        source,
-        &BASE.replace("</Schema>", &format!("{items}</Schema>")),
-    );
-    build(&[("global", &d)], "microsoft.graph").unwrap()
-}
 
 fn full() -> Document {
     doc("full.csdl", &format!("{BASE}\n{CONNECTORS}"))
@@ -142,7 +114,7 @@ fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
     let m = build(&[("global", &d)], "microsoft.graph.externalConnectors").unwrap();
     let op = &m.operations[0];
     assert_eq!(op.name.name, "add");
-    let path = op.path.as_ref().expect("placed");
+    let path = op.placement.as_ref().expect("placed");
     assert_eq!(
         path.to_string(),
         "/external/connections/{connection-id}/items/{item-id}/add"
@@ -150,7 +122,7 @@ fn placement_prefers_the_singleton_containment_over_the_shortcut_set() {
     assert!(
         matches!(&path.segments[2], PathSegment::Key { entity } if entity.name == "connection")
     );
-    assert!(m.unplaced.is_empty());
+    assert!(m.unbound.is_empty());
 }
 
 #[test]
@@ -189,7 +161,7 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
     );
     let path = |name: &str| {
         let op = m.operations.iter().find(|o| o.name.name == name).unwrap();
-        op.path.as_ref().map(ToString::to_string)
+        op.placement.as_ref().ok().map(ToString::to_string)
     };
     // Containment first: the shorter `favorite` does not move this URL.
     assert_eq!(path("open").as_deref(), Some("/hub/boxes/{box-id}/open"));
@@ -207,9 +179,12 @@ fn what_containment_does_not_reach_is_reached_by_other_navigation_and_casts() {
     assert_eq!(path("spin"), None);
     // What is not placed says what is known of its type.
     let reasons: Vec<(&str, &str)> = m
-        .unplaced
+        .operations
         .iter()
-        .map(|u| (u.operation.name.as_str(), u.reason.as_str()))
+        .filter_map(|o| {
+            let reason = &o.placement.as_ref().err()?.reason;
+            Some((o.name.name.as_str(), reason.as_str()))
+        })
         .collect();
     assert_eq!(
         reasons,
@@ -245,20 +220,27 @@ fn overloads_without_a_route_are_each_reported_with_their_own_reason() {
 <EntityContainer Name="GraphService"><EntitySet Name="things" EntityType="graph.thing" /></EntityContainer>
 "#,
     );
-    let reasons: Vec<(&str, &str)> = m
-        .unplaced
+    // Each overload's placement, by its binding: collection or not, and type.
+    let reasons: Vec<(bool, &str, &str)> = m
+        .operations
         .iter()
-        .map(|u| (u.binding.as_str(), u.reason.as_str()))
+        .filter_map(|o| {
+            let reason = &o.placement.as_ref().err()?.reason;
+            let bound = &m.ty(o.binding.named()?).name.name;
+            Some((o.binding.is_collection(), bound.as_str(), reason.as_str()))
+        })
         .collect();
     assert_eq!(
         reasons,
         [
             (
-                "Collection(microsoft.graph.stray)",
+                true,
+                "stray",
                 "no entity set, singleton, navigation property or type cast reaches a collection of `microsoft.graph.stray`"
             ),
             (
-                "microsoft.graph.orphan",
+                false,
+                "orphan",
                 "no entity set, singleton, navigation property or type cast reaches an entity of `microsoft.graph.orphan`"
             ),
         ]
@@ -296,7 +278,7 @@ fn function_overloads_on_one_binding_are_each_generated() {
         .map(|o| o.parameters.iter().map(|p| p.name.as_str()).collect())
         .collect();
     assert_eq!(params, [vec!["date"], vec!["period", "top"]]);
-    assert!(m.unplaced.is_empty(), "{:?}", m.unplaced);
+    assert!(m.operations.iter().all(|o| o.placement.is_ok()));
     let list = operations_list(&m);
     assert_eq!(
         rows_of(&list, "microsoft.graph.detail"),
@@ -623,35 +605,26 @@ fn overloads_declared_twice_in_one_document_are_refused() {
     );
 }
 
-/// The generated `OPERATIONS.md` of a model.
-fn operations_list(m: &graphgen::model::Model) -> String {
-    let out = graphgen::emit::emit(m, &graphgen::emit::Options::new("operations")).unwrap();
-    out.files["OPERATIONS.md"].clone()
-}
-
-/// The rows of `OPERATIONS.md` about the operation named `qualified`.
-fn rows_of<'a>(list: &'a str, qualified: &str) -> Vec<&'a str> {
-    let start = format!("| `{qualified}`");
-    list.lines().filter(|l| l.starts_with(&start)).collect()
-}
-
 #[test]
 fn an_operation_with_no_route_is_reported_not_dropped() {
     let m = graph_with(
         "orphan.csdl",
         r#"<EntityType Name="orphan" BaseType="graph.entity" /><Action Name="poke" IsBound="true"><Parameter Name="bindingParameter" Type="graph.orphan" /></Action>"#,
     );
-    assert_eq!(m.unplaced.len(), 1);
-    assert_eq!(m.unplaced[0].operation.name, "poke");
-    assert!(
-        m.unplaced[0].reason.contains("no entity container"),
-        "{}",
-        m.unplaced[0].reason
-    );
+    let [op] = m.operations.as_slice() else {
+        panic!("one operation: {:?}", m.operations);
+    };
+    assert_eq!(op.name.name, "poke");
+    let not_placed = op
+        .placement
+        .as_ref()
+        .expect_err("no URL without a container");
+    assert_eq!(not_placed.reason, "the document has no entity container");
+    let list = operations_list(&m);
     assert_eq!(
-        m.operations.len(),
-        1,
-        "still generated as a type, just without a URL"
+        rows_of(&list, "microsoft.graph.poke"),
+        ["| `microsoft.graph.poke` | `microsoft.graph.orphan` | the document has no entity container |"],
+        "{list}"
     );
 }
 

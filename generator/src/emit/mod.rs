@@ -16,7 +16,6 @@ pub mod naming;
 pub mod operations;
 mod plan;
 mod poly;
-mod service;
 mod structs;
 mod types;
 pub mod write;

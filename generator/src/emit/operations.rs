@@ -5,65 +5,45 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::csdl::ast::OperationKind;
-use crate::model::{OperationDef, PathSegment, Primitive, TypeId, TypeKind, TypeRef};
+use crate::model::{OperationDef, OperationKind, PathSegment, Primitive, TypeId, TypeKind, TypeRef};
 
 use super::docs;
 use super::naming::{self, Scope};
 use super::plan::Plan;
 use super::poly;
-use super::service;
 use super::structs;
 use super::types::{csdl_type, ident, Cx};
 
-/// A collection-in, results-out action: one parameter, a collection of
-/// items, and a collection of results whose type derives from the item type
-/// and reports its own failure in a `publicError` property.
-pub struct Batch {
-    /// The index of the items parameter.
-    pub items: usize,
-    pub item: TypeId,
-    pub result: TypeId,
-    pub error_field: String,
-    pub max: usize,
+/// A batch operation as written: the model's [`crate::model::BatchShape`]
+/// with the Rust name of its error field, where the service documents a
+/// limit (`BatchOperation::MAX_ITEMS` needs one).
+struct Batch {
+    /// Index of the items among the parameters.
+    items: usize,
+    item: TypeId,
+    result: TypeId,
+    error_field: String,
+    max: usize,
 }
 
-pub fn batch_shape(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
-    let model = plan.model;
-    let [param] = op.parameters.as_slice() else {
-        return None;
-    };
-    let TypeRef::Collection(item) = &param.ty else {
-        return None;
-    };
-    let TypeRef::Named(item) = **item else {
-        return None;
-    };
-    let TypeRef::Collection(result) = &op.return_type.as_ref()?.ty else {
-        return None;
-    };
-    let TypeRef::Named(result) = **result else {
-        return None;
-    };
-    if !model.is_a(result, item) || plan.any_name(result).is_some() {
-        return None;
-    }
-    let error_field = structs::fields(plan, result).into_iter().find_map(|f| {
-        let named = f.prop.ty.named()?;
-        (model.ty(named).name.name == "publicError" && !f.prop.ty.is_collection()).then_some(f.name)
-    })?;
+fn batch(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
+    let shape = op.batch.as_ref()?;
+    let error_field = structs::fields(plan, shape.result)
+        .into_iter()
+        .find(|f| f.prop.name == shape.error_property)?
+        .name;
     Some(Batch {
-        items: 0,
-        item,
-        result,
+        items: shape.items_parameter,
+        item: shape.item,
+        result: shape.result,
         error_field,
-        max: service::max_items(&op.name)?,
+        max: shape.max_items?,
     })
 }
 
 /// Whether an operation gets a request type: it needs a URL.
 pub fn is_generated(op: &OperationDef) -> bool {
-    not_generated_reason(op).is_none()
+    op.placement.is_ok()
 }
 
 /// A function's parameters as its URL shows them, `(date={date})`: the
@@ -80,15 +60,6 @@ fn url_parameters(op: &OperationDef) -> String {
     format!("({})", params.join(","))
 }
 
-/// Why a placed operation gets no request type, if it does not.
-pub fn not_generated_reason(op: &OperationDef) -> Option<&'static str> {
-    if op.path.is_none() {
-        Some("no URL")
-    } else {
-        None
-    }
-}
-
 /// `OPERATIONS.md`: every operation of the crate with its URL, and every one
 /// that got no request type with the reason. Nothing is dropped silently.
 pub fn list(plan: &Plan<'_>) -> String {
@@ -100,8 +71,8 @@ pub fn list(plan: &Plan<'_>) -> String {
     );
     let mut skipped = Vec::new();
     for (i, op) in model.operations.iter().enumerate() {
-        match (not_generated_reason(op), &op.path) {
-            (None, Some(path)) => {
+        match &op.placement {
+            Ok(path) => {
                 let method = match op.kind {
                     OperationKind::Action => "POST",
                     OperationKind::Function => "GET",
@@ -114,27 +85,20 @@ pub fn list(plan: &Plan<'_>) -> String {
                     plan.operation_name(i)
                 ));
             }
-            (Some(reason), _) => {
-                let binding = op
-                    .binding
-                    .as_ref()
-                    .map(|b| csdl_type(plan, b))
-                    .unwrap_or_default();
+            Err(not_placed) => {
                 // Overloads share a name: the binding tells them apart.
-                let reason = model
-                    .unplaced
-                    .iter()
-                    .find(|u| u.operation == op.name && u.binding == binding)
-                    .map_or(reason.to_string(), |u| u.reason.clone());
-                skipped.push(format!("| `{}` | `{binding}` | {reason} |\n", op.name));
+                let binding = csdl_type(plan, &op.binding);
+                skipped.push(format!(
+                    "| `{}` | `{binding}` | {} |\n",
+                    op.name, not_placed.reason
+                ));
             }
-            (None, None) => unreachable!("an operation without a path has a reason"),
         }
     }
-    for u in model.unplaced.iter().filter(|u| u.binding.is_empty()) {
+    for u in &model.unbound {
         skipped.push(format!(
             "| `{}` | (unbound) | {} |\n",
-            u.operation, u.reason
+            u.name, u.not_placed.reason
         ));
     }
     if !skipped.is_empty() {
@@ -154,7 +118,7 @@ pub fn list(plan: &Plan<'_>) -> String {
 pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let plan = cx.plan;
     let op = plan.operation(index);
-    let Some(path) = op.path.as_ref().filter(|_| is_generated(op)) else {
+    let Ok(path) = &op.placement else {
         return TokenStream::new();
     };
     let cfg = plan.cfg(&plan.namespace_features(&op.name.namespace));
@@ -190,11 +154,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         OperationKind::Function => "GET",
     };
     let clouds = plan.clouds(&op.availability);
-    let binding = op
-        .binding
-        .as_ref()
-        .map(|b| csdl_type(plan, b))
-        .unwrap_or_default();
+    let binding = csdl_type(plan, &op.binding);
 
     // The parameters after the binding parameter.
     let params: Vec<Param<'_>> = op
@@ -228,7 +188,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         function = quote!(function: #function_name(#(#args),*););
         url.push_str(&url_parameters(op));
     }
-    let batch = batch_shape(plan, op);
+    let batch = batch(plan, op);
 
     let kind = match op.kind {
         OperationKind::Action => "Action",
@@ -465,7 +425,7 @@ fn batch_invocation(
         .into_iter()
         .find(|f| f.name == b.error_field)
         .map(|f| cx.rust_type(Some(b.result), &f.prop.ty))
-        .expect("batch_shape found the field");
+        .expect("`batch` found the field");
     let echoes = structs::fields(plan, b.item)
         .into_iter()
         .filter(|f| f.required)

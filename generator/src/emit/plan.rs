@@ -360,7 +360,7 @@ impl<'m> Plan<'m> {
                 .map(|(i, _)| TypeId(i as u32))
                 .collect();
             for o in model.operations.iter().filter(|o| o.name.namespace == *ns) {
-                stack.extend(o.binding.iter().filter_map(TypeRef::named));
+                stack.extend(o.binding.named());
                 stack.extend(o.parameters.iter().filter_map(|p| p.ty.named()));
                 stack.extend(o.return_type.iter().filter_map(|r| r.ty.named()));
             }

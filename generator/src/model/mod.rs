@@ -1,20 +1,32 @@
 //! Stage 2: the resolved semantic model.
 //!
-//! Built from one or more syntax trees (one per national cloud) by [`build`]:
+//! Built from one or more syntax trees (one per national cloud) by [`build()`]:
 //! names are resolved (qualified or aliased, `Collection(...)`), base-type
 //! chains checked, annotations that matter to code applied, the closure of the
 //! selected namespaces computed, bound operations placed on URLs derived from
-//! the entity container, and availability per cloud recorded. Emitters read
-//! only this model, never the XML.
+//! the entity container, batch operations recognised, and availability per
+//! cloud recorded. Emitters read only this model, never the XML, and decide
+//! nothing it decides.
 
 mod annotations;
+mod batch;
 mod build;
+mod check;
+mod closure;
+mod documents;
+mod hierarchy;
+mod index;
 mod names;
+mod operations;
 mod paths;
+mod service;
+mod types;
+mod warnings;
 
 use std::fmt;
 
-pub use build::{build, Input, Selection};
+pub use build::{build, Selection};
+pub use documents::Input;
 pub use names::{parse_type_ref, RawTypeRef};
 
 /// A namespace-qualified name, always with the full namespace (never an alias).
@@ -43,10 +55,6 @@ impl fmt::Display for QName {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub u32);
 
-/// Index of an operation in [`Model::operations`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperationId(pub u32);
-
 /// The clouds (input labels) in which an element exists, in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Availability(pub Vec<String>);
@@ -68,10 +76,14 @@ pub struct Model {
     pub namespaces: Vec<String>,
     /// Types, sorted by qualified name; [`TypeId`] indexes this.
     pub types: Vec<TypeDef>,
-    /// Operations of the selected namespaces, sorted by name then binding.
+    /// Bound operations of the selected namespaces, each placed on a URL or
+    /// not (with why), sorted by name then binding.
     pub operations: Vec<OperationDef>,
-    /// Operations that could not be placed on a URL, with the reason.
-    pub unplaced: Vec<Unplaced>,
+    /// Unbound operations of the selected namespaces, sorted by name. They
+    /// are reached only through the entity container's operation imports,
+    /// which are not generated: no binding, no URL, no request type, listed
+    /// so that none is dropped silently.
+    pub unbound: Vec<UnboundOperation>,
     /// Non-fatal findings: annotation targets that do not resolve, and base
     /// or property types on which later documents differ from the first.
     pub warnings: Vec<String>,
@@ -386,21 +398,64 @@ impl Primitive {
     }
 }
 
-/// An action or function of a selected namespace.
+/// An action (POST, may have effects) or a function (GET, none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    Action,
+    Function,
+}
+
+/// A bound action or function of a selected namespace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationDef {
     pub name: QName,
-    pub kind: crate::csdl::ast::OperationKind,
-    /// The binding parameter's type, for bound operations.
-    pub binding: Option<TypeRef>,
+    pub kind: OperationKind,
+    /// The binding parameter's type.
+    pub binding: TypeRef,
     /// Parameters after the binding parameter.
     pub parameters: Vec<ParameterDef>,
     pub return_type: Option<ReturnDef>,
     pub is_composable: bool,
     pub doc: Doc,
     pub availability: Availability,
-    /// The URL the operation is reached at, when one could be derived.
-    pub path: Option<UrlPath>,
+    /// The URL the operation is reached at, or why none could be derived.
+    pub placement: Result<UrlPath, NotPlaced>,
+    /// Set when the operation takes a collection of items and answers with
+    /// one result per item.
+    pub batch: Option<BatchShape>,
+}
+
+/// Why an operation has no URL (and so no request type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotPlaced {
+    pub reason: String,
+}
+
+/// An action that takes a collection of items and answers with one result
+/// per item, each result saying whether its item failed. Decided from the
+/// CSDL (see `batch`): the result type derives from the item type, has no
+/// derived types, and declares exactly one single-valued property of a
+/// complex type that the item type does not have, which carries the failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchShape {
+    /// Index in [`OperationDef::parameters`] of the collection of items.
+    pub items_parameter: usize,
+    /// The type of the items.
+    pub item: TypeId,
+    /// The type of the results, one per item.
+    pub result: TypeId,
+    /// The CSDL name of the result's property that carries an item's failure.
+    pub error_property: String,
+    /// The most items one call takes, where the service documents it (see
+    /// `service`); the CSDL does not say.
+    pub max_items: Option<usize>,
+}
+
+/// An unbound operation of a selected namespace (see [`Model::unbound`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnboundOperation {
+    pub name: QName,
+    pub not_placed: NotPlaced,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -451,12 +506,4 @@ impl fmt::Display for UrlPath {
         }
         Ok(())
     }
-}
-
-/// A bound operation for which no URL could be derived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unplaced {
-    pub operation: QName,
-    pub binding: String,
-    pub reason: String,
 }

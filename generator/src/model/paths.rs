@@ -12,7 +12,7 @@ use crate::csdl::ast::{
     StructuredType,
 };
 
-use super::build::{Decl, Index};
+use super::index::{Decl, Index};
 use super::names::{parse_type_ref, split_qualified};
 use super::{PathSegment, QName, UrlPath};
 
