@@ -115,7 +115,7 @@ fn a_documented_limit_makes_a_batch_operation_and_none_makes_none() {
     assert_eq!(shape.max_items, Some(20));
     let code = code(&m);
     assert!(code.contains("graphgen_runtime::batch! {\n    AddActivities: activities {"));
-    assert!(code.contains("        max: 20;\n"));
+    assert!(code.contains("        max: 20;\n"), "{code}");
 }
 
 #[test]

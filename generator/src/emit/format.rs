@@ -256,8 +256,9 @@ fn last_without_comma(out: &mut String, indent: usize, elements: &[Vec<TokenTree
 }
 
 /// The body of a runtime macro invocation: each element (ended by `;` in a
-/// body of clauses, else by `,`) on a line of its own. A group whose contents end with a comma is a
-/// list written a member a line, as are other groups that would not fit.
+/// body of clauses, else by `,`) on a line of its own. A block whose
+/// contents end with a separator is written a member a line, as is a group
+/// that would not fit.
 fn block(out: &mut String, indent: usize, tokens: TokenStream) {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     // Clauses end with `;` and may hold lists; members end with `,`.
@@ -295,11 +296,12 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
         rest = tail;
     }
     let one = inline(&rest.iter().cloned().collect());
-    // The group to lay out as a list: one whose contents end with a comma,
-    // else, when the line is too long, the last one that holds a comma.
+    // The group to lay out as a list: a block whose contents end with a
+    // separator, else, when the line is too long, the last group that holds
+    // a comma.
     let listed = rest
         .iter()
-        .position(|tt| matches!(tt, TokenTree::Group(g) if ends_with_comma(g.stream())));
+        .position(|tt| matches!(tt, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && ends_with_separator(g.stream())));
     let listed = listed.or_else(|| {
         (!fits(indent, &one))
             .then(|| {
@@ -334,11 +336,13 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
     line(out, indent, &format!("{close}{after}"));
 }
 
-fn ends_with_comma(tokens: TokenStream) -> bool {
+/// Whether a group's contents end with a separator: a list of members or
+/// clauses, written a line each.
+fn ends_with_separator(tokens: TokenStream) -> bool {
     tokens
         .into_iter()
         .last()
-        .is_some_and(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+        .is_some_and(|t| matches!(t, TokenTree::Punct(p) if matches!(p.as_char(), ',' | ';')))
 }
 
 /// Splits tokens at top-level `sep`s (not kept).

@@ -5,7 +5,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{OperationDef, OperationKind, PathSegment, Primitive, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    OperationDef, OperationKind, PathSegment, Primitive, TypeId, TypeKind, TypeRef,
+};
 
 use super::docs;
 use super::naming::{self, Scope};
