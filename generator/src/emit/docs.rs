@@ -10,9 +10,15 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
     attrs_of(&lines(paragraphs))
 }
 
-/// `#[doc = "..."]` attributes with these values (see [`lines`]).
+/// One `#[doc = "..."]` attribute holding these lines (see [`lines`]): the
+/// printer writes it as `///` lines, and one attribute is a few tokens
+/// where a line each was most of the tokens the emitter builds and parses.
 pub fn attrs_of(lines: &[String]) -> TokenStream {
-    quote!(#(#[doc = #lines])*)
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let text = lines.join("\n");
+    quote!(#[doc = #text])
 }
 
 /// The values of the doc attributes of `paragraphs`: a line each, starting

@@ -195,10 +195,10 @@ fn attributes(out: &mut String, indent: usize, attrs: &[Attribute]) -> Result<()
 }
 
 /// `///` or `//!` for docs (whose values start with a space, as the
-/// emitters write them); any other attribute on one line when it fits, else
-/// broken as rustfmt breaks it: its list a line an element, the last
-/// element's own list going on where it is the only one
-/// (`#[cfg(any(` ... `))]`).
+/// emitters write them); any other attribute on one line when it fits and
+/// its list is not too wide, else broken as rustfmt breaks it: its list a
+/// line an element, the last element's own list going on where it is the
+/// only one (`#[cfg(any(` ... `))]`).
 fn attribute(out: &mut String, indent: usize, attr: &Attribute) -> Result<(), String> {
     let inner = matches!(attr.style, syn::AttrStyle::Inner(_));
     let (open, doc_marker) = if inner { ("#![", "//!") } else { ("#[", "///") };
@@ -209,9 +209,13 @@ fn attribute(out: &mut String, indent: usize, attr: &Attribute) -> Result<(), St
                 ..
             }) = &nv.value
             {
+                // The emitters put a doc comment's lines in one attribute.
                 let text = s.value();
-                if !text.contains(['\n', '\r']) && (text.is_empty() || text.starts_with(' ')) {
-                    line(out, indent, &format!("{doc_marker}{text}"));
+                let plain = |l: &str| l.is_empty() || l.starts_with(' ') && !l.contains('\r');
+                if text.split('\n').all(plain) {
+                    for l in text.split('\n') {
+                        line(out, indent, &format!("{doc_marker}{l}"));
+                    }
                     return Ok(());
                 }
             }
@@ -219,12 +223,9 @@ fn attribute(out: &mut String, indent: usize, attr: &Attribute) -> Result<(), St
     }
     let meta = inline(&attr.meta.to_token_stream());
     let one = format!("{open}{meta}]");
-    if fits(indent, &one) {
+    let Meta::List(list) = &attr.meta else {
         line(out, indent, &one);
         return Ok(());
-    }
-    let Meta::List(list) = &attr.meta else {
-        return Err(format!("attribute `{one}` does not fit on a line"));
     };
     let path = inline(&list.path.to_token_stream());
     let elements = split_top(list.tokens.clone(), ',');
@@ -232,18 +233,39 @@ fn attribute(out: &mut String, indent: usize, attr: &Attribute) -> Result<(), St
     if let [only] = elements.as_slice() {
         if let [TokenTree::Ident(f), TokenTree::Group(g)] = only.as_slice() {
             if g.delimiter() == Delimiter::Parenthesis {
-                line(out, indent, &format!("{open}{path}({f}("));
                 let inner = split_top(g.stream(), ',');
-                last_without_comma(out, indent + INDENT, &inner);
-                line(out, indent, "))]");
+                if fits(indent, &one) && !too_wide(&inner) {
+                    line(out, indent, &one);
+                } else {
+                    line(out, indent, &format!("{open}{path}({f}("));
+                    last_without_comma(out, indent + INDENT, &inner);
+                    line(out, indent, "))]");
+                }
                 return Ok(());
             }
         }
+    }
+    if fits(indent, &one) && (elements.len() < 2 || !too_wide(&elements)) {
+        line(out, indent, &one);
+        return Ok(());
     }
     line(out, indent, &format!("{open}{path}("));
     last_without_comma(out, indent + INDENT, &elements);
     line(out, indent, ")]");
     Ok(())
+}
+
+/// rustfmt's `attr_fn_like_width`: an attribute's list wider than this on
+/// one line is written an element a line.
+const ATTRIBUTE_LIST_WIDTH: usize = 70;
+
+fn too_wide(elements: &[Vec<TokenTree>]) -> bool {
+    let width: usize = elements
+        .iter()
+        .map(|e| inline(&e.iter().cloned().collect()).chars().count())
+        .sum::<usize>()
+        + 2 * elements.len().saturating_sub(1);
+    width > ATTRIBUTE_LIST_WIDTH
 }
 
 /// Elements a line each, with a comma after each but the last.
