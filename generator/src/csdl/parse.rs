@@ -15,11 +15,6 @@
 //! tabs written as such in attribute values read as spaces, references
 //! (`&amp;`, `&#xA;`) are resolved; entities other than the predefined ones
 //! are refused. Text content of expression elements is kept untrimmed.
-//!
-//! Large documents are read on two threads, the second one reading ahead
-//! from a point near the middle (`parse_split`); whatever goes wrong there,
-//! the document is read again on one thread, so results and errors are
-//! always those of the serial reader.
 
 use std::borrow::Cow;
 
@@ -49,35 +44,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// entities other than the five predefined ones and character references are
 /// never expanded. See [`super::limits`] for the size limits.
 pub fn parse(source: &str, input: &[u8]) -> Result<Document> {
-    parse_at(source, input, |input| {
-        (input.len() >= SPLIT_MIN_LEN).then(|| balance_point(input))
-    })
-}
-
-/// Inputs smaller than this are read on one thread (a thread costs more than
-/// it saves on them).
-const SPLIT_MIN_LEN: usize = 256 * 1024;
-
-/// [`parse`], split for two threads (see [`parse_split`]) near the offset
-/// `split` gives for the input (without byte-order mark) when it is valid.
-pub(crate) fn parse_at(
-    source: &str,
-    input: &[u8],
-    split: impl FnOnce(&[u8]) -> Option<usize>,
-) -> Result<Document> {
-    parse_counted(source, input, split).0
-}
-
-/// [`parse_at`], and how many parts of the document came from the second
-/// thread (0 when it was read serially).
-fn parse_counted(
-    source: &str,
-    input: &[u8],
-    split: impl FnOnce(&[u8]) -> Option<usize>,
-) -> (Result<Document>, usize) {
     let start = Pos { line: 1, col: 1 };
     if input.len() > MAX_DOCUMENT_SIZE {
-        let e = Error::at(
+        return Err(Error::at(
             ErrorKind::Limit,
             Location::new(source, start, DOCUMENT),
             format!(
@@ -85,17 +54,15 @@ fn parse_counted(
                 input.len(),
                 MAX_DOCUMENT_SIZE
             ),
-        );
-        return (Err(e), 0);
+        ));
     }
     if is_utf16(input) {
-        let e = Error::at(
+        return Err(Error::at(
             ErrorKind::Xml,
             Location::new(source, start, DOCUMENT),
             "the document is encoded in UTF-16, which is not supported: convert it to UTF-8 \
              (for example `iconv -f UTF-16 -t UTF-8`)",
-        );
-        return (Err(e), 0);
+        ));
     }
     let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
     // The input up to the first invalid UTF-8 sequence (all of it when valid).
@@ -103,22 +70,7 @@ fn parse_counted(
         Ok(text) => text,
         Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
     };
-    // Only valid input is split; a split reading that gives up leaves it to one thread.
-    let near = (text.len() == input.len()).then(|| split(input)).flatten();
-    if let Some((doc, used)) = near.and_then(|near| parse_split(source, input, text, near)) {
-        return (Ok(doc), used);
-    }
-    (Parser::new(source, input, text).document(), 0)
-}
-
-/// [`parse`], split for two threads near byte `near` whatever the input's
-/// size, so that tests and fuzzing reach the split reading: its result must
-/// be [`parse`]'s, document or error. Also returns how many parts of the
-/// document the second thread read (0 when the reading was serial). Not part
-/// of the stable API.
-#[doc(hidden)]
-pub fn parse_split_near(source: &str, input: &[u8], near: usize) -> (Result<Document>, usize) {
-    parse_counted(source, input, |_| Some(near))
+    Parser::new(source, input, text).document()
 }
 
 /// UTF-16 byte-order marks, or a `<` next to a zero byte (UTF-16 without BOM).
@@ -127,184 +79,6 @@ fn is_utf16(input: &[u8]) -> bool {
         || input.starts_with(&[0xFF, 0xFE])
         || input.starts_with(&[0x00, b'<'])
         || input.starts_with(&[b'<', 0x00])
-}
-
-// ---------------------------------------------------------------------------
-// Reading ahead on a second thread
-
-/// Parses `input` (valid UTF-8, all of it in `text`) with a second thread
-/// reading ahead from the first start tag at or after byte offset `near` of
-/// a `Schema` or of a child of one. The worker reads the rest of that schema
-/// there and then each `Schema` after it; this thread reads the document from
-/// its start as [`Parser::document`] always does, taking what the worker read
-/// at a start tag when it gets to that start tag. Returns the document and
-/// how much came from the worker; `None` when there is nothing to split or
-/// anything at all went wrong, so that the caller reads serially and reports
-/// exactly the serial parser's errors.
-///
-/// The worker cannot know what is markup: it tries every `<Schema` (one in
-/// a comment or CDATA section too). What it read is used only where the main
-/// reader meets a start tag at that very offset, in the element the worker
-/// assumed, where the worker's reading is the serial one (the reader's state
-/// there is the same).
-pub(crate) fn parse_split(
-    source: &str,
-    input: &[u8],
-    text: &str,
-    near: usize,
-) -> Option<(Document, usize)> {
-    let first = split_tag(input, near)?;
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(|| read_ahead(source, input, text, first));
-        let mut p = Parser::new(source, input, text);
-        p.ahead = Some(Ahead {
-            from: first,
-            worker: Some(worker),
-            parsed: Vec::new(),
-            used: 0,
-        });
-        let doc = p.document();
-        let ahead = p.ahead.take()?;
-        // Joined here even when unused, so that a panic there cannot escape `scope`.
-        if let Some(worker) = ahead.worker {
-            worker.join().ok()?;
-        }
-        Some((doc.ok()?, ahead.used))
-    })
-}
-
-/// Where to split `input` between two threads: the point that halves the
-/// work, estimated per 64 KiB block. Reading costs by the byte and by the
-/// attribute (counted by their `=`), one attribute about as much as 32 bytes
-/// on the Graph documents.
-fn balance_point(input: &[u8]) -> usize {
-    const BLOCK: usize = 64 * 1024;
-    let work: Vec<usize> = input
-        .chunks(BLOCK)
-        .map(|b| b.len() + 32 * count_bytes(b, b'=') as usize)
-        .collect();
-    let mut left = work.iter().sum::<usize>() / 2;
-    for (i, w) in work.iter().enumerate() {
-        if *w >= left {
-            return i * BLOCK + BLOCK * left / w;
-        }
-        left -= w;
-    }
-    input.len()
-}
-
-/// The element names the worker starts at: `Schema` and its children.
-const SPLIT_NAMES: [&[u8]; 9] = [
-    b"Schema",
-    b"EnumType",
-    b"ComplexType",
-    b"EntityType",
-    b"Action",
-    b"Function",
-    b"Term",
-    b"EntityContainer",
-    b"Annotations",
-];
-
-/// Whether a start tag at `at` (a `<`) is one of `names`, unprefixed.
-fn is_tag(input: &[u8], at: usize, names: &[&[u8]]) -> bool {
-    let rest = &input[at + 1..];
-    names.iter().any(|name| {
-        rest.starts_with(name)
-            && rest
-                .get(name.len())
-                .is_some_and(|&b| is_xml_space(b) || b == b'>' || b == b'/')
-    })
-}
-
-/// The first `<` from `near` on that looks like a start tag of [`SPLIT_NAMES`].
-fn split_tag(input: &[u8], near: usize) -> Option<usize> {
-    let from = near.min(input.len());
-    memchr::memchr_iter(b'<', &input[from..])
-        .map(|i| from + i)
-        .find(|&at| is_tag(input, at, &SPLIT_NAMES))
-}
-
-/// The worker's part of [`parse_split`]: reads from `first` (to the end of its
-/// schema) and then each `Schema` after it, each with a fresh reader.
-fn read_ahead(source: &str, input: &[u8], text: &str, first: usize) -> Vec<Tried> {
-    let schemas = memchr::memmem::find_iter(&input[first + 1..], b"<Schema")
-        .map(|i| first + 1 + i)
-        .filter(|&at| is_tag(input, at, &[b"Schema"]));
-    let starts: Vec<usize> = std::iter::once(first).chain(schemas).collect();
-    // `<Schema` in comments can make overlapping tries: stop after twice the
-    // worker's share, which honest documents never need.
-    let budget = 2 * (input.len() - first);
-    let mut spent = 0;
-    let mut lines = Lines::START;
-    let mut out = Vec::with_capacity(starts.len());
-    for at in starts {
-        if spent > budget {
-            break;
-        }
-        let mut p = Parser::new(source, input, text);
-        p.reader = reader(&input[at..]);
-        // The end tag of the schema is unmatched in a reader started in it.
-        p.reader.config_mut().allow_unmatched_ends = true;
-        p.base = at;
-        p.lines = lines;
-        // The stack the serial reader has there, for the same depth limit (and
-        // paths, though errors here are never shown: the serial reader's are).
-        let schema = is_tag(input, at, &[b"Schema"]);
-        let open: &[&'static str] = match schema {
-            true => &["edmx:Edmx", "edmx:DataServices"],
-            false => &["edmx:Edmx", "edmx:DataServices", "Schema"],
-        };
-        p.stack.extend(open.iter().map(|&name| Frame {
-            name,
-            qname: b"",
-            ident: None,
-            empty: false,
-        }));
-        let part = match schema {
-            true => p.lone_schema(),
-            false => p.rest_of_schema(),
-        };
-        spent += p.position() - at;
-        lines = p.lines;
-        let parsed = part.ok().map(|(part, resume)| Parsed {
-            part,
-            resume,
-            lines,
-        });
-        out.push((at, parsed));
-    }
-    out
-}
-
-/// A worker's try at one start tag: its offset, and what it read there.
-type Tried = (usize, Option<Parsed>);
-
-/// What the worker read at a start tag, where the main reader goes on after
-/// taking it, and the line counter there.
-struct Parsed {
-    part: Part,
-    resume: usize,
-    lines: Lines,
-}
-
-enum Part {
-    /// A `Schema` (read from its start tag); the main reader goes on after it.
-    Schema(Schema),
-    /// The rest of the children of a schema (read from the start tag of one);
-    /// the main reader goes on at the schema's end tag, which it checks.
-    Items(Vec<SchemaItem>),
-}
-
-/// The main reader's side of [`parse_split`].
-struct Ahead<'a> {
-    /// The worker's reads start here: start tags before are this thread's.
-    from: usize,
-    worker: Option<std::thread::ScopedJoinHandle<'a, Vec<Tried>>>,
-    /// The worker's results once joined, by offset.
-    parsed: Vec<Tried>,
-    /// How many of them the main reader took.
-    used: usize,
 }
 
 // ---------------------------------------------------------------------------
@@ -698,8 +472,6 @@ fn expr_element(local: &[u8]) -> Option<&'static str> {
 /// An open element: its path segment is `name[ident]`.
 struct Frame<'a> {
     name: &'static str,
-    /// The name as written, for checking end tags where quick-xml cannot.
-    qname: &'a [u8],
     ident: Option<Cow<'a, str>>,
     /// `<x/>`: the element has no children and no end tag.
     empty: bool,
@@ -715,10 +487,6 @@ fn segment(name: &str, ident: Option<&str>) -> String {
 /// A start tag (`<x>` or `<x/>`) not yet entered.
 struct Start<'a> {
     tag: BytesStart<'a>,
-    /// The byte offset of its `<`.
-    at: usize,
-    /// The name as written.
-    qname: &'a [u8],
     pos: Pos,
     empty: bool,
 }
@@ -753,13 +521,7 @@ struct Parser<'a> {
     input: &'a [u8],
     /// The input up to the first invalid UTF-8 sequence (all of it when valid).
     text: &'a str,
-    /// Reads `input[base..]`.
     reader: Reader<&'a [u8]>,
-    base: usize,
-    /// The reader started after the open elements: end tags are checked here.
-    check_ends: bool,
-    /// What another thread reads ahead ([`parse_split`]).
-    ahead: Option<Ahead<'a>>,
     lines: Lines,
     /// Byte offset of the first invalid UTF-8 sequence, if any.
     bad_utf8: Option<usize>,
@@ -836,9 +598,6 @@ impl<'a> Parser<'a> {
             input,
             text,
             reader: reader(input),
-            base: 0,
-            check_ends: false,
-            ahead: None,
             lines: Lines::START,
             bad_utf8: (text.len() < input.len()).then_some(text.len()),
             stack: Vec::with_capacity(MAX_DEPTH),
@@ -852,7 +611,7 @@ impl<'a> Parser<'a> {
 
     /// The byte offset the reader has got to.
     fn position(&self) -> usize {
-        self.base + self.reader.buffer_position() as usize
+        self.reader.buffer_position() as usize
     }
 
     fn pos_at(&mut self, offset: usize) -> Pos {
@@ -886,7 +645,7 @@ impl<'a> Parser<'a> {
     }
 
     fn xml_err(&mut self, e: quick_xml::Error) -> Error {
-        let off = self.base + self.reader.error_position() as usize;
+        let off = self.reader.error_position() as usize;
         let pos = self.pos_at(off);
         self.err(ErrorKind::Xml, pos, None, format!("malformed XML: {e}"))
     }
@@ -951,7 +710,7 @@ impl<'a> Parser<'a> {
             let event = self.reader.read_event();
             if let Some(bad) = self.bad_utf8 {
                 let failed_before = match &event {
-                    Err(_) => self.base + (self.reader.error_position() as usize) <= bad,
+                    Err(_) => (self.reader.error_position() as usize) <= bad,
                     _ => false,
                 };
                 if !failed_before && (self.position() > bad || matches!(event, Ok(Event::Eof))) {
@@ -973,14 +732,7 @@ impl<'a> Parser<'a> {
                 Err(e) => return Err(self.xml_err(e)),
                 Ok(Event::Start(tag)) => return self.start(tag, false).map(Ev::Start),
                 Ok(Event::Empty(tag)) => return self.start(tag, true).map(Ev::Start),
-                Ok(Event::End(end)) => {
-                    if self.check_ends
-                        && self.stack.last().map(|f| f.qname) != Some(end.name().as_ref())
-                    {
-                        return Err(self.abandoned());
-                    }
-                    return Ok(Ev::End);
-                }
+                Ok(Event::End(_)) => return Ok(Ev::End),
                 Ok(Event::Text(text)) => {
                     let off = self.input_range(&text).map_or(0, |r| r.0);
                     return Ok(Ev::Text(text, off));
@@ -1034,18 +786,7 @@ impl<'a> Parser<'a> {
         };
         debug_assert_eq!(self.input.get(offset), Some(&b'<'));
         let pos = self.pos_at(offset);
-        let input = self.input;
-        let qname = input
-            .get(offset + 1..)
-            .and_then(|rest| rest.get(..tag.name().as_ref().len()))
-            .unwrap_or_default();
-        let s = Start {
-            tag,
-            at: offset,
-            qname,
-            pos,
-            empty,
-        };
+        let s = Start { tag, pos, empty };
         if s.tag.name().as_ref().len() > MAX_NAME_LEN {
             return Err(self.err(
                 ErrorKind::Limit,
@@ -1072,7 +813,6 @@ impl<'a> Parser<'a> {
     fn enter(&mut self, s: &Start<'a>, name: &'static str, ident: Option<Cow<'a, str>>) {
         self.stack.push(Frame {
             name,
-            qname: s.qname,
             ident,
             empty: s.empty,
         });
@@ -1687,59 +1427,11 @@ impl<'a> Parser<'a> {
         let mut schemas = Vec::new();
         while let Some(c) = self.child()? {
             match c.local() {
-                b"Schema" => match self.take_ahead(&c)? {
-                    Some(Part::Schema(schema)) => schemas.push(schema),
-                    Some(Part::Items(_)) => return Err(self.abandoned()),
-                    None => schemas.push(self.schema(c)?),
-                },
+                b"Schema" => schemas.push(self.schema(c)?),
                 _ => return Err(self.unknown_element(&c)),
             }
         }
         Ok(schemas)
-    }
-
-    /// What the worker read from the start tag `s`, if anything
-    /// ([`parse_split`]); the reader then goes on where the worker stopped.
-    fn take_ahead(&mut self, s: &Start<'a>) -> Result<Option<Part>> {
-        let Some(ahead) = self.ahead.as_mut().filter(|a| s.at >= a.from) else {
-            return Ok(None);
-        };
-        if let Some(worker) = ahead.worker.take() {
-            // A worker that panicked leaves all to this thread.
-            ahead.parsed = worker.join().unwrap_or_default();
-        }
-        let Ok(i) = ahead.parsed.binary_search_by_key(&s.at, |t| t.0) else {
-            return Ok(None); // not tried
-        };
-        // Where the worker failed, the serial reader fails too.
-        let Some(p) = ahead.parsed[i].1.take() else {
-            return Err(self.abandoned());
-        };
-        // A fresh reader would take a byte-order mark there for the start of
-        // the input, and skip it.
-        if self.input[p.resume..].starts_with(UTF8_BOM) {
-            return Err(self.abandoned());
-        }
-        ahead.used += 1;
-        // quick-xml forgets the open elements with its reader: they are checked here.
-        let mut reader = reader(&self.input[p.resume..]);
-        reader.config_mut().check_end_names = false;
-        reader.config_mut().allow_unmatched_ends = true;
-        self.reader = reader;
-        self.base = p.resume;
-        self.check_ends = true;
-        self.lines = p.lines;
-        Ok(Some(p.part))
-    }
-
-    /// Stops a speculative reading ([`parse_split`]): the document is read again serially.
-    fn abandoned(&self) -> Error {
-        let pos = Pos { line: 1, col: 1 };
-        Error::at(
-            ErrorKind::Xml,
-            Location::new(self.source, pos, DOCUMENT),
-            "(read again serially)",
-        )
     }
 
     fn schema(&mut self, s: Start<'a>) -> Result<Schema> {
@@ -1748,8 +1440,7 @@ impl<'a> Parser<'a> {
         self.enter(&s, "Schema", Some(namespace.clone()));
         let alias = a.take(A::Alias);
         self.recycle(a);
-        let mut items = Vec::new();
-        self.schema_items(&mut items)?;
+        let items = self.schema_items()?;
         Ok(Schema {
             namespace: namespace.into_owned(),
             alias,
@@ -1759,17 +1450,9 @@ impl<'a> Parser<'a> {
     }
 
     /// The children of the open `Schema`, to its end.
-    fn schema_items(&mut self, items: &mut Vec<SchemaItem>) -> Result<()> {
+    fn schema_items(&mut self) -> Result<Vec<SchemaItem>> {
+        let mut items = Vec::new();
         while let Some(c) = self.child()? {
-            // From a child on, the worker may have read the rest.
-            match self.take_ahead(&c)? {
-                Some(Part::Items(rest)) => {
-                    items.extend(rest);
-                    continue;
-                }
-                Some(Part::Schema(_)) => return Err(self.abandoned()),
-                None => {}
-            }
             let item = match c.local() {
                 b"EnumType" => SchemaItem::EnumType(Box::new(self.enum_type(c)?)),
                 b"ComplexType" => {
@@ -1797,27 +1480,7 @@ impl<'a> Parser<'a> {
             };
             items.push(item);
         }
-        Ok(())
-    }
-
-    /// The worker's read of a `Schema` at the reader; returns where it ends.
-    fn lone_schema(&mut self) -> Result<(Part, usize)> {
-        match self.next()? {
-            Ev::Start(s) if s.local() == b"Schema" => {
-                let schema = self.schema(s)?;
-                Ok((Part::Schema(schema), self.position()))
-            }
-            _ => Err(self.abandoned()),
-        }
-    }
-
-    /// The worker's read of the children of a schema from the one where the
-    /// reader is; returns where the schema's end tag starts.
-    fn rest_of_schema(&mut self) -> Result<(Part, usize)> {
-        let mut items = Vec::new();
-        self.schema_items(&mut items)?;
-        let end = memchr::memrchr(b'<', &self.input[..self.position()]).unwrap_or(0);
-        Ok((Part::Items(items), end))
+        Ok(items)
     }
 
     /// Reads the attributes and the required `Name` and enters the element;
@@ -2382,31 +2045,6 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
-    /// The official documents in `../shared/metadata`, or `None` after saying why.
-    fn official() -> Option<Vec<(String, Vec<u8>)>> {
-        let dir = std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/metadata"
-        ));
-        if !dir.is_dir() {
-            eprintln!("skipped: {} is absent", dir.display());
-            return None;
-        }
-        let names = [
-            "graph-v1.0.clean.xml",
-            "graph-v1.0-global.csdl",
-            "graph-v1.0-usgov.csdl",
-            "graph-v1.0-china.csdl",
-        ];
-        let read = |name| {
-            let path = dir.join(name);
-            let bytes = std::fs::read(&path).unwrap();
-            assert!(super::super::read_file(&path).unwrap() == bytes, "{name}");
-            (path.display().to_string(), bytes)
-        };
-        Some(names.into_iter().map(read).collect())
-    }
-
     /// `Lines::pos` over increasing offsets (and an occasional step back)
     /// gives what counting from the start gives: line ends, `\r\n`,
     /// multibyte characters, segments longer than a vector.
@@ -2453,26 +2091,6 @@ mod tests {
     }
 
     #[test]
-    fn split_reading_of_the_official_documents_is_the_serial_one() {
-        let Some(docs) = official() else { return };
-        for (source, bytes) in docs {
-            let input = bytes.strip_prefix(UTF8_BOM).unwrap_or(&bytes);
-            let text = std::str::from_utf8(input).unwrap();
-            let serial = parse_at(&source, &bytes, |_| None).unwrap();
-            // In a schema (as `parse` splits them), and at the second one.
-            let second = memchr::memmem::find_iter(input, b"<Schema").nth(1).unwrap();
-            for near in [balance_point(input), second] {
-                let (split, used) = parse_split(&source, input, text, near).unwrap();
-                assert!(used > 0, "{source}: nothing read ahead from {near}");
-                assert!(
-                    split == serial,
-                    "{source}: the reading split at {near} differs"
-                );
-            }
-        }
-    }
-
-    #[test]
     fn references_constraints_and_delete_rules_are_read_and_dropped() {
         let bytes = include_bytes!("../../tests/corpus/ok_references_and_constraints.csdl");
         let d = parse("t.csdl", bytes).expect("valid CSDL");
@@ -2490,7 +2108,7 @@ mod tests {
     fn attributes_given_twice() {
         let with = |attrs: &str| {
             let body = format!("      <EntityType Name=\"t\" {attrs}/>");
-            parse_at("t.csdl", doc(&schema("a", &body)).as_bytes(), |_| None)
+            parse("t.csdl", doc(&schema("a", &body)).as_bytes())
         };
         for twice in [
             r#"Name="u""#,
@@ -2528,202 +2146,5 @@ mod tests {
              <EnumType Name=\"color\">\n        <Member Name=\"red\" Value=\"0\"/>\n      \
              </EnumType>\n{body}\n    </Schema>"
         )
-    }
-
-    /// Reads `xml` split at the first `from` (the start of a tag), and
-    /// serially: the result must be the same. Returns the split reading's
-    /// own result (`None` when it gave up) and the serial one.
-    #[track_caller]
-    fn split_at(xml: &str, from: &str) -> (Option<(Document, usize)>, Result<Document>) {
-        let near = xml.find(from).expect("the split point is in the document");
-        assert_eq!(split_tag(xml.as_bytes(), near), Some(near), "{from}");
-        let split = parse_split("t.csdl", xml.as_bytes(), xml, near);
-        let serial = parse_at("t.csdl", xml.as_bytes(), |_| None);
-        let either = parse_at("t.csdl", xml.as_bytes(), |_| Some(near));
-        assert_eq!(
-            either, serial,
-            "the split reading differs from the serial one"
-        );
-        if let Some((doc, _)) = &split {
-            assert_eq!(serial.as_ref().ok(), Some(doc));
-        }
-        (split, serial)
-    }
-
-    /// `xml` reads the same split at `from` and serially, taking `used` reads from the worker.
-    #[track_caller]
-    fn same(xml: &str, from: &str, used: usize) -> Document {
-        match split_at(xml, from) {
-            (Some((_, n)), Ok(doc)) => {
-                assert_eq!(n, used, "reads taken from the worker");
-                doc
-            }
-            (split, serial) => panic!("{:?}\n{serial:?}", split.map(|s| s.1)),
-        }
-    }
-
-    /// `xml` is an error, which the split reading at `from` leaves to the serial one.
-    #[track_caller]
-    fn fails(xml: &str, from: &str) -> Error {
-        match split_at(xml, from) {
-            (None, Err(e)) => e,
-            (split, serial) => panic!("{:?}\n{serial:?}", split.map(|s| s.1)),
-        }
-    }
-
-    #[test]
-    fn schemas_read_ahead_are_taken_where_the_reader_meets_them() {
-        let xml = doc(&[
-            schema("a", ""),
-            schema("b", "      <Annotations Target=\"b.color\"/>"),
-            format!("    <Schema Namespace=\"c\" {EDM}/>"),
-            schema("d", ""),
-        ]
-        .join("\n"));
-        let d = same(&xml, "<Schema Namespace=\"b\"", 3);
-        let names: Vec<&str> = d.schemas.iter().map(|s| s.namespace.as_str()).collect();
-        assert_eq!(names, ["a", "b", "c", "d"]);
-        // All of them, or the last (empty) one only.
-        same(&xml, "<Schema Namespace=\"a\"", 4);
-        same(
-            &xml.replace("<Schema Namespace=\"d\"", "<Schema  Namespace=\"d\""),
-            "<Schema Namespace=\"c\"",
-            2,
-        );
-    }
-
-    #[test]
-    fn schema_tags_in_comments_and_cdata_are_not_taken() {
-        // The one in the comment reads as a whole schema; the one in CDATA fails.
-        let cdata = "      <Annotations Target=\"b.color\">\n        \
-                     <Annotation Term=\"Core.Description\">\
-                     <String><![CDATA[<Schema Namespace=\"x\">]]></String></Annotation>\n      \
-                     </Annotations>";
-        let xml = doc(&[
-            schema("a", ""),
-            format!("    <!-- <Schema Namespace=\"z\" {EDM}/> -->"),
-            schema("b", cdata),
-            "    <!-- <Schema Namespace=\"y\"> -->".to_string(),
-            schema("c", ""),
-        ]
-        .join("\n"));
-        let d = same(&xml, "<Schema Namespace=\"z\"", 2);
-        assert_eq!(d.schemas.len(), 3);
-        let Some(SchemaItem::Annotations(a)) = d.schemas[1].items.last() else {
-            panic!()
-        };
-        assert_eq!(
-            a.annotations[0].value,
-            Some(Expr::String("<Schema Namespace=\"x\">".into()))
-        );
-        // In CDATA the start of the first schema the worker tries.
-        same(&xml, "<Schema Namespace=\"x\"", 1);
-    }
-
-    const TYPES: &str = "      <EntityType Name=\"t\">\n        \
-                         <Property Name=\"p\" Type=\"Edm.String\"/>\n      \
-                         </EntityType>\n      <Term Name=\"x\" Type=\"Edm.String\"/>";
-
-    #[test]
-    fn the_rest_of_a_schema_is_read_ahead_from_one_of_its_children() {
-        let xml = doc(&[schema("a", TYPES), schema("b", ""), schema("c", "")].join("\n"));
-        // The rest of `a`, then `b` and `c`.
-        let d = same(&xml, "<EntityType", 3);
-        assert_eq!(d.schemas[0].items.len(), 3);
-        assert_eq!(d.schemas.len(), 3);
-        // The last item of the last schema.
-        let xml = doc(&[schema("a", ""), schema("b", TYPES)].join("\n"));
-        same(&xml, "<Term", 1);
-        // An unprefixed child of a prefixed schema, whose end tag is checked after the skip.
-        let prefixed = format!(
-            "    <edm:Schema Namespace=\"p\" xmlns:edm=\"{EDM_NAMESPACE}\" {EDM}>\n{TYPES}\n    \
-             </edm:Schema>"
-        );
-        let xml = doc(&[schema("a", ""), prefixed.clone(), schema("c", "")].join("\n"));
-        same(&xml, "<EntityType", 2);
-        fails(&xml.replace("</edm:Schema>", "</Schema>"), "<EntityType");
-        // A child in a comment: the worker's first read is not taken.
-        let commented = format!("      <!-- <Term Name=\"y\" Type=\"Edm.String\"/> -->\n{TYPES}");
-        let xml = doc(&[schema("a", &commented), schema("b", ""), schema("c", "")].join("\n"));
-        same(&xml, "<Term Name=\"y\"", 2);
-    }
-
-    #[test]
-    fn errors_in_the_rest_of_a_schema_are_the_serial_readers() {
-        let good = doc(&[schema("a", TYPES), schema("b", "")].join("\n"));
-        let from = "<EntityType";
-        same(&good, from, 2);
-        fails(&good.replace("</EntityType>", "</EntityTyp>"), from);
-        fails(&good.replace("<Property ", "<Propertie "), from);
-        fails(&good.replacen("</Schema>", "</Schemas>", 1), from);
-        fails(&good.replacen("</Schema>", "</edmx:DataServices>", 1), from);
-        // The document ends in the schema.
-        let end = good.find("</EntityType>").unwrap() + "</EntityType>".len();
-        let e = fails(&good[..end], from);
-        assert!(e.to_string().contains("not closed"), "{e}");
-        // A child of `DataServices` that looks like one of `Schema`.
-        let stray = doc(&[schema("a", ""), TYPES.to_string(), schema("b", "")].join("\n"));
-        fails(&stray, from);
-    }
-
-    #[test]
-    fn prefixed_schemas_are_read_by_the_main_reader() {
-        let prefixed = format!(
-            "    <edm:Schema Namespace=\"p\" xmlns:edm=\"{EDM_NAMESPACE}\">\n      \
-             <edm:EnumType Name=\"e\"/>\n    </edm:Schema  >"
-        );
-        let xml = doc(&[
-            schema("a", ""),
-            schema("b", ""),
-            prefixed.clone(),
-            schema("c", ""),
-        ]
-        .join("\n"));
-        let d = same(&xml, "<Schema Namespace=\"b\"", 2);
-        assert_eq!(d.schemas[2].namespace, "p");
-        // Its end tag is checked after the skip, where quick-xml no longer can.
-        let bad = prefixed.replace("</edm:Schema  >", "</Schema>");
-        let xml = doc(&[schema("a", ""), schema("b", ""), bad].join("\n"));
-        fails(&xml, "<Schema Namespace=\"b\"");
-    }
-
-    #[test]
-    fn errors_are_the_serial_readers() {
-        let good = doc(&[schema("a", ""), schema("b", ""), schema("c", "")].join("\n"));
-        let from = "<Schema Namespace=\"b\"";
-        same(&good, from, 2);
-        // A mismatched end tag in a schema read ahead.
-        let e = fails(&good.replacen("</EnumType>", "</EnumTyp>", 2), from);
-        assert!(e.to_string().contains("EnumTyp"), "{e}");
-        // After the skip, in the envelope.
-        let e = fails(
-            &good.replace("</edmx:DataServices>", "</edmx:DataService>"),
-            from,
-        );
-        assert!(e.to_string().contains("DataService"), "{e}");
-        fails(&good.replace("</edmx:Edmx>", "</edmx:DataServices>"), from);
-        fails(&good.replace("</edmx:Edmx>", "</edmx:Edmx></x>"), from);
-        // A DOCTYPE or an XML declaration in a schema read ahead.
-        let c = good.rfind("<EnumType").unwrap();
-        for markup in ["<!DOCTYPE x>", "<?xml version=\"1.0\"?>"] {
-            let mut bad = good.clone();
-            bad.insert_str(c, markup);
-            fails(&bad, from);
-        }
-        // Nothing after a schema read ahead: the document is not closed.
-        let end = good.rfind("</Schema>").unwrap() + "</Schema>".len();
-        let e = fails(&good[..end], from);
-        assert!(e.to_string().contains("not closed"), "{e}");
-        // A byte-order mark (U+FEFF) there is text, which a fresh reader would skip.
-        let mut bad = good.clone();
-        bad.insert(end, '\u{feff}');
-        fails(&bad, from);
-        // An error in a schema read ahead that is not the first.
-        fails(
-            &good.replace("<Schema Namespace=\"c\"", "<Schema Namespace=\"c\" x"),
-            from,
-        );
-        // An error before the split.
-        fails(&good.replacen("</EnumType>", "</EnumTyp>", 1), from);
     }
 }
