@@ -6,11 +6,16 @@
 
 pub mod ast;
 pub mod limits;
-pub mod parse;
+mod parse;
 pub mod write;
 
 pub use parse::parse;
 pub use write::write;
+
+/// The namespace of the `edmx:Edmx` envelope.
+pub const EDMX_NAMESPACE: &str = "http://docs.oasis-open.org/odata/ns/edmx";
+/// The namespace of `Schema` and everything in it.
+pub const EDM_NAMESPACE: &str = "http://docs.oasis-open.org/odata/ns/edm";
 
 use std::path::Path;
 
