@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use graphgen::csdl::limits;
 use graphgen::emit::Options;
 use graphgen::model::Selection;
-use graphgen::{Config, Error, MetadataFile};
+use graphgen::{Config, Error, ErrorKind, MetadataFile};
 
 const CORPUS: &str = "tests/corpus";
 
@@ -435,13 +435,16 @@ fn made_dir() -> PathBuf {
     dir
 }
 
-/// Writes a made case to a file and runs it like a committed one.
-fn made(name: &str, description: &str, bytes: &[u8]) -> Error {
+/// Writes a made case to a file and runs it like a committed one; it must
+/// fail with an error of `kind`, which is returned.
+fn made(name: &str, description: &str, kind: ErrorKind, bytes: &[u8]) -> Error {
     let path = made_dir().join(format!("{name}.csdl"));
     fs::write(&path, bytes).unwrap();
     let mut results = run_all(vec![(name.into(), path.clone(), description.into())]);
     let _ = fs::remove_file(&path);
-    results.remove(name).flatten().expect("made cases fail")
+    let e = results.remove(name).flatten().expect("made cases fail");
+    assert_eq!(e.kind, kind, "{name}: {e}");
+    e
 }
 
 #[test]
@@ -457,6 +460,7 @@ fn deep_nesting_10000() {
     let e = made(
         "made_deep_nesting_10000",
         "10,000 nested <Collection> elements (csdl::limits::MAX_DEPTH)",
+        ErrorKind::Limit,
         doc.as_bytes(),
     );
     assert!(e.message.contains("MAX_DEPTH"), "{e}");
@@ -464,13 +468,14 @@ fn deep_nesting_10000() {
 
 #[test]
 fn deep_nesting_of_unknown_elements() {
-    // Unknown elements are refused where they appear, before any depth.
+    // Unknown elements are refused where they appear (error[syntax]), before any depth.
     let mut doc = String::from(HEAD);
     doc += &"<x>".repeat(10_000);
     doc += TAIL;
     made(
         "made_deep_unknown_elements",
         "10,000 nested unknown elements",
+        ErrorKind::Syntax,
         doc.as_bytes(),
     );
 }
@@ -486,6 +491,7 @@ fn attribute_of_50_mb() {
     let e = made(
         "made_attribute_50mb",
         "a 50 MB attribute value (csdl::limits::MAX_ATTRIBUTE_LEN)",
+        ErrorKind::Limit,
         doc.as_bytes(),
     );
     assert!(e.message.contains("MAX_ATTRIBUTE_LEN"), "{e}");
@@ -501,6 +507,7 @@ fn name_attribute_of_50_mb() {
     let e = made(
         "made_name_50mb",
         "a 50 MB Name (csdl::limits::MAX_NAME_LEN)",
+        ErrorKind::Limit,
         doc.as_bytes(),
     );
     assert!(e.message.contains("MAX_NAME_LEN"), "{e}");
@@ -516,6 +523,7 @@ fn text_over_the_limit() {
     let e = made(
         "made_text_over_limit",
         "an expression text one byte over csdl::limits::MAX_TEXT_LEN",
+        ErrorKind::Limit,
         doc.as_bytes(),
     );
     assert!(e.message.contains("MAX_TEXT_LEN"), "{e}");
@@ -531,6 +539,7 @@ fn document_over_the_size_limit() {
     let e = made(
         "made_document_over_limit",
         "a document over csdl::limits::MAX_DOCUMENT_SIZE (a huge comment)",
+        ErrorKind::Limit,
         doc.as_bytes(),
     );
     assert!(e.message.contains("MAX_DOCUMENT_SIZE"), "{e}");
@@ -560,6 +569,7 @@ fn base_type_chain_over_the_limit() {
     let e = made(
         "made_base_chain_over_limit",
         "a type with 65 base types (csdl::limits::MAX_BASE_TYPES)",
+        ErrorKind::Limit,
         base_chain(limits::MAX_BASE_TYPES + 2).as_bytes(),
     );
     assert!(e.message.contains("MAX_BASE_TYPES"), "{e}");
@@ -567,7 +577,7 @@ fn base_type_chain_over_the_limit() {
 
 #[test]
 fn many_entities_in_a_doctype_are_refused_at_once() {
-    // A DOCTYPE of 20 MB of entity definitions: refused on sight.
+    // A DOCTYPE of 20 MB of entity definitions: refused on sight (error[syntax]).
     let mut doc = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE edmx:Edmx [\n");
     let mut i = 0;
     while doc.len() < 20_000_000 {
@@ -578,6 +588,7 @@ fn many_entities_in_a_doctype_are_refused_at_once() {
     made(
         "made_doctype_20mb",
         "a 20 MB DOCTYPE of entity definitions",
+        ErrorKind::Syntax,
         doc.as_bytes(),
     );
 }
