@@ -81,8 +81,25 @@ impl<'a> Parser<'a> {
             None => term.clone(),
         };
         self.r.enter(&s, "Annotation", Some(ident));
-        let mut value = a.expr(&self.r, s.pos)?;
+        let value = a.expr(&self.r, s.pos)?;
         self.recycle(a);
+        let (value, annotations) = self.value_and_annotations(value)?;
+        Ok(Annotation {
+            term: term.into_owned(),
+            qualifier,
+            value,
+            annotations,
+            pos: s.pos,
+        })
+    }
+
+    /// The children of an `Annotation` or a `PropertyValue`: annotations and
+    /// at most one value in element notation, none when `value` (in
+    /// attribute notation) is there.
+    fn value_and_annotations(
+        &mut self,
+        mut value: Option<Expr>,
+    ) -> Result<(Option<Expr>, Vec<Annotation>)> {
         let annotations = self.mark::<Annotation>();
         while let Some(c) = self.r.child()? {
             match c.local() {
@@ -98,13 +115,7 @@ impl<'a> Parser<'a> {
                 },
             }
         }
-        Ok(Annotation {
-            term: term.into_owned(),
-            qualifier,
-            value,
-            annotations: self.list(annotations),
-            pos: s.pos,
-        })
+        Ok((value, self.list(annotations)))
     }
 
     fn more_than_one_value(&self, c: &Start<'_>) -> Error {
@@ -211,27 +222,13 @@ impl<'a> Parser<'a> {
         let mut a = self.attrs(&s, "PropertyValue")?;
         let property = a.required_cow(&self.r, A::Property, s.pos, Some("PropertyValue"))?;
         self.r.enter(&s, "PropertyValue", Some(property.clone()));
-        let mut value = a.expr(&self.r, s.pos)?;
+        let value = a.expr(&self.r, s.pos)?;
         self.recycle(a);
-        let annotations = self.mark::<Annotation>();
-        while let Some(c) = self.r.child()? {
-            match c.local() {
-                b"Annotation" => self.add(c, Self::annotation)?,
-                local => match expr_element(local) {
-                    Some(name) => {
-                        if value.is_some() {
-                            return Err(self.more_than_one_value(&c));
-                        }
-                        value = Some(self.expr(c, name)?);
-                    }
-                    None => return Err(self.r.unknown_element(&c)),
-                },
-            }
-        }
+        let (value, annotations) = self.value_and_annotations(value)?;
         Ok(PropertyValue {
             property: property.into_owned(),
             value,
-            annotations: self.list(annotations),
+            annotations,
             pos: s.pos,
         })
     }
