@@ -2,12 +2,14 @@
 //! documents (read from `../shared/metadata`, each parsed once per test
 //! binary) and on the committed slices in `metadata/`.
 //!
-//! When `../shared/metadata` is absent, the tests that need it say so on
-//! stderr and return.
+//! When `../shared/metadata` is absent, the tests that need it say they are
+//! skipped (`graphgen_testkit::official`); CI makes that a failure.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+use graphgen_testkit::official::{self, ALL, CHINA, CLEAN, GLOBAL, USGOV};
 
 use graphgen::csdl::ast::*;
 use graphgen::csdl::{parse, write};
@@ -16,26 +18,12 @@ use sha2::{Digest, Sha256};
 
 const NAMESPACE: &str = "microsoft.graph.externalConnectors";
 
-const CLEAN: &str = "graph-v1.0.clean.xml";
-const GLOBAL: &str = "graph-v1.0-global.csdl";
-const USGOV: &str = "graph-v1.0-usgov.csdl";
-const CHINA: &str = "graph-v1.0-china.csdl";
-const ALL: [&str; 4] = [CLEAN, GLOBAL, USGOV, CHINA];
-
 /// (committed slice, source document)
 const SLICES: [(&str, &str); 3] = [
     ("global.csdl", GLOBAL),
     ("usgov.csdl", USGOV),
     ("china.csdl", CHINA),
 ];
-
-fn shared_dir() -> PathBuf {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/metadata"
-    ))
-    .to_path_buf()
-}
 
 fn metadata_dir() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../metadata")).to_path_buf()
@@ -46,15 +34,12 @@ struct Official {
     doc: Document,
 }
 
-/// The official documents, read and parsed once; `None` (after saying why on
-/// stderr) when `../shared/metadata` is absent.
+/// The official documents, read and parsed once; `None` when `test` is
+/// skipped for want of them.
 fn official(test: &str) -> Option<&'static BTreeMap<&'static str, Official>> {
-    static DOCS: OnceLock<Option<BTreeMap<&'static str, Official>>> = OnceLock::new();
-    let docs = DOCS.get_or_init(|| {
-        let dir = shared_dir();
-        if !dir.is_dir() {
-            return None;
-        }
+    static DOCS: OnceLock<BTreeMap<&'static str, Official>> = OnceLock::new();
+    let dir = official::dir(test)?;
+    Some(DOCS.get_or_init(|| {
         let mut docs = BTreeMap::new();
         for name in ALL {
             let path = dir.join(name);
@@ -62,15 +47,8 @@ fn official(test: &str) -> Option<&'static BTreeMap<&'static str, Official>> {
             let doc = parse(name, &bytes).unwrap_or_else(|e| panic!("{e}"));
             docs.insert(name, Official { bytes, doc });
         }
-        Some(docs)
-    });
-    if docs.is_none() {
-        eprintln!(
-            "{test}: SKIPPED: the official documents are not at {} (this test needs ../shared/metadata)",
-            shared_dir().display()
-        );
-    }
-    docs.as_ref()
+        docs
+    }))
 }
 
 // ---------------------------------------------------------------------------
@@ -641,31 +619,30 @@ fn the_committed_slices_parse_and_are_their_own_slice() {
 /// the median of 30 parses of each official document; asserts nothing,
 /// because shared machines make timings unreliable.
 #[test]
-#[ignore]
+#[ignore = "a measurement for maintainers, not a check"]
 fn parse_speed() {
-    if shared_dir().is_dir() {
-        for name in ALL {
-            let bytes = std::fs::read(shared_dir().join(name)).unwrap();
-            let mut times: Vec<f64> = (0..30)
-                .map(|_| {
-                    let start = std::time::Instant::now();
-                    let doc = parse(name, &bytes).unwrap();
-                    let t = start.elapsed().as_secs_f64();
-                    drop(doc);
-                    t
-                })
-                .collect();
-            times.sort_by(f64::total_cmp);
-            let mb = bytes.len() as f64 / 1e6;
-            eprintln!(
-                "{name}: {mb:.1} MB, best {:.1} ms ({:.0} MB/s), median {:.1} ms ({:.0} MB/s)",
-                times[0] * 1e3,
-                mb / times[0],
-                times[15] * 1e3,
-                mb / times[15]
-            );
-        }
-    } else {
-        eprintln!("parse_speed: SKIPPED: no {}", shared_dir().display());
+    let Some(dir) = official::dir("parse_speed") else {
+        return;
+    };
+    for name in ALL {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let mut times: Vec<f64> = (0..30)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let doc = parse(name, &bytes).unwrap();
+                let t = start.elapsed().as_secs_f64();
+                drop(doc);
+                t
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let mb = bytes.len() as f64 / 1e6;
+        eprintln!(
+            "{name}: {mb:.1} MB, best {:.1} ms ({:.0} MB/s), median {:.1} ms ({:.0} MB/s)",
+            times[0] * 1e3,
+            mb / times[0],
+            times[15] * 1e3,
+            mb / times[15]
+        );
     }
 }

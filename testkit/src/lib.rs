@@ -1,6 +1,10 @@
-//! A tiny scripted HTTP/1.1 server on 127.0.0.1 for tests: it records each
-//! raw request and answers with raw bytes, so tests can also send malformed,
-//! truncated or never-ending responses and reset connections.
+//! Test support. At the top, a tiny scripted HTTP/1.1 server on 127.0.0.1:
+//! it records each raw request and answers with raw bytes, so tests can also
+//! send malformed, truncated or never-ending responses and reset
+//! connections. [`official`] finds the official Graph documents, saying when
+//! a test is skipped for want of them.
+
+pub mod official;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: the generator's speed and memory on the whole
 //! Microsoft Graph document and on the committed crate, in a release build.
+//! Stages are timed on their own by the `bench-stage` binary
+//! ([`crate::bench_stage`]), full runs on `graphgen` itself.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,29 +60,22 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     if !clean.exists() {
         return Err(format!("bench: {} not found", clean.display()));
     }
+    let build = "build --release --quiet -p graphgen -p xtask --bin graphgen --bin bench-stage";
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "graphgen"])
+        .args(build.split(' '))
         .current_dir(root)
         .status()
         .map_err(|e| format!("bench: cargo build: {e}"))?;
     if !status.success() {
-        return Err("bench: cargo build --release -p graphgen failed".into());
+        return Err(format!("bench: cargo {build} failed"));
     }
     let bin = root.join("target/release/graphgen");
+    let stage_bin = root.join("target/release/bench-stage");
     let out = root.join("target/bench/out");
     let size_mb = std::fs::metadata(&clean).map_err(|e| e.to_string())?.len() as f64 / 1e6;
     let clean_arg = format!("global={}", clean.display());
-    let whole = |extra: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = vec![
-            "--metadata".into(),
-            clean_arg.clone(),
-            "--all-namespaces".into(),
-            "--out".into(),
-            out.display().to_string(),
-        ];
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v
-    };
+    // The stages' runner takes the stage and the document.
+    let stage = |name: &str| vec![name.to_string(), clean_arg.clone()];
 
     println!(
         "graphgen on {} ({size_mb:.1} MB, all namespaces), median of {} runs, release build:",
@@ -92,11 +87,8 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     // quick-xml's own figure is stated); taken in turns with quick-xml alone
     // so that both see the same machine.
     let [again_ms, tokenize_ms] = internal_medians(
-        &bin,
-        [
-            whole(&["--stop-after", "parse-again"]),
-            whole(&["--stop-after", "tokenize"]),
-        ],
+        &stage_bin,
+        [stage("parse-again"), stage("tokenize")],
         "process in ",
         args.runs,
     )?;
@@ -111,11 +103,8 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     // A fresh process also reads the file and faults in every page it
     // touches: what one run of graphgen pays, next to quick-xml doing the same.
     let [parse, tokenize_once] = measure_in_turns(
-        &bin,
-        [
-            whole(&["--stop-after", "parse"]),
-            whole(&["--stop-after", "tokenize-once"]),
-        ],
+        &stage_bin,
+        [stage("parse"), stage("tokenize-once")],
         args.runs,
     )?;
     let parse_ms = parse.internal_median("in ")?;
@@ -132,7 +121,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         size_mb / (tokenize_once_ms / 1e3),
         tokenize_once.faults
     );
-    let resolve = measure(&bin, &whole(&["--stop-after", "resolve"]), args.runs)?;
+    let resolve = measure(&stage_bin, &stage("resolve"), args.runs)?;
     println!(
         "  parse + resolve:      {:>7.1} ms  peak {:.0} MB",
         resolve.median.as_secs_f64() * 1e3,
@@ -140,7 +129,14 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     );
     // Full runs write into the same folder each time; the first writes it all.
     let _ = std::fs::remove_dir_all(&out);
-    let full = measure(&bin, &whole(&[]), args.runs)?;
+    let whole = [
+        "--metadata".into(),
+        clean_arg.clone(),
+        "--all-namespaces".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let full = measure(&bin, &whole, args.runs)?;
     println!(
         "  full run (format, write): {:>7.1} ms  peak {:.0} MB   [{}]",
         full.median.as_secs_f64() * 1e3,

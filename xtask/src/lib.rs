@@ -2,6 +2,7 @@
 //! same code as the commands.
 
 pub mod bench;
+pub mod bench_stage;
 pub mod graph_check;
 pub mod metadata;
 pub mod naive;

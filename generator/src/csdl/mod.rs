@@ -6,11 +6,16 @@
 
 pub mod ast;
 pub mod limits;
-pub mod parse;
+mod parse;
 pub mod write;
 
 pub use parse::parse;
 pub use write::write;
+
+/// The namespace of the `edmx:Edmx` envelope.
+pub const EDMX_NAMESPACE: &str = "http://docs.oasis-open.org/odata/ns/edmx";
+/// The namespace of `Schema` and everything in it.
+pub const EDM_NAMESPACE: &str = "http://docs.oasis-open.org/odata/ns/edm";
 
 use std::path::Path;
 
@@ -51,12 +56,6 @@ pub fn read_file(path: &Path) -> crate::Result<Vec<u8>> {
     if known > limits::MAX_DOCUMENT_SIZE as u64 {
         return Err(too_large(Some(known)));
     }
-    #[cfg(unix)]
-    if known >= 1024 * 1024 {
-        if let Some(bytes) = read_halves(&file, known as usize) {
-            return Ok(bytes);
-        }
-    }
     let mut bytes = Vec::with_capacity(known as usize);
     file.take(limits::MAX_DOCUMENT_SIZE as u64 + 1)
         .read_to_end(&mut bytes)
@@ -65,24 +64,4 @@ pub fn read_file(path: &Path) -> crate::Result<Vec<u8>> {
         return Err(too_large(None));
     }
     Ok(bytes)
-}
-
-/// Reads a large file of `len` bytes in two halves on two threads: faulting
-/// in the buffer's pages is most of the time of reading, and need not happen
-/// on one core. `None` when a read fails or the file is not `len` bytes long
-/// (it changed): the caller then reads it in order, from its start.
-#[cfg(unix)]
-fn read_halves(file: &std::fs::File, len: usize) -> Option<Vec<u8>> {
-    use std::os::unix::fs::FileExt;
-
-    let mut bytes = vec![0; len];
-    let (first, second) = bytes.split_at_mut(len / 2);
-    let at = first.len() as u64;
-    let read = std::thread::scope(|scope| {
-        let other = scope.spawn(|| file.read_exact_at(second, at));
-        let this = file.read_exact_at(first, 0);
-        this.is_ok() && other.join().is_ok_and(|r| r.is_ok())
-    });
-    let grew = file.read_at(&mut [0], len as u64).map_or(true, |n| n > 0);
-    (read && !grew).then_some(bytes)
 }

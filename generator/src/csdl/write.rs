@@ -12,7 +12,7 @@
 //! document, the output is byte for byte the original.
 
 use super::ast::*;
-use super::parse::{EDMX_NAMESPACE, EDM_NAMESPACE};
+use super::{EDMX_NAMESPACE, EDM_NAMESPACE};
 
 /// Writes `doc` as EDMX XML. The output parses back to the same tree (apart
 /// from positions and the source name).
