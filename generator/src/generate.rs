@@ -119,12 +119,12 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
         operations: model
             .operations
             .iter()
-            .filter(|o| emit::operations::is_generated(o))
+            .filter(|o| o.placement.is_ok())
             .count(),
         not_generated: model
             .operations
             .iter()
-            .filter(|o| !emit::operations::is_generated(o))
+            .filter(|o| o.placement.is_err())
             .count()
             + model.unbound.len(),
         files: output.files.len(),

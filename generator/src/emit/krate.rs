@@ -5,71 +5,9 @@ use quote::quote;
 
 use crate::model::TypeKind;
 
-use super::plan::{Features, ModulePlan, Plan};
+use super::plan::{Features, ItemFile, ModulePlan, Plan};
 use super::types::{ident, Cx, Imports};
 use super::{enums, operations, structs, RuntimeDependency};
-
-/// The item files of a namespace module, one per kind of item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ItemFile {
-    ComplexTypes,
-    EntityTypes,
-    Enums,
-    Operations,
-}
-
-impl ItemFile {
-    pub const ALL: [ItemFile; 4] = [
-        ItemFile::ComplexTypes,
-        ItemFile::EntityTypes,
-        ItemFile::Enums,
-        ItemFile::Operations,
-    ];
-
-    /// The module name (and file stem).
-    pub fn module(self) -> &'static str {
-        match self {
-            ItemFile::ComplexTypes => "complex_types",
-            ItemFile::EntityTypes => "entity_types",
-            ItemFile::Enums => "enums",
-            ItemFile::Operations => "operations",
-        }
-    }
-
-    /// The file a type's items go to.
-    pub fn of(kind: &TypeKind) -> ItemFile {
-        match kind {
-            TypeKind::Enum(_) => ItemFile::Enums,
-            TypeKind::Complex(_) => ItemFile::ComplexTypes,
-            TypeKind::Entity(_) => ItemFile::EntityTypes,
-        }
-    }
-
-    fn what(self) -> &'static str {
-        match self {
-            ItemFile::ComplexTypes => "Complex types",
-            ItemFile::EntityTypes => "Entity types",
-            ItemFile::Enums => "Enum types",
-            ItemFile::Operations => "Bound operations",
-        }
-    }
-
-    /// Whether the module has items of this kind (the file exists).
-    pub fn is_present(self, plan: &Plan<'_>, module: &ModulePlan) -> bool {
-        let model = plan.model;
-        let has =
-            |pred: fn(&TypeKind) -> bool| module.types.iter().any(|&id| pred(&model.ty(id).kind));
-        match self {
-            ItemFile::ComplexTypes => has(|k| matches!(k, TypeKind::Complex(_))),
-            ItemFile::EntityTypes => has(|k| matches!(k, TypeKind::Entity(_))),
-            ItemFile::Enums => has(|k| matches!(k, TypeKind::Enum(_))),
-            ItemFile::Operations => module
-                .operations
-                .iter()
-                .any(|&i| operations::is_generated(plan.operation(i))),
-        }
-    }
-}
 
 /// One top-level item (or pair of items) of an item file: the unit the
 /// emitter builds and formats independently.
@@ -183,7 +121,7 @@ pub fn mod_rs(plan: &Plan<'_>, module: &ModulePlan) -> TokenStream {
     );
     let files: Vec<ItemFile> = ItemFile::ALL
         .into_iter()
-        .filter(|f| f.is_present(plan, module))
+        .filter(|&f| plan.has_file(module, f))
         .collect();
     let mods: Vec<_> = files.iter().map(|f| ident(f.module())).collect();
     // With namespace features, a file is compiled when any of its items is.

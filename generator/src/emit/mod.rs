@@ -90,8 +90,8 @@ pub fn emit(model: &Model, options: &Options) -> Result<Output> {
             path: format!("src/{}/mod.rs", module.name),
             kind: FileKind::Mod(module),
         });
-        for file in krate::ItemFile::ALL {
-            if !file.is_present(&plan, module) {
+        for file in plan::ItemFile::ALL {
+            if !plan.has_file(module, file) {
                 continue;
             }
             let units = krate::item_file_units(&plan, module, file);
@@ -180,7 +180,7 @@ enum FileKind<'p> {
     Lib,
     Mod(&'p plan::ModulePlan),
     /// An item file; its items come from [`Task`]s.
-    Items(&'p plan::ModulePlan, krate::ItemFile),
+    Items(&'p plan::ModulePlan, plan::ItemFile),
 }
 
 /// Items of one item file to build and format.
@@ -189,7 +189,7 @@ struct Task {
     file: usize,
     /// The module's index in [`Plan::modules`].
     module: usize,
-    kind: krate::ItemFile,
+    kind: plan::ItemFile,
     units: Vec<krate::Unit>,
 }
 

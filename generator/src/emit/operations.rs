@@ -43,11 +43,6 @@ fn batch(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
     })
 }
 
-/// Whether an operation gets a request type: it needs a URL.
-pub fn is_generated(op: &OperationDef) -> bool {
-    op.placement.is_ok()
-}
-
 /// A function's parameters as its URL shows them, `(date={date})`: the
 /// overloads of a function bound to one type differ only there.
 fn url_parameters(op: &OperationDef) -> String {

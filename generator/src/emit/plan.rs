@@ -24,6 +24,53 @@ pub struct ModulePlan {
     pub operations: Vec<usize>,
 }
 
+/// The item files of a namespace module, one per kind of item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemFile {
+    ComplexTypes,
+    EntityTypes,
+    Enums,
+    Operations,
+}
+
+impl ItemFile {
+    pub const ALL: [ItemFile; 4] = [
+        ItemFile::ComplexTypes,
+        ItemFile::EntityTypes,
+        ItemFile::Enums,
+        ItemFile::Operations,
+    ];
+
+    /// The module name (and file stem).
+    pub fn module(self) -> &'static str {
+        match self {
+            ItemFile::ComplexTypes => "complex_types",
+            ItemFile::EntityTypes => "entity_types",
+            ItemFile::Enums => "enums",
+            ItemFile::Operations => "operations",
+        }
+    }
+
+    /// The file a type's items go to.
+    pub fn of(kind: &TypeKind) -> ItemFile {
+        match kind {
+            TypeKind::Enum(_) => ItemFile::Enums,
+            TypeKind::Complex(_) => ItemFile::ComplexTypes,
+            TypeKind::Entity(_) => ItemFile::EntityTypes,
+        }
+    }
+
+    /// What the file holds, for its docs.
+    pub fn what(self) -> &'static str {
+        match self {
+            ItemFile::ComplexTypes => "Complex types",
+            ItemFile::EntityTypes => "Entity types",
+            ItemFile::Enums => "Enum types",
+            ItemFile::Operations => "Bound operations",
+        }
+    }
+}
+
 pub struct Plan<'m> {
     pub model: &'m Model,
     pub options: &'m Options,
@@ -411,6 +458,20 @@ impl<'m> Plan<'m> {
         match features.any.len() {
             1 => quote!(#[cfg(#(feature = #names)*)]),
             _ => quote!(#[cfg(any(#(feature = #names),*))]),
+        }
+    }
+
+    /// Whether a module has items of this kind (the file exists).
+    pub fn has_file(&self, module: &ModulePlan, file: ItemFile) -> bool {
+        match file {
+            ItemFile::Operations => module
+                .operations
+                .iter()
+                .any(|&i| self.operation(i).placement.is_ok()),
+            kind => module
+                .types
+                .iter()
+                .any(|&id| ItemFile::of(&self.model.ty(id).kind) == kind),
         }
     }
 

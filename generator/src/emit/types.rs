@@ -58,14 +58,14 @@ pub struct Cx<'p, 'm> {
     /// The module's index in [`Plan::modules`].
     pub module: usize,
     /// The item file being written (types in it are not imported).
-    pub file: super::krate::ItemFile,
+    pub file: super::plan::ItemFile,
     /// The features of the item being written.
     features: Features,
     imports: RefCell<Imports>,
 }
 
 impl<'p, 'm> Cx<'p, 'm> {
-    pub fn new(plan: &'p Plan<'m>, module: usize, file: super::krate::ItemFile) -> Self {
+    pub fn new(plan: &'p Plan<'m>, module: usize, file: super::plan::ItemFile) -> Self {
         Cx {
             plan,
             module,
@@ -101,7 +101,7 @@ impl<'p, 'm> Cx<'p, 'm> {
         let module = plan.module_index(namespace);
         let mut imports = self.imports.borrow_mut();
         if module == self.module {
-            if super::krate::ItemFile::of(&plan.model.ty(id).kind) != self.file {
+            if super::plan::ItemFile::of(&plan.model.ty(id).kind) != self.file {
                 merge_one(&mut imports.siblings, Some(self.features.clone()));
             }
             quote!(#name)
