@@ -58,8 +58,9 @@ pub struct Summary {
     pub resolve: Duration,
     pub emit: Duration,
     /// What the documents say that nothing generated uses but a maintainer
-    /// should know ([`crate::model::Model::warnings`]); not part of the line
-    /// `Display` writes.
+    /// should know ([`crate::model::Model::warnings`]), and from
+    /// [`generate_into`] an old copy of the crate it could not remove; not
+    /// part of the line `Display` writes.
     pub warnings: Vec<String>,
 }
 
@@ -138,9 +139,10 @@ pub fn generate(config: &Config) -> Result<(Output, Model, Summary)> {
 }
 
 /// Runs the pipeline and writes the crate into `out`; on any error nothing
-/// in `out` changes.
+/// in `out` changes (see [`emit::write`]).
 pub fn generate_into(config: &Config, out: &Path) -> Result<Summary> {
-    let (output, _, summary) = generate(config)?;
-    emit::write::write(out, &output)?;
+    let (output, _, mut summary) = generate(config)?;
+    let report = emit::write::write(out, &output)?;
+    summary.warnings.extend(report.leftover);
     Ok(summary)
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask graph-check`: generate crates from the official Graph
-//! documents and prove they compile with no error and no warning.
+//! documents and prove they compile, feature by feature, and document with
+//! no error and no warning.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,10 +28,14 @@ pub struct Args {
     #[arg(long, default_value = "../shared/metadata")]
     from: PathBuf,
     /// Every namespace alone and all together, for all four documents, and
-    /// all namespaces of the three clouds' documents together (takes long);
-    /// by default only the whole clean document and externalConnectors alone.
+    /// all namespaces of the three clouds' documents together, each crate of
+    /// all namespaces also with each namespace feature alone (takes long).
     #[arg(long)]
     all: bool,
+    /// Only the documentation check: `cargo doc` of the whole clean crate
+    /// with warnings denied (the default run ends with it).
+    #[arg(long, conflicts_with = "all")]
+    doc: bool,
 }
 
 struct Case {
@@ -103,6 +108,9 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
             selection: Selection::All,
         });
     }
+    if args.doc {
+        cases.retain(|c| c.name == "clean-all");
+    }
     let work = root.join("target/graph-check");
     let target = work.join("target");
     let mut failures = Vec::new();
@@ -120,25 +128,28 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         };
         let summary =
             graphgen::generate_into(&config, &dir).map_err(|e| format!("{}: {e}", case.name))?;
-        // A crate of every namespace is also checked the way a user who needs
-        // only externalConnectors builds it: that one namespace feature on.
-        let mut runs: Vec<(String, Vec<&str>)> = vec![(case.name.clone(), vec![])];
-        // The China document has no externalConnectors, so no such feature.
-        let has_feature = std::fs::read_to_string(dir.join("Cargo.toml"))
-            .map(|m| m.lines().any(|l| l.starts_with("external_connectors = [")))
-            .unwrap_or(false);
-        if case.selection == Selection::All && has_feature {
-            runs.push((
-                format!("{} (feature external_connectors only)", case.name),
-                vec![
-                    "--no-default-features",
-                    "--features",
-                    "external_connectors,reqwest",
-                ],
-            ));
+        println!("{}: {summary}", case.name);
+        let mut runs: Vec<(String, Cargo)> = Vec::new();
+        if !args.doc {
+            runs.push(("all features".into(), Cargo::check(&[])));
         }
-        for (name, extra) in runs {
-            if !check(&dir, &target, &name, &summary.to_string(), &extra)? {
+        // A crate of every namespace is also checked the way a user who needs
+        // one namespace builds it: that one feature on, each in turn.
+        if case.selection == Selection::All && !args.doc {
+            for feature in namespace_features(&dir)? {
+                let features = format!("{feature},reqwest");
+                runs.push((
+                    format!("feature {feature} alone"),
+                    Cargo::check(&["--no-default-features", "--features", &features]),
+                ));
+            }
+        }
+        if case.name == "clean-all" {
+            runs.push(("cargo doc".into(), Cargo::doc()));
+        }
+        for (what, cargo) in runs {
+            let name = format!("{}, {what}", case.name);
+            if !cargo.run(&dir, &target, &name)? {
                 failures.push(name);
             }
         }
@@ -149,68 +160,209 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         Err(format!(
             "graph-check: {} failed: {}",
             failures.len(),
-            failures.join(", ")
+            failures.join("; ")
         ))
     }
 }
 
-/// `cargo check` of one generated crate with warnings denied: prints a line
-/// with the time and peak memory, and the first diagnostics on failure.
-fn check(
-    dir: &Path,
-    target: &Path,
-    name: &str,
-    summary: &str,
-    extra: &[&str],
-) -> Result<bool, String> {
-    let args: Vec<&str> = ["check", "--quiet", "--message-format", "short"]
-        .into_iter()
-        .chain(extra.iter().copied())
-        .collect();
-    let start = Instant::now();
-    let cargo = |timed: bool| {
-        let mut c = if timed {
-            let mut c = Command::new("/usr/bin/time");
-            c.arg("-v").arg(env!("CARGO"));
-            c
-        } else {
-            Command::new(env!("CARGO"))
+/// The namespace features of a generated crate: every feature of its
+/// manifest but `default` and the transport's.
+fn namespace_features(dir: &Path) -> Result<Vec<String>, String> {
+    let path = dir.join("Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[features]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| !name.starts_with('#') && !["default", "reqwest"].contains(name))
+        .map(str::to_string)
+        .collect())
+}
+
+/// One cargo command on a generated crate, warnings denied.
+struct Cargo {
+    args: Vec<String>,
+    doc: bool,
+}
+
+impl Cargo {
+    fn check(extra: &[&str]) -> Self {
+        let args = ["check", "--quiet", "--message-format", "short"]
+            .iter()
+            .chain(extra)
+            .map(|a| a.to_string())
+            .collect();
+        Cargo { args, doc: false }
+    }
+
+    fn doc() -> Self {
+        let args = ["doc", "--no-deps", "--quiet", "--message-format", "short"]
+            .map(str::to_string)
+            .to_vec();
+        Cargo { args, doc: true }
+    }
+
+    /// Runs the command and prints one line: `name`, whether it passed, the
+    /// time and peak memory, for `cargo doc` the size of what it wrote, and
+    /// the diagnostics, each kind once with its count and first place.
+    fn run(&self, dir: &Path, target: &Path, name: &str) -> Result<bool, String> {
+        let start = Instant::now();
+        let cargo = |timed: bool| {
+            let mut c = if timed {
+                let mut c = Command::new("/usr/bin/time");
+                c.arg("-v").arg(env!("CARGO"));
+                c
+            } else {
+                Command::new(env!("CARGO"))
+            };
+            // The same RUSTFLAGS for both commands, so they share the
+            // dependencies' builds.
+            c.args(&self.args)
+                .current_dir(dir)
+                .env("CARGO_TARGET_DIR", target)
+                .env("RUSTFLAGS", "-D warnings")
+                .env("RUSTDOCFLAGS", "-D warnings")
+                .output()
         };
-        c.args(&args)
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target)
-            .env("RUSTFLAGS", "-D warnings")
-            .output()
-    };
-    // GNU time gives the peak memory; without it, run cargo alone.
-    let output = cargo(true)
-        .or_else(|_| cargo(false))
-        .map_err(|e| format!("{name}: cargo check: {e}"))?;
-    let elapsed = start.elapsed();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let peak = stderr
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|k| k.trim().parse::<u64>().ok())
-        .map(|k| format!(", peak {:.1} GB", k as f64 / 1e6))
-        .unwrap_or_default();
-    let diagnostics: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("error") || l.contains("warning"))
-        .filter(|l| !l.trim_start().starts_with("Exit status"))
-        .collect();
-    let ok = output.status.success() && diagnostics.is_empty();
-    println!(
-        "{name}: {} ({summary}; cargo check {elapsed:.0?}{peak})",
-        if ok { "ok" } else { "FAILED" }
-    );
-    if !ok {
-        for l in diagnostics.iter().take(20) {
-            println!("    {l}");
+        // GNU time gives the peak memory; without it, run cargo alone.
+        let output = cargo(true)
+            .or_else(|_| cargo(false))
+            .map_err(|e| format!("{name}: cargo {}: {e}", self.args[0]))?;
+        let elapsed = start.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let peak = stderr
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("Maximum resident set size (kbytes): ")
+            })
+            .and_then(|k| k.trim().parse::<u64>().ok())
+            .map(|k| format!(", peak {:.1} GB", k as f64 / 1e6))
+            .unwrap_or_default();
+        let diagnostics = diagnostics(&stderr);
+        let ok = output.status.success() && diagnostics.is_empty();
+        let written = if self.doc && ok {
+            format!(", {:.0} MB of HTML", size(&target.join("doc")) as f64 / 1e6)
+        } else {
+            String::new()
+        };
+        println!(
+            "{name}: {} (cargo {} {elapsed:.0?}{peak}{written}){}",
+            if ok { "ok" } else { "FAILED" },
+            self.args[0],
+            diagnostics
+                .iter()
+                .map(|(message, count, at)| format!("; {count}x {message}{at}"))
+                .collect::<String>()
+        );
+        if !ok && diagnostics.is_empty() {
+            for l in stderr.lines().filter(|l| !l.starts_with('\t')).take(20) {
+                println!("    {l}");
+            }
+        }
+        Ok(ok)
+    }
+}
+
+/// The errors and warnings in cargo's short output, each message once with
+/// how often it came and where first: `(message, count, " at FILE:LINE:COL")`.
+fn diagnostics(stderr: &str) -> Vec<(String, usize, String)> {
+    let mut out: Vec<(String, usize, String)> = Vec::new();
+    for line in stderr.lines() {
+        let (at, message) = if line.starts_with("error") || line.starts_with("warning") {
+            (String::new(), line)
+        } else if let Some(i) = line.find(": error").or_else(|| line.find(": warning")) {
+            (format!(" at {}", &line[..i]), &line[i + 2..])
+        } else {
+            continue;
+        };
+        // The compiler's help would make the line long; the place says enough.
+        let message = message.split(": help: ").next().unwrap_or(message);
+        // Cargo's closing lines repeat what the others said.
+        if message.starts_with("error: could not ")
+            || message.starts_with("warning: build failed")
+            || (message.starts_with("warning: `") && message.contains(" generated "))
+        {
+            continue;
+        }
+        match out.iter_mut().find(|(m, _, _)| m == message) {
+            Some((_, count, _)) => *count += 1,
+            None => out.push((message.to_string(), 1, at)),
         }
     }
-    Ok(ok)
+    out
+}
+
+/// The bytes of the files under `path`.
+fn size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => size(&e.path()),
+            _ => e.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What cargo check printed for the `graph` feature alone: nine warnings
+    /// denied, one line for them.
+    #[test]
+    fn diagnostics_are_counted_once_each() {
+        let stderr = "\
+src/graph/entity_types.rs:100:17: error: unused variable: `de`: help: if this is intentional, prefix it with an underscore: `_de`
+src/graph/entity_types.rs:200:17: error: unused variable: `de`
+src/graph/complex_types.rs:7:1: error[E0433]: failed to resolve: use of undeclared type `X`
+src/graph/entity_types.rs:300:17: error: unused variable: `de`
+error: could not compile `graph-check-clean-all` (lib) due to 4 previous errors
+warning: `graph-check-clean-all` (lib) generated 1 warning
+error: failed to select a version for `graphgen-runtime`
+\tCommand being timed: \"cargo check --message-format short\"
+\tExit status: 101
+";
+        assert_eq!(
+            diagnostics(stderr),
+            vec![
+                (
+                    "error: unused variable: `de`".to_string(),
+                    3,
+                    " at src/graph/entity_types.rs:100:17".to_string()
+                ),
+                (
+                    "error[E0433]: failed to resolve: use of undeclared type `X`".to_string(),
+                    1,
+                    " at src/graph/complex_types.rs:7:1".to_string()
+                ),
+                (
+                    "error: failed to select a version for `graphgen-runtime`".to_string(),
+                    1,
+                    String::new()
+                ),
+            ]
+        );
+        assert!(diagnostics("\tExit status: 0\n").is_empty());
+    }
+
+    #[test]
+    fn namespace_features_come_from_the_manifest() {
+        let dir = std::env::temp_dir().join(format!("graph-check-features-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"reqwest\", \"graph\", \"search\"]\n# The transport.\nreqwest = [\"graphgen-runtime/reqwest\"]\n# One feature per namespace.\ngraph = []\nsearch = []\n\n[dependencies]\nserde = \"1\"\n",
+        )
+        .unwrap();
+        let features = namespace_features(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(features.unwrap(), ["graph", "search"]);
+        assert!(namespace_features(&dir).unwrap_err().contains("Cargo.toml"));
+    }
 }

@@ -20,7 +20,7 @@ enum Command {
     Check,
     /// Measure the generator (release build) on the whole Graph document.
     Bench(bench::Args),
-    /// Generate crates from the official Graph documents and `cargo check` them.
+    /// Generate crates from the official Graph documents, `cargo check` and `cargo doc` them.
     GraphCheck(graph_check::Args),
     /// Write the naive baseline crate (every property `Option`, plain serde
     /// derives, no polymorphism) of the whole clean document, to compare

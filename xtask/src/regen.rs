@@ -118,6 +118,9 @@ pub fn regen(root: &Path) -> Result<(), String> {
             println!("  removed {}/{f}", target.dir);
         }
         println!("  {} files unchanged", report.unchanged);
+        if let Some(leftover) = &report.leftover {
+            println!("  warning: {leftover}");
+        }
     }
     Ok(())
 }
