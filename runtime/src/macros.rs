@@ -20,11 +20,12 @@
 
 /// The impls of a generated struct read and written as a JSON object.
 ///
-/// Members are listed in declaration order as `field: "wireName"`, followed
-/// by `required` for a member every payload has; `..field` names the map
-/// that keeps an open type's undeclared members. A struct with a required
-/// member gets `new` with the required members as parameters; a struct
-/// without one must implement `Default` and is read in place. Each
+/// Members are listed in declaration order as `field: "wireName"`; `..field`
+/// names the map that keeps an open type's undeclared members. A struct
+/// without a required member must implement `Default` and is read in
+/// place. A struct with one gets `new(...)`, whose parameters are its
+/// required members in order; each member then says whether it is
+/// `required` (every payload has it) or `optional`. Each
 /// `fn into_base() -> Base { fields };` is a view of the value as one of its
 /// base types.
 ///
@@ -51,7 +52,7 @@
 ///
 /// graphgen_runtime::object! {
 ///     Activity = "contoso.activity" {
-///         id: "id",
+///         id: "id" optional,
 ///         start_date_time: "startDateTime" required,
 ///         r#type: "type" required,
 ///     }
@@ -105,12 +106,7 @@ macro_rules! object {
                     };
                     let read = match key.as_str() {
                         $($wire => $crate::object::set(&mut map, &mut object.$field),)*
-                        _ => $crate::object::other(
-                            &mut map,
-                            key,
-                            ::core::option::Option::None
-                                $(.or(::core::option::Option::Some(&mut object.$extra)))?,
-                        ),
+                        _ => $crate::__object_other!(map, key $(, object.$extra)?),
                     };
                     if let ::core::result::Result::Err(e) = read {
                         return ::core::result::Result::Err(e);
@@ -121,10 +117,11 @@ macro_rules! object {
         }
         $($crate::__object_view!($name, $view, $base, $($base_field),*);)*
     };
-    // Some required member: read into locals, checked at the end.
+    // Some required member: every member says whether it is `required` or
+    // `optional`; read into locals, the required ones checked at the end.
     (
         $name:ident = $qualified:literal {
-            $($field:ident: $wire:literal $($required:ident)?),* $(,)?
+            $($field:ident: $wire:literal $kind:ident),* $(,)?
             $(..$extra:ident)?
         }
         new($($param:ident: $param_ty:ty),* $(,)?);
@@ -134,7 +131,7 @@ macro_rules! object {
         impl $crate::object::Object for $name {
             const NAME: &'static str = $qualified;
             fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
-                $($crate::__object_member!(out, self, $field, $wire $($required)?);)*
+                $(out.$kind($wire, ::core::stringify!($field), &self.$field);)*
                 $(out.extra(::core::stringify!($extra), &self.$extra);)?
             }
             fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
@@ -149,26 +146,23 @@ macro_rules! object {
                         ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
                     };
                     let read = match key.as_str() {
-                        $($wire => $crate::__object_set!(map, $field $($required)?),)*
-                        _ => $crate::object::other(
-                            &mut map,
-                            key,
-                            ::core::option::Option::None
-                                $(.or(::core::option::Option::Some(&mut $extra)))?,
-                        ),
+                        $($wire => $crate::object::read::$kind(&mut map, &mut $field),)*
+                        _ => $crate::__object_other!(map, key $(, $extra)?),
                     };
                     if let ::core::result::Result::Err(e) = read {
                         return ::core::result::Result::Err(e);
                     }
                 }
-                // One `match` on every member instead of a `?` per required
-                // one; the error names the first absent in declaration order.
-                let absent = [$(($wire, $crate::__object_absent!($field $($required)?))),*];
-                match ($($field,)*) {
-                    ($($crate::__object_present!($field $($required)?),)*) => {
+                // One `match` on the required members (`new`'s parameters)
+                // instead of a `?` each; the error names the first absent.
+                match ($($param,)*) {
+                    ($(::core::option::Option::Some($param),)*) => {
                         ::core::result::Result::Ok(Self { $($field,)* $($extra)? })
                     }
-                    _ => ::core::result::Result::Err($crate::object::missing(&absent)),
+                    ($($param,)*) => ::core::result::Result::Err($crate::object::missing_required(
+                        &[$(($wire, $crate::object::is::$kind)),*],
+                        &[$($param.is_none()),*],
+                    )),
                 }
             }
         }
@@ -177,7 +171,7 @@ macro_rules! object {
             #[allow(clippy::too_many_arguments)]
             pub fn new($($param: $param_ty),*) -> Self {
                 Self {
-                    $($field: $crate::__object_init!($field $($required)?),)*
+                    $($field: $crate::__object_init!($kind $field),)*
                     $($extra: ::core::default::Default::default(),)?
                 }
             }
@@ -230,51 +224,16 @@ macro_rules! __object_view {
     };
 }
 
-/// One member handed to a [`MemberSink`](crate::object::MemberSink).
+/// A member the type does not declare: kept in the open type's map, or
+/// skipped.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __object_member {
-    ($out:ident, $this:ident, $field:ident, $wire:literal required) => {
-        $out.required($wire, ::core::stringify!($field), &$this.$field)
+macro_rules! __object_other {
+    ($map:ident, $key:ident) => {
+        $crate::object::skip(&mut $map)
     };
-    ($out:ident, $this:ident, $field:ident, $wire:literal) => {
-        $out.optional($wire, ::core::stringify!($field), &$this.$field)
-    };
-}
-
-/// Reads one member into its local.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_set {
-    ($map:ident, $field:ident required) => {
-        $crate::object::set_some(&mut $map, &mut $field)
-    };
-    ($map:ident, $field:ident) => {
-        $crate::object::set(&mut $map, &mut $field)
-    };
-}
-
-/// Whether a required member is absent (never, for an optional one).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_absent {
-    ($field:ident required) => {
-        $field.is_none()
-    };
-    ($field:ident) => {
-        false
-    };
-}
-
-/// The pattern a member's local matches when the value is whole.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_present {
-    ($field:ident required) => {
-        ::core::option::Option::Some($field)
-    };
-    ($field:ident) => {
-        $field
+    ($map:ident, $key:ident, $($extra:tt)+) => {
+        $crate::object::keep(&mut $map, $key, &mut $($extra)+)
     };
 }
 
@@ -282,10 +241,10 @@ macro_rules! __object_present {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_init {
-    ($field:ident required) => {
+    (required $field:ident) => {
         $field
     };
-    ($field:ident) => {
+    (optional $field:ident) => {
         ::core::option::Option::None
     };
 }
@@ -585,8 +544,8 @@ macro_rules! __dispatch_read {
 /// `path` lists the URL's segments: a string is a fixed segment, a name is
 /// the request's key field addressing one entity; `function` adds a
 /// function call segment whose parameters are fields of the request, each
-/// `field: "wireName" literal` (see [`odata::literal`](crate::odata::literal)),
-/// `required` when the call always has it. `new` takes the keys, then the
+/// `field: "wireName" literal kind` (see [`odata::literal`](crate::odata::literal)),
+/// `required` when the call always has it, else `optional`. `new` takes the keys, then the
 /// required parameters; the others start as `None`. `body` names the
 /// request body's field type (an [`object!`](crate::object!) struct whose
 /// `new` takes the required parameters). `output` names the
@@ -607,7 +566,7 @@ macro_rules! __dispatch_read {
 /// graphgen_runtime::operation! {
 ///     GetReport: GET "contoso.getReport" {
 ///         path: "users" / user_id / "reports";
-///         function: "getReport"(period: "period" string required, top: "top" raw);
+///         function: "getReport"(period: "period" string required, top: "top" raw optional);
 ///         available: Global, China;
 ///         new(user_id; period: String);
 ///         output: value -> String;
@@ -626,7 +585,7 @@ macro_rules! operation {
         $name:ident: $method:ident $qualified:literal {
             path: $($segment:tt)/+;
             $(function: $function:literal(
-                $($arg:ident: $arg_wire:literal $literal:ident $($arg_required:ident)?),* $(,)?
+                $($arg:ident: $arg_wire:literal $literal:ident $arg_kind:ident),* $(,)?
             );)?
             available: $($cloud:ident),*;
             new($($key:ident),*; $($param:ident: $param_ty:ty),* $(,)?);
@@ -645,7 +604,7 @@ macro_rules! operation {
                     keys [$($key),*]
                     body [$($body)?]
                     params [$($param),*]
-                    args [$($($arg $($arg_required)?),*)?]
+                    args [$($($arg $arg_kind),*)?]
                 }
             }
         }
@@ -661,9 +620,7 @@ macro_rules! operation {
                 $(let path = $crate::__operation_segment!(self, path, $segment);)+
                 $(
                     let mut args = ::std::vec::Vec::new();
-                    $($crate::__operation_arg!(
-                        self, args, $arg, $arg_wire, $literal $($arg_required)?
-                    );)*
+                    $($crate::__operation_arg!(self, args, $arg, $arg_wire, $literal $arg_kind);)*
                     let path = path.function($function, &args);
                 )?
                 path.finish()
@@ -706,11 +663,11 @@ macro_rules! __operation_new {
     };
     (
         keys [$($key:ident),*] body [] params [$($param:ident),*]
-        args [$($arg:ident $($arg_required:ident)?),*]
+        args [$($arg:ident $arg_kind:ident),*]
     ) => {
         Self {
             $($key: $key.into(),)*
-            $($arg: $crate::__object_init!($arg $($arg_required)?),)*
+            $($arg: $crate::__object_init!($arg_kind $arg),)*
         }
     };
 }
@@ -768,7 +725,7 @@ macro_rules! __operation_arg {
     ($this:ident, $args:ident, $arg:ident, $wire:literal, $literal:ident required) => {
         $args.push(($wire, $crate::odata::literal::$literal(&$this.$arg)?))
     };
-    ($this:ident, $args:ident, $arg:ident, $wire:literal, $literal:ident) => {
+    ($this:ident, $args:ident, $arg:ident, $wire:literal, $literal:ident optional) => {
         if let ::core::option::Option::Some(value) = &$this.$arg {
             $args.push(($wire, $crate::odata::literal::$literal(value)?));
         }

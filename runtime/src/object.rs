@@ -243,6 +243,29 @@ pub fn missing<E: de::Error>(absent: &[(&'static str, bool)]) -> E {
     E::missing_field(first.map_or("", |(name, _)| name))
 }
 
+/// [`missing`] for a struct's members (wire name, whether required) and
+/// whether each required one, in order, is absent.
+pub fn missing_required<E: de::Error>(members: &[(&'static str, bool)], absent: &[bool]) -> E {
+    let required = members.iter().filter(|(_, required)| *required);
+    let first = required.zip(absent).find(|(_, absent)| **absent);
+    E::missing_field(first.map_or("", |((name, _), _)| name))
+}
+
+/// Whether a member is required, by the kind an `object!` invocation gives it.
+#[allow(non_upper_case_globals)]
+pub mod is {
+    /// Every payload has it.
+    pub const required: bool = true;
+    /// A payload may leave it out.
+    pub const optional: bool = false;
+}
+
+/// How a generated `read` reads a member into its local, by its kind.
+pub mod read {
+    pub use super::set as optional;
+    pub use super::set_some as required;
+}
+
 /// Reads and drops the value of a member the type does not declare.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
@@ -268,19 +291,6 @@ pub fn set_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 ) -> Result<(), A::Error> {
     *slot = Some(map.next_value()?);
     Ok(())
-}
-
-/// Reads a member the type does not declare: kept in `extra` (an open
-/// type's undeclared members), or skipped when there is none.
-pub fn other<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    key: Key<'de>,
-    extra: Option<&mut serde_json::Map<String, serde_json::Value>>,
-) -> Result<(), A::Error> {
-    match extra {
-        Some(extra) => keep(map, key, extra),
-        None => skip(map),
-    }
 }
 
 /// Keeps a member the type does not declare (an open type's extra member).

@@ -39,7 +39,9 @@ fn generated_files_snapshots() {
 #[test]
 fn generated_crates_pass_rustfmt_check() {
     let root = xtask::project_root();
-    let rustfmt = std::process::Command::new("rustfmt").arg("--version").output();
+    let rustfmt = std::process::Command::new("rustfmt")
+        .arg("--version")
+        .output();
     if !rustfmt.is_ok_and(|o| o.status.success()) {
         // CI installs rustfmt (`.ci/run`); a machine without it says so.
         eprintln!("SKIPPED: generated_crates_pass_rustfmt_check: rustfmt is not installed");

@@ -84,7 +84,7 @@ graphgen_runtime::object! {
         id: "id" required,
         layout: "layout" required,
         priority: "priority" required,
-        rules: "rules",
+        rules: "rules" optional,
     }
     new(id: String, layout: graph::Json, priority: i32);
 }
@@ -104,7 +104,7 @@ pub struct ExternalItemContent {
 graphgen_runtime::object! {
     ExternalItemContent = "microsoft.graph.externalConnectors.externalItemContent" {
         r#type: "type" required,
-        value: "value",
+        value: "value" optional,
     }
     new(r#type: ExternalItemContentType);
 }
@@ -141,9 +141,9 @@ pub struct ItemIdResolver {
 
 graphgen_runtime::object! {
     ItemIdResolver = "microsoft.graph.externalConnectors.itemIdResolver" {
-        priority: "priority",
+        priority: "priority" optional,
         item_id: "itemId" required,
-        url_match_info: "urlMatchInfo",
+        url_match_info: "urlMatchInfo" optional,
     }
     new(item_id: String);
     fn into_url_to_item_resolver_base() -> UrlToItemResolverBase { priority };
@@ -227,13 +227,13 @@ pub struct Property {
 
 graphgen_runtime::object! {
     Property = "microsoft.graph.externalConnectors.property" {
-        aliases: "aliases",
-        description: "description",
-        is_queryable: "isQueryable",
-        is_refinable: "isRefinable",
-        is_retrievable: "isRetrievable",
-        is_searchable: "isSearchable",
-        labels: "labels",
+        aliases: "aliases" optional,
+        description: "description" optional,
+        is_queryable: "isQueryable" optional,
+        is_refinable: "isRefinable" optional,
+        is_retrievable: "isRetrievable" optional,
+        is_searchable: "isSearchable" optional,
+        labels: "labels" optional,
         name: "name" required,
         r#type: "type" required,
     }

@@ -73,10 +73,10 @@ pub struct ExternalActivity {
 
 graphgen_runtime::object! {
     ExternalActivity = "microsoft.graph.externalConnectors.externalActivity" {
-        id: "id",
+        id: "id" optional,
         start_date_time: "startDateTime" required,
         r#type: "type" required,
-        performed_by: "performedBy",
+        performed_by: "performedBy" optional,
     }
     new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
     fn into_entity() -> graph::Entity { id };
@@ -128,11 +128,11 @@ pub struct ExternalActivityResult {
 
 graphgen_runtime::object! {
     ExternalActivityResult = "microsoft.graph.externalConnectors.externalActivityResult" {
-        id: "id",
+        id: "id" optional,
         start_date_time: "startDateTime" required,
         r#type: "type" required,
-        performed_by: "performedBy",
-        error: "error",
+        performed_by: "performedBy" optional,
+        error: "error" optional,
     }
     new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
     fn into_external_activity() -> ExternalActivity { id, start_date_time, r#type, performed_by };
@@ -314,9 +314,9 @@ pub struct Schema {
 
 graphgen_runtime::object! {
     Schema = "microsoft.graph.externalConnectors.schema" {
-        id: "id",
+        id: "id" optional,
         base_type: "baseType" required,
-        properties: "properties",
+        properties: "properties" optional,
     }
     new(base_type: String);
     fn into_entity() -> graph::Entity { id };

@@ -179,8 +179,12 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         let args = params.iter().map(|p| {
             let (field, wire) = (&p.field, &p.def.name);
             let literal = ident(literal(plan, &p.def.ty));
-            let required = p.required.then(|| quote!(required));
-            quote!(#field: #wire #literal #required)
+            let kind = if p.required {
+                quote!(required)
+            } else {
+                quote!(optional)
+            };
+            quote!(#field: #wire #literal #kind)
         });
         function = quote!(function: #function_name(#(#args),*););
         url.push_str(&url_parameters(op));
@@ -254,11 +258,10 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         let doc = format!(" The request body of [`{name}`].");
         let fields = param_fields([", required.", ", optional."]);
         let default = (!params.iter().any(|p| p.required)).then(|| quote!(, Default));
-        let members = params.iter().map(|p| {
-            let (field, wire) = (&p.field, &p.def.name);
-            let required = p.required.then(|| quote!(required));
-            quote!(#field: #wire #required,)
-        });
+        let kinds = params.iter().any(|p| p.required);
+        let members = params
+            .iter()
+            .map(|p| structs::member(&p.field.to_string(), &p.def.name, p.required, kinds));
         let qualified = format!("{} parameters", op.name);
         let new = params.iter().any(|p| p.required).then(|| {
             let params = required_params(cx, &params);

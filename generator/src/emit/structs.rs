@@ -132,11 +132,9 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
         }
     });
 
-    let members = fields.iter().map(|f| {
-        let (field, wire) = (ident(&f.name), &f.prop.name);
-        let required = f.required.then(|| quote!(required));
-        quote!(#field: #wire #required,)
-    });
+    let members = fields
+        .iter()
+        .map(|f| member(&f.name, &f.prop.name, f.required, !required.is_empty()));
     let rest = open.then(|| {
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
         quote!(..#field)
@@ -175,6 +173,20 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
 
         #any
     }
+}
+
+/// A member of an `object!` invocation: `field: "wire"`, and its kind,
+/// `required` or `optional`, in a struct with a constructor.
+pub fn member(field: &str, wire: &str, required: bool, kinds: bool) -> TokenStream {
+    let field = ident(field);
+    let kind = kinds.then(|| {
+        if required {
+            quote!(required)
+        } else {
+            quote!(optional)
+        }
+    });
+    quote!(#field: #wire #kind,)
 }
 
 /// `fn into_<base>() -> Base { fields };` for each base type that carries
