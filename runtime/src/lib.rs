@@ -64,6 +64,9 @@ pub use http;
 /// What the macros' expansions name, whatever the generated crate depends on.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::default::Default;
+    pub use core::option::Option::{self, None, Some};
+    pub use core::result::Result::{self, Err, Ok};
     pub use serde;
     pub use serde_json;
 }

@@ -95,24 +95,24 @@ macro_rules! object {
             }
             fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
                 mut map: A,
-            ) -> ::core::result::Result<Self, A::Error> {
+            ) -> $crate::__private::Result<Self, A::Error> {
                 #[allow(unused_mut)]
-                let mut object = <Self as ::core::default::Default>::default();
+                let mut object = <Self as $crate::__private::Default>::default();
                 loop {
                     let key = match map.next_key::<$crate::object::Key<'de>>() {
-                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
-                        ::core::result::Result::Ok(::core::option::Option::None) => break,
-                        ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                        $crate::__private::Ok($crate::__private::Some(key)) => key,
+                        $crate::__private::Ok($crate::__private::None) => break,
+                        $crate::__private::Err(e) => return $crate::__private::Err(e),
                     };
                     let read = match key.as_str() {
                         $($wire => $crate::object::set(&mut map, &mut object.$field),)*
                         _ => $crate::__object_other!(map, key $(, object.$extra)?),
                     };
-                    if let ::core::result::Result::Err(e) = read {
-                        return ::core::result::Result::Err(e);
+                    if let $crate::__private::Err(e) = read {
+                        return $crate::__private::Err(e);
                     }
                 }
-                ::core::result::Result::Ok(object)
+                $crate::__private::Ok(object)
             }
         }
         $($crate::__object_view!($name, $view, $base, $($base_field),*);)*
@@ -136,30 +136,30 @@ macro_rules! object {
             }
             fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
                 mut map: A,
-            ) -> ::core::result::Result<Self, A::Error> {
-                $(let mut $field = ::core::option::Option::None;)*
+            ) -> $crate::__private::Result<Self, A::Error> {
+                $(let mut $field = $crate::__private::None;)*
                 $(let mut $extra = $crate::__private::serde_json::Map::new();)?
                 loop {
                     let key = match map.next_key::<$crate::object::Key<'de>>() {
-                        ::core::result::Result::Ok(::core::option::Option::Some(key)) => key,
-                        ::core::result::Result::Ok(::core::option::Option::None) => break,
-                        ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+                        $crate::__private::Ok($crate::__private::Some(key)) => key,
+                        $crate::__private::Ok($crate::__private::None) => break,
+                        $crate::__private::Err(e) => return $crate::__private::Err(e),
                     };
                     let read = match key.as_str() {
                         $($wire => $crate::object::read::$kind(&mut map, &mut $field),)*
                         _ => $crate::__object_other!(map, key $(, $extra)?),
                     };
-                    if let ::core::result::Result::Err(e) = read {
-                        return ::core::result::Result::Err(e);
+                    if let $crate::__private::Err(e) = read {
+                        return $crate::__private::Err(e);
                     }
                 }
                 // One `match` on the required members (`new`'s parameters)
                 // instead of a `?` each; the error names the first absent.
                 match ($($param,)*) {
-                    ($(::core::option::Option::Some($param),)*) => {
-                        ::core::result::Result::Ok(Self { $($field,)* $($extra)? })
+                    ($($crate::__private::Some($param),)*) => {
+                        $crate::__private::Ok(Self { $($field,)* $($extra)? })
                     }
-                    ($($param,)*) => ::core::result::Result::Err($crate::object::missing_required(
+                    ($($param,)*) => $crate::__private::Err($crate::object::missing_required(
                         &[$(($wire, $crate::object::is::$kind)),*],
                         &[$($param.is_none()),*],
                     )),
@@ -172,7 +172,7 @@ macro_rules! object {
             pub fn new($($param: $param_ty),*) -> Self {
                 Self {
                     $($field: $crate::__object_init!($kind $field),)*
-                    $($extra: ::core::default::Default::default(),)?
+                    $($extra: $crate::__private::Default::default(),)?
                 }
             }
         }
@@ -189,7 +189,7 @@ macro_rules! __object_common {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
                 serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
+            ) -> $crate::__private::Result<S::Ok, S::Error> {
                 $crate::object::serialize(self, serializer)
             }
         }
@@ -201,7 +201,7 @@ macro_rules! __object_common {
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            ) -> $crate::__private::Result<Self, D::Error> {
                 $crate::object::deserialize(deserializer)
             }
         }
@@ -245,7 +245,7 @@ macro_rules! __object_init {
         $field
     };
     (optional $field:ident) => {
-        ::core::option::Option::None
+        $crate::__private::None
     };
 }
 
@@ -293,10 +293,10 @@ macro_rules! open_enum {
             }
         }
         impl $crate::EnumMember for $name {
-            fn from_known(name: &str) -> ::core::option::Option<Self> {
+            fn from_known(name: &str) -> $crate::__private::Option<Self> {
                 match name {
-                    $($wire => ::core::option::Option::Some(Self::$variant),)*
-                    _ => ::core::option::Option::None,
+                    $($wire => $crate::__private::Some(Self::$variant),)*
+                    _ => $crate::__private::None,
                 }
             }
             fn from_unknown(name: ::std::string::String) -> Self {
@@ -308,8 +308,8 @@ macro_rules! open_enum {
         }
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
-            fn from_str(name: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok(<Self as $crate::EnumMember>::from_name(name))
+            fn from_str(name: &str) -> $crate::__private::Result<Self, Self::Err> {
+                $crate::__private::Ok(<Self as $crate::EnumMember>::from_name(name))
             }
         }
         impl ::core::fmt::Display for $name {
@@ -321,14 +321,14 @@ macro_rules! open_enum {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
                 serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
+            ) -> $crate::__private::Result<S::Ok, S::Error> {
                 $crate::enums::serialize(self, serializer)
             }
         }
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            ) -> $crate::__private::Result<Self, D::Error> {
                 $crate::enums::deserialize(deserializer)
             }
         }
@@ -404,7 +404,7 @@ macro_rules! dispatch {
         }
     ) => {
         $crate::__dispatch! {
-            $any [::core::option::Option::None | ::core::option::Option::Some($own_qualified)]
+            $any [$crate::__private::None | $crate::__private::Some($own_qualified)]
             $own = $own_qualified,
             $($(#[$cfg])* $variant = $qualified,)*
         }
@@ -438,21 +438,21 @@ macro_rules! __dispatch {
     ) => {
         impl $any {
             /// The qualified type name of the value (`@odata.type` without `#`).
-            pub fn odata_type(&self) -> ::core::option::Option<&str> {
+            pub fn odata_type(&self) -> $crate::__private::Option<&str> {
                 match self {
-                    $($(#[$cfg])* Self::$variant(_) => ::core::option::Option::Some($qualified),)*
+                    $($(#[$cfg])* Self::$variant(_) => $crate::__private::Some($qualified),)*
                     Self::Unrecognized(map) => $crate::poly::odata_type_of(map),
                 }
             }
         }
         impl $crate::poly::Dispatch for $any {
-            fn is_known(odata_type: ::core::option::Option<&str>) -> bool {
+            fn is_known(odata_type: $crate::__private::Option<&str>) -> bool {
                 $crate::__dispatch_known!(odata_type, [$($own_pattern)?] $($(#[$cfg])* $qualified,)*)
             }
             fn dispatch<'de, D: $crate::__private::serde::Deserializer<'de>>(
-                odata_type: ::core::option::Option<&str>,
+                odata_type: $crate::__private::Option<&str>,
                 de: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            ) -> $crate::__private::Result<Self, D::Error> {
                 $crate::__dispatch_read!(odata_type, de, [$($own_pattern)?] $($(#[$cfg])* $variant = $qualified,)*)
             }
             fn unrecognized(
@@ -467,7 +467,7 @@ macro_rules! __dispatch {
         impl<'de> $crate::__private::serde::Deserialize<'de> for $any {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            ) -> $crate::__private::Result<Self, D::Error> {
                 $crate::poly::deserialize(deserializer)
             }
         }
@@ -475,7 +475,7 @@ macro_rules! __dispatch {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
                 serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
+            ) -> $crate::__private::Result<S::Ok, S::Error> {
                 match self {
                     $($(#[$cfg])* Self::$variant(value) => $crate::poly::serialize_tagged(
                         ::core::concat!("#", $qualified),
@@ -499,13 +499,13 @@ macro_rules! __dispatch_known {
     ($odata_type:ident, [$own_pattern:pat] $(#[$own_cfg:meta])* $own:literal, $($(#[$cfg:meta])* $qualified:literal,)*) => {
         match $odata_type {
             $own_pattern => true,
-            $($(#[$cfg])* ::core::option::Option::Some($qualified) => true,)*
+            $($(#[$cfg])* $crate::__private::Some($qualified) => true,)*
             _ => false,
         }
     };
     ($odata_type:ident, [] $($(#[$cfg:meta])* $qualified:literal,)*) => {
         match $odata_type {
-            $($(#[$cfg])* ::core::option::Option::Some($qualified) => true,)*
+            $($(#[$cfg])* $crate::__private::Some($qualified) => true,)*
             _ => false,
         }
     };
@@ -522,18 +522,18 @@ macro_rules! __dispatch_read {
     ) => {
         match $odata_type {
             $own_pattern => $crate::__private::serde::Deserialize::deserialize($de).map(Self::$own),
-            $($(#[$cfg])* ::core::option::Option::Some($qualified) => {
+            $($(#[$cfg])* $crate::__private::Some($qualified) => {
                 $crate::__private::serde::Deserialize::deserialize($de).map(Self::$variant)
             })*
-            other => ::core::result::Result::Err($crate::poly::not_a_variant(other, $de)),
+            other => $crate::__private::Err($crate::poly::not_a_variant(other, $de)),
         }
     };
     ($odata_type:ident, $de:ident, [] $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*) => {
         match $odata_type {
-            $($(#[$cfg])* ::core::option::Option::Some($qualified) => {
+            $($(#[$cfg])* $crate::__private::Some($qualified) => {
                 $crate::__private::serde::Deserialize::deserialize($de).map(Self::$variant)
             })*
-            other => ::core::result::Result::Err($crate::poly::not_a_variant(other, $de)),
+            other => $crate::__private::Err($crate::poly::not_a_variant(other, $de)),
         }
     };
 }
@@ -615,7 +615,7 @@ macro_rules! operation {
             const METHOD: $crate::http::Method = $crate::http::Method::$method;
             const AVAILABILITY: &'static [$crate::Cloud] = &[$($crate::Cloud::$cloud),*];
 
-            fn path(&self) -> ::core::result::Result<::std::string::String, $crate::Error> {
+            fn path(&self) -> $crate::__private::Result<::std::string::String, $crate::Error> {
                 let path = $crate::PathBuilder::new();
                 $(let path = $crate::__operation_segment!(self, path, $segment);)+
                 $(
@@ -628,7 +628,7 @@ macro_rules! operation {
 
             fn body(
                 &self,
-            ) -> ::core::result::Result<::core::option::Option<::std::vec::Vec<u8>>, $crate::Error>
+            ) -> $crate::__private::Result<$crate::__private::Option<::std::vec::Vec<u8>>, $crate::Error>
             {
                 $crate::__operation_body!(self $(, $body)?)
             }
@@ -638,7 +638,7 @@ macro_rules! operation {
                 status: $crate::http::StatusCode,
                 _headers: &$crate::http::HeaderMap,
                 body: &[u8],
-            ) -> ::core::result::Result<Self::Output, $crate::Error> {
+            ) -> $crate::__private::Result<Self::Output, $crate::Error> {
                 $crate::__operation_read!(self, status, body, $read $(($items))?)
             }
         }
@@ -698,7 +698,7 @@ macro_rules! __operation_send {
                 self,
                 client: &$crate::Client,
             ) -> impl ::core::future::Future<
-                Output = ::core::result::Result<<Self as $crate::Operation>::Output, $crate::Error>,
+                Output = $crate::__private::Result<<Self as $crate::Operation>::Output, $crate::Error>,
             > + '_ {
                 client.send(self)
             }
@@ -726,7 +726,7 @@ macro_rules! __operation_arg {
         $args.push(($wire, $crate::odata::literal::$literal(&$this.$arg)?))
     };
     ($this:ident, $args:ident, $arg:ident, $wire:literal, $literal:ident optional) => {
-        if let ::core::option::Option::Some(value) = &$this.$arg {
+        if let $crate::__private::Some(value) = &$this.$arg {
             $args.push(($wire, $crate::odata::literal::$literal(value)?));
         }
     };
@@ -740,7 +740,7 @@ macro_rules! __operation_body {
         $crate::odata::json_body(&$this.body)
     };
     ($this:ident) => {
-        ::core::result::Result::Ok(::core::option::Option::None)
+        $crate::__private::Ok($crate::__private::None)
     };
 }
 
@@ -750,10 +750,10 @@ macro_rules! __operation_body {
 macro_rules! __operation_read {
     ($this:ident, $status:ident, $body:ident, batch($items:ident)) => {
         match $crate::odata::collection($status, $body) {
-            ::core::result::Result::Ok(results) => ::core::result::Result::Ok(
+            $crate::__private::Ok(results) => $crate::__private::Ok(
                 $crate::BatchOutcome::pair($status, $this.body.$items, results),
             ),
-            ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+            $crate::__private::Err(e) => $crate::__private::Err(e),
         }
     };
     ($this:ident, $status:ident, $body:ident, $read:ident) => {
@@ -796,7 +796,7 @@ macro_rules! batch {
                 self,
                 client: &$crate::Client,
             ) -> impl ::core::future::Future<
-                Output = ::core::result::Result<
+                Output = $crate::__private::Result<
                     $crate::BatchOutcome<$($item)::+, $result>,
                     $crate::Error,
                 >,
@@ -841,7 +841,7 @@ macro_rules! batch {
         impl $crate::ItemResult<$($item)::+> for $result {
             type Error = $error_ty;
 
-            fn item_error(&self) -> ::core::option::Option<&Self::Error> {
+            fn item_error(&self) -> $crate::__private::Option<&Self::Error> {
                 self.$error.as_ref()
             }
 
