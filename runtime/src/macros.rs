@@ -85,13 +85,33 @@ macro_rules! object {
         }
         $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
     ) => {
-        $crate::__object_common!($name);
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> $crate::__private::Result<S::Ok, S::Error> {
+                $crate::object::serialize(self, serializer)
+            }
+        }
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                // The type's and its members' names, in one expansion.
+                $crate::object::debug(self, ::core::stringify!($name $($field)* $($extra)?), f)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> $crate::__private::Result<Self, D::Error> {
+                $crate::object::deserialize(deserializer)
+            }
+        }
         impl $crate::object::Object for $name {
             const NAME: &'static str = $qualified;
             #[allow(unused_variables)]
             fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
-                $(out.optional($wire, ::core::stringify!($field), &self.$field);)*
-                $(out.extra(::core::stringify!($extra), &self.$extra);)?
+                $(out.optional($wire, &self.$field);)*
+                $(out.extra(&self.$extra);)?
             }
             fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
                 mut map: A,
@@ -106,7 +126,7 @@ macro_rules! object {
                     };
                     let read = match key.as_str() {
                         $($wire => $crate::object::set(&mut map, &mut object.$field),)*
-                        _ => $crate::__object_other!(map, key $(, object.$extra)?),
+                        _ => $crate::object::other(&mut map, key, [$(&mut object.$extra)?]),
                     };
                     if let $crate::__private::Err(e) = read {
                         return $crate::__private::Err(e);
@@ -115,7 +135,12 @@ macro_rules! object {
                 $crate::__private::Ok(object)
             }
         }
-        $($crate::__object_view!($name, $view, $base, $($base_field),*);)*
+        $(impl $name {
+            /// A view of this value as one of its base types: its inherited properties.
+            pub fn $view(self) -> $base {
+                $base { $($base_field: self.$base_field,)* }
+            }
+        })*
     };
     // Some required member: every member says whether it is `required` or
     // `optional`; read into locals, the required ones checked at the end.
@@ -127,12 +152,32 @@ macro_rules! object {
         new($($param:ident: $param_ty:ty),* $(,)?);
         $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
     ) => {
-        $crate::__object_common!($name);
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> $crate::__private::Result<S::Ok, S::Error> {
+                $crate::object::serialize(self, serializer)
+            }
+        }
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                // The type's and its members' names, in one expansion.
+                $crate::object::debug(self, ::core::stringify!($name $($field)* $($extra)?), f)
+            }
+        }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> $crate::__private::Result<Self, D::Error> {
+                $crate::object::deserialize(deserializer)
+            }
+        }
         impl $crate::object::Object for $name {
             const NAME: &'static str = $qualified;
             fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
-                $(out.$kind($wire, ::core::stringify!($field), &self.$field);)*
-                $(out.extra(::core::stringify!($extra), &self.$extra);)?
+                $(out.$kind($wire, &self.$field);)*
+                $(out.extra(&self.$extra);)?
             }
             fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
                 mut map: A,
@@ -147,7 +192,7 @@ macro_rules! object {
                     };
                     let read = match key.as_str() {
                         $($wire => $crate::object::read::$kind(&mut map, &mut $field),)*
-                        _ => $crate::__object_other!(map, key $(, $extra)?),
+                        _ => $crate::object::other(&mut map, key, [$(&mut $extra)?]),
                     };
                     if let $crate::__private::Err(e) = read {
                         return $crate::__private::Err(e);
@@ -170,82 +215,24 @@ macro_rules! object {
             /// A value with the required properties set and every optional one `None`.
             #[allow(clippy::too_many_arguments)]
             pub fn new($($param: $param_ty),*) -> Self {
+                // Every member is first bound `Unset`, then the required
+                // ones to their parameters again: `init::optional` takes
+                // an `Unset`, `init::required` a value.
+                let required = ($($param,)*);
+                $(#[allow(unused_variables)] let $field = $crate::object::init::Unset;)*
+                let ($($param,)*) = required;
                 Self {
-                    $($field: $crate::__object_init!($kind $field),)*
+                    $($field: $crate::object::init::$kind($field),)*
                     $($extra: $crate::__private::Default::default(),)?
                 }
             }
         }
-        $($crate::__object_view!($name, $view, $base, $($base_field),*);)*
-    };
-}
-
-/// `Serialize`, `Debug` and `Deserialize` of an [`object!`](crate::object!) struct.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_common {
-    ($name:ident) => {
-        impl $crate::__private::serde::Serialize for $name {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> $crate::__private::Result<S::Ok, S::Error> {
-                $crate::object::serialize(self, serializer)
-            }
-        }
-        impl ::core::fmt::Debug for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                $crate::object::debug(self, ::core::stringify!($name), f)
-            }
-        }
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> $crate::__private::Result<Self, D::Error> {
-                $crate::object::deserialize(deserializer)
-            }
-        }
-    };
-}
-
-/// A base view: the value's inherited members as a value of its base type.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_view {
-    ($name:ident, $view:ident, $base:path, $($base_field:ident),*) => {
-        impl $name {
-            #[doc = ::core::concat!(
-                "The `", ::core::stringify!($base), "` view of this value: its inherited properties."
-            )]
+        $(impl $name {
+            /// A view of this value as one of its base types: its inherited properties.
             pub fn $view(self) -> $base {
                 $base { $($base_field: self.$base_field,)* }
             }
-        }
-    };
-}
-
-/// A member the type does not declare: kept in the open type's map, or
-/// skipped.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_other {
-    ($map:ident, $key:ident) => {
-        $crate::object::skip(&mut $map)
-    };
-    ($map:ident, $key:ident, $($extra:tt)+) => {
-        $crate::object::keep(&mut $map, $key, &mut $($extra)+)
-    };
-}
-
-/// A member's value in `new`: its parameter, or `None`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __object_init {
-    (required $field:ident) => {
-        $field
-    };
-    (optional $field:ident) => {
-        $crate::__private::None
+        })*
     };
 }
 
@@ -404,8 +391,10 @@ macro_rules! dispatch {
         }
     ) => {
         $crate::__dispatch! {
-            $any [$crate::__private::None | $crate::__private::Some($own_qualified)]
-            $own = $own_qualified,
+            $any [
+                $crate::__private::None | $crate::__private::Some($own_qualified)
+                    => $own = $own_qualified
+            ]
             $($(#[$cfg])* $variant = $qualified,)*
         }
         impl ::core::convert::From<$own_ty> for $any {
@@ -427,19 +416,20 @@ macro_rules! dispatch {
     };
 }
 
-/// The impls of [`dispatch!`](crate::dispatch!); the first variant matches
-/// the `@odata.type` patterns in brackets.
+/// The impls of [`dispatch!`](crate::dispatch!); the declared type's
+/// variant, if any, comes in brackets with the `@odata.type` values it reads.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dispatch {
     (
-        $any:ident [$($own_pattern:pat)?]
+        $any:ident [$($own_pattern:pat => $own:ident = $own_qualified:literal)?]
         $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*
     ) => {
         impl $any {
             /// The qualified type name of the value (`@odata.type` without `#`).
             pub fn odata_type(&self) -> $crate::__private::Option<&str> {
                 match self {
+                    $(Self::$own(_) => $crate::__private::Some($own_qualified),)?
                     $($(#[$cfg])* Self::$variant(_) => $crate::__private::Some($qualified),)*
                     Self::Unrecognized(map) => $crate::poly::odata_type_of(map),
                 }
@@ -447,13 +437,25 @@ macro_rules! __dispatch {
         }
         impl $crate::poly::Dispatch for $any {
             fn is_known(odata_type: $crate::__private::Option<&str>) -> bool {
-                $crate::__dispatch_known!(odata_type, [$($own_pattern)?] $($(#[$cfg])* $qualified,)*)
+                match odata_type {
+                    $($own_pattern => true,)?
+                    $($(#[$cfg])* $crate::__private::Some($qualified) => true,)*
+                    _ => false,
+                }
             }
             fn dispatch<'de, D: $crate::__private::serde::Deserializer<'de>>(
                 odata_type: $crate::__private::Option<&str>,
                 de: D,
             ) -> $crate::__private::Result<Self, D::Error> {
-                $crate::__dispatch_read!(odata_type, de, [$($own_pattern)?] $($(#[$cfg])* $variant = $qualified,)*)
+                match odata_type {
+                    $($own_pattern => {
+                        $crate::__private::serde::Deserialize::deserialize(de).map(Self::$own)
+                    })?
+                    $($(#[$cfg])* $crate::__private::Some($qualified) => {
+                        $crate::__private::serde::Deserialize::deserialize(de).map(Self::$variant)
+                    })*
+                    other => $crate::__private::Err($crate::poly::not_a_variant(other, de)),
+                }
             }
             fn unrecognized(
                 object: $crate::__private::serde_json::Map<
@@ -477,11 +479,12 @@ macro_rules! __dispatch {
                 serializer: S,
             ) -> $crate::__private::Result<S::Ok, S::Error> {
                 match self {
-                    $($(#[$cfg])* Self::$variant(value) => $crate::poly::serialize_tagged(
-                        ::core::concat!("#", $qualified),
-                        &**value,
-                        serializer,
-                    ),)*
+                    $(Self::$own(value) => {
+                        $crate::poly::serialize_tagged($own_qualified, &**value, serializer)
+                    })?
+                    $($(#[$cfg])* Self::$variant(value) => {
+                        $crate::poly::serialize_tagged($qualified, &**value, serializer)
+                    })*
                     Self::Unrecognized(map) => {
                         $crate::__private::serde::Serialize::serialize(map, serializer)
                     }
@@ -491,58 +494,11 @@ macro_rules! __dispatch {
     };
 }
 
-/// The body of `Dispatch::is_known`: the declared type's patterns, then
-/// each variant's type.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __dispatch_known {
-    ($odata_type:ident, [$own_pattern:pat] $(#[$own_cfg:meta])* $own:literal, $($(#[$cfg:meta])* $qualified:literal,)*) => {
-        match $odata_type {
-            $own_pattern => true,
-            $($(#[$cfg])* $crate::__private::Some($qualified) => true,)*
-            _ => false,
-        }
-    };
-    ($odata_type:ident, [] $($(#[$cfg:meta])* $qualified:literal,)*) => {
-        match $odata_type {
-            $($(#[$cfg])* $crate::__private::Some($qualified) => true,)*
-            _ => false,
-        }
-    };
-}
-
-/// The body of `Dispatch::dispatch`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __dispatch_read {
-    (
-        $odata_type:ident, $de:ident, [$own_pattern:pat]
-        $(#[$own_cfg:meta])* $own:ident = $own_qualified:literal,
-        $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*
-    ) => {
-        match $odata_type {
-            $own_pattern => $crate::__private::serde::Deserialize::deserialize($de).map(Self::$own),
-            $($(#[$cfg])* $crate::__private::Some($qualified) => {
-                $crate::__private::serde::Deserialize::deserialize($de).map(Self::$variant)
-            })*
-            other => $crate::__private::Err($crate::poly::not_a_variant(other, $de)),
-        }
-    };
-    ($odata_type:ident, $de:ident, [] $($(#[$cfg:meta])* $variant:ident = $qualified:literal,)*) => {
-        match $odata_type {
-            $($(#[$cfg])* $crate::__private::Some($qualified) => {
-                $crate::__private::serde::Deserialize::deserialize($de).map(Self::$variant)
-            })*
-            other => $crate::__private::Err($crate::poly::not_a_variant(other, $de)),
-        }
-    };
-}
-
 /// The impls of a generated request type: `new`, `send` and
 /// [`Operation`](crate::Operation).
 ///
-/// `path` lists the URL's segments: a string is a fixed segment, a name is
-/// the request's key field addressing one entity; `function` adds a
+/// `path` is the URL's template, its segments in braces filled in order by
+/// the keys `new` takes (see [`PathBuilder::template`](crate::PathBuilder::template)); `function` adds a
 /// function call segment whose parameters are fields of the request, each
 /// `field: "wireName" literal kind` (see [`odata::literal`](crate::odata::literal)),
 /// `required` when the call always has it, else `optional`. `new` takes the keys, then the
@@ -565,7 +521,7 @@ macro_rules! __dispatch_read {
 ///
 /// graphgen_runtime::operation! {
 ///     GetReport: GET "contoso.getReport" {
-///         path: "users" / user_id / "reports";
+///         path: "/users/{user-id}/reports";
 ///         function: "getReport"(period: "period" string required, top: "top" raw optional);
 ///         available: Global, China;
 ///         new(user_id; period: String);
@@ -583,7 +539,7 @@ macro_rules! __dispatch_read {
 macro_rules! operation {
     (
         $name:ident: $method:ident $qualified:literal {
-            path: $($segment:tt)/+;
+            path: $path:literal;
             $(function: $function:literal(
                 $($arg:ident: $arg_wire:literal $literal:ident $arg_kind:ident),* $(,)?
             );)?
@@ -616,8 +572,7 @@ macro_rules! operation {
             const AVAILABILITY: &'static [$crate::Cloud] = &[$($crate::Cloud::$cloud),*];
 
             fn path(&self) -> $crate::__private::Result<::std::string::String, $crate::Error> {
-                let path = $crate::PathBuilder::new();
-                $(let path = $crate::__operation_segment!(self, path, $segment);)+
+                let path = $crate::PathBuilder::new().template($path, &[$(self.$key.as_str()),*]);
                 $(
                     let mut args = ::std::vec::Vec::new();
                     $($crate::__operation_arg!(self, args, $arg, $arg_wire, $literal $arg_kind);)*
@@ -664,12 +619,17 @@ macro_rules! __operation_new {
     (
         keys [$($key:ident),*] body [] params [$($param:ident),*]
         args [$($arg:ident $arg_kind:ident),*]
-    ) => {
+    ) => {{
+        // As in `object!`'s `new`: every argument `Unset`, then the
+        // required ones bound to their parameters again.
+        let required = ($($param,)*);
+        $(#[allow(unused_variables)] let $arg = $crate::object::init::Unset;)*
+        let ($($param,)*) = required;
         Self {
             $($key: $key.into(),)*
-            $($arg: $crate::__object_init!($arg_kind $arg),)*
+            $($arg: $crate::object::init::$arg_kind($arg),)*
         }
-    };
+    }};
 }
 
 /// The `Output` of a request type.
@@ -698,23 +658,14 @@ macro_rules! __operation_send {
                 self,
                 client: &$crate::Client,
             ) -> impl ::core::future::Future<
-                Output = $crate::__private::Result<<Self as $crate::Operation>::Output, $crate::Error>,
+                Output = $crate::__private::Result<
+                    <Self as $crate::Operation>::Output,
+                    $crate::Error,
+                >,
             > + '_ {
                 client.send(self)
             }
         }
-    };
-}
-
-/// One segment of a request path: fixed, or a key field.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __operation_segment {
-    ($this:ident, $path:ident, $segment:literal) => {
-        $path.segment($segment)
-    };
-    ($this:ident, $path:ident, $key:ident) => {
-        $path.key(&$this.$key)
     };
 }
 
@@ -750,9 +701,11 @@ macro_rules! __operation_body {
 macro_rules! __operation_read {
     ($this:ident, $status:ident, $body:ident, batch($items:ident)) => {
         match $crate::odata::collection($status, $body) {
-            $crate::__private::Ok(results) => $crate::__private::Ok(
-                $crate::BatchOutcome::pair($status, $this.body.$items, results),
-            ),
+            $crate::__private::Ok(results) => $crate::__private::Ok($crate::BatchOutcome::pair(
+                $status,
+                $this.body.$items,
+                results,
+            )),
             $crate::__private::Err(e) => $crate::__private::Err(e),
         }
     };

@@ -22,8 +22,8 @@
 //! impl Object for Item {
 //!     const NAME: &'static str = "contoso.item";
 //!     fn members<M: MemberSink>(&self, object: &mut M) {
-//!         object.optional("id", "id", &self.id);
-//!         object.required("priority", "priority", &self.priority);
+//!         object.optional("id", &self.id);
+//!         object.required("priority", &self.priority);
 //!     }
 //!     fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
 //!         let (mut id, mut priority) = (None, None);
@@ -52,7 +52,7 @@
 //!
 //! impl std::fmt::Debug for Item {
 //!     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-//!         object::debug(self, "Item", f)
+//!         object::debug(self, "Item id priority", f)
 //!     }
 //! }
 //!
@@ -90,23 +90,12 @@ pub trait Object: Sized {
 /// What [`Object::members`] hands its members to: a [`Writer`] (JSON) or
 /// the `Debug` formatter of [`debug`].
 pub trait MemberSink {
-    /// A member that is always present: `key` is its name on the wire,
-    /// `field` the Rust field's.
-    fn required<T: Serialize + fmt::Debug + ?Sized>(
-        &mut self,
-        key: &'static str,
-        field: &'static str,
-        value: &T,
-    );
+    /// A member that is always present, `key` its name on the wire.
+    fn required<T: Serialize + fmt::Debug + ?Sized>(&mut self, key: &'static str, value: &T);
     /// A member that is left out when `None`.
-    fn optional<T: Serialize + fmt::Debug>(
-        &mut self,
-        key: &'static str,
-        field: &'static str,
-        value: &Option<T>,
-    );
-    /// An open type's undeclared members, kept in the map field `field`.
-    fn extra(&mut self, field: &'static str, members: &serde_json::Map<String, serde_json::Value>);
+    fn optional<T: Serialize + fmt::Debug>(&mut self, key: &'static str, value: &Option<T>);
+    /// An open type's undeclared members.
+    fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>);
 }
 
 /// `Serialize::serialize` of an [`Object`]: a JSON object of its members.
@@ -116,13 +105,17 @@ pub fn serialize<S: Serializer, T: Object>(value: &T, serializer: S) -> Result<S
     writer.end()
 }
 
-/// `Debug::fmt` of an [`Object`] named `name`: like a derived `Debug`, but
-/// a member that is `None` is left out (a Graph entity has dozens, mostly
-/// unset), with `..` at the end when any was, and a present optional member
-/// shows its value without `Some(..)`.
-pub fn debug<T: Object>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// `Debug::fmt` of an [`Object`]: like a derived `Debug`, but a member
+/// that is `None` is left out (a Graph entity has dozens, mostly unset),
+/// with `..` at the end when any was, and a present optional member shows
+/// its value without `Some(..)`. `names` is the type's name, then its
+/// members' Rust names in the order [`Object::members`] hands them out,
+/// separated by spaces (as `stringify!` writes them: `Acl access_type r#type`).
+pub fn debug<T: Object>(value: &T, names: &'static str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut names = names.split_ascii_whitespace();
     let mut out = DebugMembers {
-        fields: f.debug_struct(name),
+        fields: f.debug_struct(names.next().unwrap_or("?")),
+        names,
         left_out: false,
     };
     value.members(&mut out);
@@ -136,46 +129,44 @@ pub fn debug<T: Object>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fm
 /// The [`MemberSink`] of [`debug`].
 struct DebugMembers<'a, 'b> {
     fields: fmt::DebugStruct<'a, 'b>,
+    /// The Rust names of the members still to come.
+    names: std::str::SplitAsciiWhitespace<'static>,
     /// Whether a member was left out for being `None` or empty.
     left_out: bool,
 }
 
+impl DebugMembers<'_, '_> {
+    /// The next member's name as `Debug` shows it: `type`, not `r#type`.
+    fn next_name(&mut self) -> &'static str {
+        let name = self.names.next().unwrap_or("?");
+        name.strip_prefix("r#").unwrap_or(name)
+    }
+}
+
 impl MemberSink for DebugMembers<'_, '_> {
-    fn required<T: Serialize + fmt::Debug + ?Sized>(
-        &mut self,
-        _key: &'static str,
-        field: &'static str,
-        value: &T,
-    ) {
-        self.fields.field(unraw(field), &value);
+    fn required<T: Serialize + fmt::Debug + ?Sized>(&mut self, _key: &'static str, value: &T) {
+        let name = self.next_name();
+        self.fields.field(name, &value);
     }
 
-    fn optional<T: Serialize + fmt::Debug>(
-        &mut self,
-        _key: &'static str,
-        field: &'static str,
-        value: &Option<T>,
-    ) {
+    fn optional<T: Serialize + fmt::Debug>(&mut self, _key: &'static str, value: &Option<T>) {
+        let name = self.next_name();
         match value {
             Some(value) => {
-                self.fields.field(unraw(field), value);
+                self.fields.field(name, value);
             }
             None => self.left_out = true,
         }
     }
 
-    fn extra(&mut self, field: &'static str, members: &serde_json::Map<String, serde_json::Value>) {
+    fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
+        let name = self.next_name();
         if members.is_empty() {
             self.left_out = true;
         } else {
-            self.fields.field(unraw(field), members);
+            self.fields.field(name, members);
         }
     }
-}
-
-/// A field name as `Debug` shows it: `type`, not `r#type`.
-fn unraw(field: &str) -> &str {
-    field.strip_prefix("r#").unwrap_or(field)
 }
 
 /// `Deserialize::deserialize` of an [`Object`]: expects a JSON object.
@@ -260,6 +251,22 @@ pub mod is {
     pub const optional: bool = false;
 }
 
+/// A generated `new`'s value of a member, by its kind.
+pub mod init {
+    /// What an optional member is bound to before `new` builds the value.
+    pub struct Unset;
+
+    /// A required member's parameter, as it is.
+    pub fn required<T>(value: T) -> T {
+        value
+    }
+
+    /// An optional member starts as `None`.
+    pub fn optional<T>(_: Unset) -> Option<T> {
+        None
+    }
+}
+
 /// How a generated `read` reads a member into its local, by its kind.
 pub mod read {
     pub use super::set as optional;
@@ -291,6 +298,19 @@ pub fn set_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 ) -> Result<(), A::Error> {
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+/// Reads a member the type does not declare: kept in `extra` (an open
+/// type's map, when there is one), else skipped.
+pub fn other<'de, A: MapAccess<'de>, const N: usize>(
+    map: &mut A,
+    key: Key<'de>,
+    extra: [&mut serde_json::Map<String, serde_json::Value>; N],
+) -> Result<(), A::Error> {
+    match extra.into_iter().next() {
+        Some(extra) => keep(map, key, extra),
+        None => skip(map),
+    }
 }
 
 /// Keeps a member the type does not declare (an open type's extra member).
@@ -336,22 +356,12 @@ impl<M: SerializeMap> Writer<M> {
 }
 
 impl<M: SerializeMap> MemberSink for Writer<M> {
-    fn required<T: Serialize + fmt::Debug + ?Sized>(
-        &mut self,
-        key: &'static str,
-        _field: &'static str,
-        value: &T,
-    ) {
+    fn required<T: Serialize + fmt::Debug + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.entry(key, value);
     }
 
     /// `None` is left out.
-    fn optional<T: Serialize + fmt::Debug>(
-        &mut self,
-        key: &'static str,
-        _field: &'static str,
-        value: &Option<T>,
-    ) {
+    fn optional<T: Serialize + fmt::Debug>(&mut self, key: &'static str, value: &Option<T>) {
         if let Some(value) = value {
             self.entry(key, value);
         }
@@ -360,11 +370,7 @@ impl<M: SerializeMap> MemberSink for Writer<M> {
     /// Written after the declared members. A kept `@odata.type` is left
     /// out: the type is the Rust type, and an `Any*` enum writes the tag
     /// itself (it would appear twice).
-    fn extra(
-        &mut self,
-        _field: &'static str,
-        members: &serde_json::Map<String, serde_json::Value>,
-    ) {
+    fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
         for (key, value) in members {
             if key != crate::poly::ODATA_TYPE {
                 self.entry(key, value);
@@ -393,13 +399,13 @@ mod tests {
     impl Serialize for Three {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut object = Writer::new(serializer);
-            object.required("a", "a", &1);
-            object.optional("b", "b", &None::<i32>);
-            object.optional("c", "c", &Some("x"));
+            object.required("a", &1);
+            object.optional("b", &None::<i32>);
+            object.optional("c", &Some("x"));
             let mut extra = serde_json::Map::new();
             extra.insert("d".into(), serde_json::Value::Bool(true));
             extra.insert("@odata.type".into(), "#t.three".into());
-            object.extra("extra", &extra);
+            object.extra(&extra);
             object.end()
         }
     }
@@ -462,7 +468,7 @@ mod tests {
         impl Object for X {
             const NAME: &'static str = "t.x";
             fn members<M: MemberSink>(&self, out: &mut M) {
-                out.required("x", "x", &self.0);
+                out.required("x", &self.0);
             }
             fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 let mut x = None;
@@ -498,11 +504,11 @@ mod tests {
     impl Object for Shape {
         const NAME: &'static str = "t.shape";
         fn members<M: MemberSink>(&self, out: &mut M) {
-            out.required("type", "type", &self.r#type);
-            out.optional("size", "size", &self.size);
-            out.optional("label", "label", &self.label);
-            out.optional("inner", "inner", &self.inner);
-            out.extra("extra", &self.extra);
+            out.required("type", &self.r#type);
+            out.optional("size", &self.size);
+            out.optional("label", &self.label);
+            out.optional("inner", &self.inner);
+            out.extra(&self.extra);
         }
         fn read<'de, A: MapAccess<'de>>(_: A) -> Result<Self, A::Error> {
             unreachable!("only written and shown")
@@ -517,7 +523,7 @@ mod tests {
 
     impl fmt::Debug for Shape {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            debug(self, "Shape", f)
+            debug(self, "Shape r#type size label inner extra", f)
         }
     }
 

@@ -119,6 +119,45 @@ impl PathBuilder {
         self
     }
 
+    /// Appends the segments of a path template: a segment in braces
+    /// (`{externalItem-id}`) is the next of `keys` (see [`key`](Self::key)),
+    /// any other a fixed segment (see [`segment`](Self::segment)). A
+    /// template and keys that do not match make [`finish`](Self::finish)
+    /// fail with [`Error::InvalidKey`].
+    ///
+    /// ```
+    /// use graphgen_runtime::PathBuilder;
+    ///
+    /// let path = PathBuilder::new()
+    ///     .template("/external/connections/{externalConnection-id}/items", &["contoso"])
+    ///     .finish()?;
+    /// assert_eq!(path, "/external/connections/contoso/items");
+    /// # Ok::<(), graphgen_runtime::Error>(())
+    /// ```
+    pub fn template(mut self, template: &'static str, keys: &[&str]) -> Self {
+        let mut keys = keys.iter();
+        for segment in template.split('/').filter(|s| !s.is_empty()) {
+            if segment.starts_with('{') && segment.ends_with('}') {
+                match keys.next() {
+                    Some(key) => self = self.key(key),
+                    None => self.mismatch(),
+                }
+            } else {
+                self = self.segment(segment);
+            }
+        }
+        if keys.next().is_some() {
+            self.mismatch();
+        }
+        self
+    }
+
+    /// Records that a template and its keys do not match.
+    fn mismatch(&mut self) {
+        let reason = "the path template and the keys do not match";
+        self.bad_key.get_or_insert((self.last_segment, reason));
+    }
+
     /// Appends a function call, `name(p1=v1,p2=v2)`: each value an OData URL
     /// literal, percent-encoded like a key, so no value can change the path.
     ///
@@ -278,6 +317,40 @@ mod tests {
             .finish()
             .unwrap();
         assert_eq!(p, "/items/...");
+    }
+
+    #[test]
+    fn templates_take_their_keys_in_order() {
+        let template =
+            "/external/connections/{externalConnection-id}/items/{externalItem-id}/addActivities";
+        let p = PathBuilder::new()
+            .template(template, &["c/1", "i 2"])
+            .finish()
+            .unwrap();
+        assert_eq!(p, "/external/connections/c%2F1/items/i%202/addActivities");
+        // A bad key names the segment before it, as with `key`.
+        let e = PathBuilder::new()
+            .template(template, &["c", ".."])
+            .finish()
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::InvalidKey {
+                    segment: "items",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        // Too few or too many keys for the template.
+        for keys in [&["c"][..], &["c", "i", "x"][..]] {
+            let e = PathBuilder::new()
+                .template(template, keys)
+                .finish()
+                .unwrap_err();
+            assert!(e.to_string().contains("do not match"), "{e}");
+        }
     }
 
     #[test]

@@ -128,16 +128,28 @@ pub fn not_a_variant<'de, D: Deserializer<'de>>(odata_type: Option<&str>, input:
     ))
 }
 
-/// Serializes one variant of a polymorphic enum: `@odata.type` (`tag`,
-/// with its `#`) first, then the value's members.
+/// Serializes one variant of a polymorphic enum: `@odata.type` (`#` and
+/// the qualified type name) first, then the value's members.
 pub fn serialize_tagged<S: serde::Serializer, T: crate::object::Object>(
-    tag: &'static str,
+    odata_type: &'static str,
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     use crate::object::MemberSink;
+    /// `#` and the type name, written without allocating.
+    struct Tag(&'static str);
+    impl serde::Serialize for Tag {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(&format_args!("#{}", self.0))
+        }
+    }
+    impl fmt::Debug for Tag {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "#{}", self.0)
+        }
+    }
     let mut writer = crate::object::Writer::new(serializer);
-    writer.required(ODATA_TYPE, ODATA_TYPE, tag);
+    writer.required(ODATA_TYPE, &Tag(odata_type));
     value.members(&mut writer);
     writer.end()
 }

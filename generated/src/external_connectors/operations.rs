@@ -40,7 +40,7 @@ graphgen_runtime::object! {
 
 graphgen_runtime::operation! {
     AddActivities: POST "microsoft.graph.externalConnectors.addActivities" {
-        path: "external" / "connections" / external_connection_id / "items" / external_item_id / "addActivities";
+        path: "/external/connections/{externalConnection-id}/items/{externalItem-id}/addActivities";
         available: Global, UsGovL4, UsGovL5;
         new(external_connection_id, external_item_id; activities: Vec<AnyExternalActivity>);
         body: AddActivitiesBody;

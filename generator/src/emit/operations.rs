@@ -126,26 +126,22 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let mut scope = Scope::new();
     scope.reserve("body");
     let mut keys = Vec::new();
-    let mut segments: Vec<TokenStream> = Vec::new();
-    let mut url = String::new();
+    // The URL's segments, keys in braces: the operation's path template.
+    let mut segments: Vec<String> = Vec::new();
     for segment in &path.segments {
         match segment {
-            PathSegment::Literal(l) => {
-                segments.push(quote!(#l));
-                url.push('/');
-                url.push_str(l);
-            }
+            PathSegment::Literal(l) => segments.push(l.clone()),
             PathSegment::Key { entity } => {
                 let field = ident(&scope.claim(format!(
                     "{}_id",
                     naming::field_name(&entity.name).trim_start_matches("r#")
                 )));
-                segments.push(quote!(#field));
-                url.push_str(&format!("/{{{}-id}}", entity.name));
+                segments.push(format!("{{{}-id}}", entity.name));
                 keys.push((field, entity.name.clone()));
             }
         }
     }
+    let mut url = format!("/{}", segments.join("/"));
     let method = match op.kind {
         OperationKind::Action => "POST",
         OperationKind::Function => "GET",
@@ -169,13 +165,8 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let url_params = op.kind == OperationKind::Function && !params.is_empty();
     let mut function = TokenStream::new();
     if url_params {
-        let function_name = match segments.pop() {
-            Some(_) => match path.segments.last() {
-                Some(PathSegment::Literal(l)) => l.clone(),
-                _ => op.name.name.clone(),
-            },
-            None => op.name.name.clone(),
-        };
+        // The last segment is the function's name, called with its parameters.
+        let function_name = segments.pop().unwrap_or_else(|| op.name.name.clone());
         let args = params.iter().map(|p| {
             let (field, wire) = (&p.field, &p.def.name);
             let literal = ident(literal(plan, &p.def.ty));
@@ -189,6 +180,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         function = quote!(function: #function_name(#(#args),*););
         url.push_str(&url_parameters(op));
     }
+    let template = format!("/{}", segments.join("/"));
     let batch = batch(plan, op);
 
     let kind = match op.kind {
@@ -338,7 +330,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         #cfg
         graphgen_runtime::operation! {
             #name: #method #qualified {
-                path: #(#segments)/ *;
+                path: #template;
                 #function
                 available: #(#available),*;
                 new(#(#key_names),*; #(#new_params),*);
