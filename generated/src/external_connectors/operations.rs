@@ -9,7 +9,7 @@ use crate::graph;
 ///
 /// `POST /external/connections/{externalConnection-id}/items/{externalItem-id}/addActivities`
 ///
-/// Takes at most 20 items per call (the client refuses more before sending; `send_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`].
+/// Takes at most 20 items per call (the client refuses more before sending; `send_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`](mod@graphgen_runtime::batch).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub struct AddActivities {
     pub body: AddActivitiesBody,
 }
 
-/// The request body of [`AddActivities`].
+/// The request body of [`AddActivities`](struct@AddActivities).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddActivitiesBody {

@@ -194,7 +194,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     paragraphs.extend(docs::description(&op.doc));
     if let Some(b) = &batch {
         paragraphs.push(format!(
-            "Takes at most {} items per call (the client refuses more before sending; `send_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`].",
+            "Takes at most {} items per call (the client refuses more before sending; `send_split` splits any number into calls). The outcome pairs each submitted item with its result: see [`graphgen_runtime::batch`](mod@graphgen_runtime::batch).",
             b.max
         ));
     }
@@ -247,7 +247,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         }
     });
     let body = has_body.then(|| {
-        let doc = format!(" The request body of [`{name}`].");
+        let doc = format!(" The request body of [`{name}`](struct@{name}).");
         let fields = param_fields([", required.", ", optional."]);
         let default = (!params.iter().any(|p| p.required)).then(|| quote!(, Default));
         let kinds = params.iter().any(|p| p.required);

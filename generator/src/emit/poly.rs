@@ -83,7 +83,11 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId) -> TokenStream {
         let qualified = model.ty(c).name.to_string();
         let doc = format!(" `{qualified}`.");
         let cfg = variant_cfg(c);
-        let path = cx.type_path(c);
+        let path = if cfg.is_empty() {
+            cx.type_path(c)
+        } else {
+            cx.absolute_path(c)
+        };
         variants.push(quote! {
             #[doc = #doc]
             #cfg

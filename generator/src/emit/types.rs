@@ -89,6 +89,17 @@ impl<'p, 'm> Cx<'p, 'm> {
         self.path_of(id, &ident(self.plan.type_name(id)))
     }
 
+    /// `crate::module::Name`, importing nothing: for a part of an item
+    /// compiled under narrower features than the item (an `Any*` variant
+    /// with its own `#[cfg]`), which an import under the item's features
+    /// would leave unused.
+    pub fn absolute_path(&self, id: TypeId) -> TokenStream {
+        let plan = self.plan;
+        let module = ident(plan.module_name(&plan.model.ty(id).name.namespace));
+        let name = ident(plan.type_name(id));
+        quote!(crate::#module::#name)
+    }
+
     /// The `Any*` enum of a polymorphic declared type.
     pub fn any_path(&self, id: TypeId) -> Option<TokenStream> {
         let name = self.plan.any_name(id)?;
