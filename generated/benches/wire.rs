@@ -21,6 +21,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, Criterion};
 use graphgen_runtime::edm::DateTimeOffset;
 use graphgen_runtime::http::StatusCode;
+use graphgen_runtime::Nullable;
 use msgraph_connectors::external_connectors::{
     AddActivities, AddActivitiesBody, AnyExternalActivity, ExternalActivity,
     ExternalActivityResult, ExternalActivityType, Identity, IdentityType,
@@ -98,9 +99,9 @@ fn generated_body(n: usize) -> AddActivitiesBody {
                 KINDS[i % 4].parse::<ExternalActivityType>().unwrap(),
             );
             let mut by = Identity::default();
-            by.r#type = Some(IdentityType::User);
-            by.id = Some(USER.into());
-            a.performed_by = Some(by);
+            by.r#type = Nullable::Value(IdentityType::User);
+            by.id = Nullable::Value(USER.into());
+            a.performed_by = Nullable::Value(by);
             a.into()
         })
         .collect();
@@ -173,7 +174,7 @@ fn parse_207(c: &mut Criterion) {
     let check: Vec<ExternalActivityResult> =
         graphgen_runtime::odata::collection(StatusCode::MULTI_STATUS, &body).unwrap();
     assert_eq!(check.len(), 20);
-    assert_eq!(check.iter().filter(|r| r.error.is_some()).count(), 4);
+    assert_eq!(check.iter().filter(|r| r.error.is_value()).count(), 4);
     let check: baseline::Results = serde_json::from_slice(&body).unwrap();
     assert_eq!(check.value.len(), 20);
 

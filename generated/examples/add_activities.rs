@@ -35,7 +35,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use graphgen_runtime::batch::{BatchEntry, EntryStatus};
-use graphgen_runtime::{Client, ClientCredentials, Cloud};
+use graphgen_runtime::{Client, ClientCredentials, Cloud, Nullable};
 use msgraph_connectors::external_connectors::{
     AddActivities, AddActivitiesBody, AnyExternalActivity, ExternalActivityResult,
 };
@@ -135,10 +135,10 @@ fn read_activities(path: &PathBuf) -> Result<Vec<AnyExternalActivity>, String> {
     let body: AddActivitiesBody = serde_json::from_slice(&text).map_err(|e| {
         format!("{shown} is not an addActivities request body ({{\"activities\": [...]}}): {e}")
     })?;
-    if body.activities.is_empty() {
-        return Err(format!("{shown} holds no activities"));
+    match body.activities.into_value() {
+        Some(activities) if !activities.is_empty() => Ok(activities),
+        _ => Err(format!("{shown} holds no activities")),
     }
-    Ok(body.activities)
 }
 
 fn client(args: &Args) -> Result<Client, String> {
@@ -169,11 +169,9 @@ fn client(args: &Args) -> Result<Client, String> {
 /// Type and start time of an activity as written in FILE.
 fn type_and_start(a: &AnyExternalActivity) -> (String, String) {
     match a {
-        AnyExternalActivity::ExternalActivity(a) => {
-            (a.r#type.to_string(), a.start_date_time.to_string())
-        }
+        AnyExternalActivity::ExternalActivity(a) => (shown(&a.r#type), shown(&a.start_date_time)),
         AnyExternalActivity::ExternalActivityResult(a) => {
-            (a.r#type.to_string(), a.start_date_time.to_string())
+            (shown(&a.r#type), shown(&a.start_date_time))
         }
         // An @odata.type this crate does not know: show what it holds.
         AnyExternalActivity::Unrecognized(map) => {
@@ -189,10 +187,17 @@ fn type_and_start(a: &AnyExternalActivity) -> (String, String) {
     }
 }
 
+/// A property as text, `?` when it has no value.
+fn shown(value: &Nullable<impl std::fmt::Display>) -> String {
+    value
+        .value()
+        .map_or_else(|| "?".to_owned(), ToString::to_string)
+}
+
 fn outcome_text(entry: &BatchEntry<AnyExternalActivity, ExternalActivityResult>) -> String {
     match &entry.status {
         EntryStatus::Succeeded(_) => "ok".to_owned(),
-        EntryStatus::Failed(result) => match &result.error {
+        EntryStatus::Failed(result) => match result.error.value() {
             Some(e) => format!(
                 "{}: {}",
                 e.code.as_deref().unwrap_or("(no code)"),
@@ -238,7 +243,7 @@ async fn run(args: Args) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
 
-    if op.body.activities.len() <= 20 {
+    if op.body.activities.value().map_or(0, Vec::len) <= 20 {
         match op.send(&client).await {
             Ok(outcome) => {
                 for entry in outcome.entries() {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use graphgen_runtime::batch::EntryStatus;
 use graphgen_runtime::edm::DateTimeOffset;
-use graphgen_runtime::{Client, Cloud, Error, RetryPolicy};
+use graphgen_runtime::{Client, Cloud, Error, Nullable, RetryPolicy};
 use graphgen_testkit::{json, response, Reply, Server};
 use msgraph_connectors::external_connectors::{
     AddActivities, AnyExternalActivity, ExternalActivity, ExternalActivityType, Identity,
@@ -33,9 +33,9 @@ fn activity(i: usize) -> AnyExternalActivity {
         kinds[i % kinds.len()].clone(),
     );
     let mut by = Identity::default();
-    by.r#type = Some(IdentityType::User);
-    by.id = Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
-    a.performed_by = Some(by);
+    by.r#type = Nullable::Value(IdentityType::User);
+    by.id = Nullable::Value("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
+    a.performed_by = Nullable::Value(by);
     a.into()
 }
 
@@ -164,7 +164,7 @@ async fn more_results_than_activities() {
     assert_eq!(
         out.unmatched_results()[0]
             .error
-            .as_ref()
+            .value()
             .and_then(|e| e.code.as_deref()),
         Some("Duplicate")
     );

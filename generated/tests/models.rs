@@ -2,6 +2,7 @@
 
 use graphgen_runtime::edm::DateTimeOffset;
 use graphgen_runtime::http::StatusCode;
+use graphgen_runtime::Nullable;
 use msgraph_connectors::external_connectors::{
     ActivitySettings, AddActivitiesBody, AnyExternalActivity, AnyUrlToItemResolverBase,
     Configuration, ContentCategory, ExternalActivity, ExternalActivityResult, ExternalActivityType,
@@ -19,16 +20,21 @@ const RESPONSE: &str = r##"{"value":[{"@odata.type":"#microsoft.graph.externalCo
 #[test]
 fn documented_request_body_round_trips() {
     let body: AddActivitiesBody = serde_json::from_str(REQUEST).unwrap();
-    let [AnyExternalActivity::ExternalActivity(activity)] = body.activities.as_slice() else {
+    let [AnyExternalActivity::ExternalActivity(activity)] =
+        body.activities.value().map_or(&[][..], Vec::as_slice)
+    else {
         panic!("one plain activity expected: {body:?}");
     };
-    assert_eq!(activity.r#type, ExternalActivityType::Created);
     assert_eq!(
-        activity.start_date_time.as_str(),
-        "2021-04-06T18:04:31.033Z"
+        activity.r#type,
+        Nullable::Value(ExternalActivityType::Created)
     );
-    let by = activity.performed_by.as_ref().unwrap();
-    assert_eq!(by.r#type, Some(IdentityType::User));
+    assert_eq!(
+        activity.start_date_time.value().map(DateTimeOffset::as_str),
+        Some("2021-04-06T18:04:31.033Z")
+    );
+    let by = activity.performed_by.value().unwrap();
+    assert_eq!(by.r#type, Nullable::Value(IdentityType::User));
     assert_eq!(
         by.id.as_deref(),
         Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d")
@@ -52,9 +58,9 @@ fn building_the_request_in_code_writes_odata_type_for_the_polymorphic_item() {
         ExternalActivityType::Created,
     );
     let mut by = Identity::default();
-    by.r#type = Some(IdentityType::User);
-    by.id = Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
-    activity.performed_by = Some(by);
+    by.r#type = Nullable::Value(IdentityType::User);
+    by.id = Nullable::Value("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
+    activity.performed_by = Nullable::Value(by);
     let op = msgraph_connectors::external_connectors::AddActivities::new(
         "contosohr",
         "TSP228082938",
@@ -69,12 +75,19 @@ fn documented_response_parses_with_error_null() {
     let results: Vec<ExternalActivityResult> =
         graphgen_runtime::odata::collection(StatusCode::OK, RESPONSE.as_bytes()).unwrap();
     assert_eq!(results.len(), 1);
-    assert_eq!(results[0].r#type, ExternalActivityType::Created);
     assert_eq!(
-        results[0].start_date_time.as_str(),
-        "2021-04-06T18:04:31.033Z"
+        results[0].r#type,
+        Nullable::Value(ExternalActivityType::Created)
     );
-    assert!(results[0].error.is_none());
+    assert_eq!(
+        results[0]
+            .start_date_time
+            .value()
+            .map(DateTimeOffset::as_str),
+        Some("2021-04-06T18:04:31.033Z")
+    );
+    // `"error": null` is kept as null, apart from absent.
+    assert!(results[0].error.is_null());
 }
 
 #[test]
@@ -88,7 +101,7 @@ fn a_failed_result_carries_a_typed_error() {
     let results: Vec<ExternalActivityResult> =
         graphgen_runtime::odata::collection(StatusCode::MULTI_STATUS, body.to_string().as_bytes())
             .unwrap();
-    let error = results[0].error.as_ref().expect("error");
+    let error = results[0].error.value().expect("error");
     assert_eq!(error.code.as_deref(), Some("InvalidRequest"));
     assert_eq!(
         error.message.as_deref(),
@@ -102,9 +115,9 @@ fn unknown_enum_members_survive() {
     let activity: ExternalActivity = serde_json::from_str(json).unwrap();
     assert_eq!(
         activity.r#type,
-        ExternalActivityType::Unrecognized("liked".into())
+        Nullable::Value(ExternalActivityType::Unrecognized("liked".into()))
     );
-    assert_eq!(activity.r#type.as_str(), "liked");
+    assert_eq!(activity.r#type.value().unwrap().as_str(), "liked");
     let back: Value = serde_json::to_value(&activity).unwrap();
     assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
     // unknownFutureValue is a member like the others.
@@ -120,11 +133,11 @@ fn derived_types_dispatch_on_odata_type() {
         {"@odata.type": "#microsoft.graph.externalConnectors.futureResolver", "priority": 2, "rule": "x"}
     ]});
     let settings: ActivitySettings = serde_json::from_value(json.clone()).unwrap();
-    let resolvers = settings.url_to_item_resolvers.as_ref().unwrap();
+    let resolvers = settings.url_to_item_resolvers.value().unwrap();
     match &resolvers[0] {
         AnyUrlToItemResolverBase::ItemIdResolver(r) => {
-            assert_eq!(r.item_id, "{slug}");
-            assert_eq!(r.priority, Some(1));
+            assert_eq!(r.item_id.as_deref(), Some("{slug}"));
+            assert_eq!(r.priority, Nullable::Value(1));
         }
         other => panic!("expected an item-id resolver, got {other:?}"),
     }
@@ -144,7 +157,7 @@ fn derived_types_dispatch_on_odata_type() {
     let late = r##"{"priority":3,"itemId":"x","@odata.type":"#microsoft.graph.externalConnectors.itemIdResolver"}"##;
     let r: AnyUrlToItemResolverBase = serde_json::from_str(late).unwrap();
     assert!(
-        matches!(&r, AnyUrlToItemResolverBase::ItemIdResolver(r) if r.item_id == "x" && r.priority == Some(3))
+        matches!(&r, AnyUrlToItemResolverBase::ItemIdResolver(r) if r.item_id.as_deref() == Some("x") && r.priority == Nullable::Value(3))
     );
     // The abstract declared type has no variant of its own: no @odata.type is unrecognized.
     let r: AnyUrlToItemResolverBase = serde_json::from_str(r#"{"priority":1}"#).unwrap();
@@ -181,7 +194,10 @@ fn date_time_text_is_kept_to_the_digit() {
     for text in ["2021-04-06T18:04:31.033Z", "2021-04-06T18:04:31.0330000Z"] {
         let json = format!(r#"{{"type":"viewed","startDateTime":"{text}"}}"#);
         let a: ExternalActivity = serde_json::from_str(&json).unwrap();
-        assert_eq!(a.start_date_time.as_str(), text);
+        assert_eq!(
+            a.start_date_time.value().map(DateTimeOffset::as_str),
+            Some(text)
+        );
         let written = serde_json::to_string(&a).unwrap();
         assert!(
             written.contains(&format!(r#""startDateTime":"{text}""#)),
@@ -190,20 +206,23 @@ fn date_time_text_is_kept_to_the_digit() {
     }
 }
 
+/// `Nullable="false"` means never null, not always present: what a GET
+/// leaves out (`$select`) is absent, and only `new` requires it.
 #[test]
-fn required_properties_are_required() {
-    let err = serde_json::from_str::<ExternalActivity>(r#"{"type":"viewed"}"#).unwrap_err();
-    assert!(err.to_string().contains("startDateTime"), "{err}");
-    let err =
-        serde_json::from_str::<ExternalActivity>(r#"{"startDateTime":"2021-04-06T18:04:31Z"}"#)
-            .unwrap_err();
-    assert!(err.to_string().contains("type"), "{err}");
-    // With both absent, the first in declaration order is named.
-    let err = serde_json::from_str::<ExternalActivity>("{}").unwrap_err();
-    assert!(
-        err.to_string().contains("missing field `startDateTime`"),
-        "{err}"
+fn required_properties_are_required_when_building_not_when_reading() {
+    let selected = serde_json::from_str::<ExternalActivity>(r#"{"type":"viewed"}"#).unwrap();
+    assert!(selected.start_date_time.is_absent());
+    assert_eq!(
+        selected.r#type,
+        Nullable::Value(ExternalActivityType::Viewed)
     );
+    let nothing = serde_json::from_str::<ExternalActivity>("{}").unwrap();
+    assert_eq!(nothing, ExternalActivity::default());
+    let built = ExternalActivity::new(
+        DateTimeOffset::new("2021-04-06T18:04:31Z").unwrap(),
+        ExternalActivityType::Viewed,
+    );
+    assert!(built.start_date_time.is_value() && built.r#type.is_value());
 }
 
 #[test]
@@ -212,13 +231,13 @@ fn a_property_some_clouds_lack_is_never_required() {
     // absent from the US Government ones, whose connections come without it.
     let us_gov = r#"{"id":"contosohr","name":"Contoso HR","state":"ready"}"#;
     let connection: ExternalConnection = serde_json::from_str(us_gov).unwrap();
-    assert_eq!(connection.content_category, None);
+    assert!(connection.content_category.is_absent());
     assert_eq!(connection.name.as_deref(), Some("Contoso HR"));
     let global = r#"{"id":"contosohr","contentCategory":"knowledgeBase"}"#;
     let connection: ExternalConnection = serde_json::from_str(global).unwrap();
     assert_eq!(
         connection.content_category,
-        Some(ContentCategory::KnowledgeBase)
+        Nullable::Value(ContentCategory::KnowledgeBase)
     );
 }
 
@@ -229,7 +248,7 @@ fn a_result_converts_to_its_base_view() {
     )
     .unwrap();
     let base: ExternalActivity = r.into_external_activity();
-    assert_eq!(base.r#type, ExternalActivityType::Viewed);
+    assert_eq!(base.r#type, Nullable::Value(ExternalActivityType::Viewed));
 }
 
 /// Structs read JSON objects member by member (`graphgen_runtime::object`):
@@ -240,32 +259,34 @@ fn objects_are_read_member_by_member() {
     let a: ExternalActivity =
         serde_json::from_str(r#"{"st\u0061rtDateTime":"2021-04-06T18:04:31Z","type":"created"}"#)
             .unwrap();
-    assert_eq!(a.start_date_time.as_str(), "2021-04-06T18:04:31Z");
+    assert_eq!(
+        a.start_date_time.value().map(DateTimeOffset::as_str),
+        Some("2021-04-06T18:04:31Z")
+    );
     // A repeated member keeps its last value, as serde_json::Value does.
     let a: ExternalActivity = serde_json::from_str(
         r#"{"type":"created","startDateTime":"2021-04-06T18:04:31Z","type":"viewed"}"#,
     )
     .unwrap();
-    assert_eq!(a.r#type, ExternalActivityType::Viewed);
+    assert_eq!(a.r#type, Nullable::Value(ExternalActivityType::Viewed));
     // Unknown members of a closed type are skipped, whatever their shape.
     let a: ExternalActivity = serde_json::from_str(
         r#"{"x":{"y":[1,{"z":null}]},"type":"created","startDateTime":"2021-04-06T18:04:31Z"}"#,
     )
     .unwrap();
-    assert_eq!(a.r#type, ExternalActivityType::Created);
-    // Optional members may be null; required ones may not.
+    assert_eq!(a.r#type, Nullable::Value(ExternalActivityType::Created));
+    // Any member may be null, kept as null (and written back as null).
     let i: Identity = serde_json::from_str(r#"{"id":null,"type":null}"#).unwrap();
-    assert_eq!(i, Identity::default());
-    let e = serde_json::from_str::<ExternalActivity>(
-        r#"{"type":null,"startDateTime":"2021-04-06T18:04:31Z"}"#,
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("invalid type: null"), "{e}");
-    let e = serde_json::from_str::<ExternalActivity>(r#"{"type":"created"}"#)
+    assert!(i.id.is_null() && i.r#type.is_null());
+    assert_eq!(
+        serde_json::to_value(&i).unwrap(),
+        json!({"id": null, "type": null})
+    );
+    // A member of the wrong type is an error.
+    let e = serde_json::from_str::<ExternalActivity>(r#"{"type":5}"#)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("missing field `startDateTime`"), "{e}");
+    assert!(e.contains("invalid type"), "{e}");
     // An array is not an object, even with the members in order.
     let e = serde_json::from_str::<ExternalActivity>(r#"["2021-04-06T18:04:31Z","created"]"#)
         .unwrap_err()
@@ -274,7 +295,7 @@ fn objects_are_read_member_by_member() {
         e.contains("expected a `microsoft.graph.externalConnectors.externalActivity` object"),
         "{e}"
     );
-    // Optional members that are None are left out; nothing else is added.
+    // Absent members are left out; nothing else is added.
     let written = serde_json::to_value(Identity::default()).unwrap();
     assert_eq!(written, json!({}));
 }
@@ -288,7 +309,7 @@ fn debug_shows_what_is_set_by_rust_names() {
          start_date_time: DateTimeOffset(\"2021-04-06T18:04:31.033Z\"), type: Created, \
          performed_by: Identity { id: \"1f0c997e-99f7-43f1-8cca-086f8d42be8d\", type: User }, .. })] }"
     );
-    // An unset optional member is left out, and `..` says so.
+    // An absent member is left out, and `..` says so.
     let identity = Identity::default();
     assert_eq!(format!("{identity:?}"), "Identity { .. }");
 }

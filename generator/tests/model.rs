@@ -358,20 +358,22 @@ fn an_action_whose_parameters_differ_between_clouds_is_one_action() {
     let doc = &field[field.rfind("pub comment").unwrap()..];
     assert!(
         doc.contains("/// Available in: global. Not in: US Gov L4, US Gov L5 (DoD). Not checked (no metadata read): China (21Vianet).")
-            && doc.contains("pub proposed_new_time: Option<String>,"),
+            && doc.contains("pub proposed_new_time: Nullable<String>,"),
         "{doc}"
     );
-    assert_eq!(
-        code.matches("pub cancelled: Option<bool>,").count(),
-        2,
-        "the property US Gov lacks is optional, in the derived type too (its base view moves it)"
+    // Required means `new(...)` takes it (`name: Type` appears only there).
+    assert!(!code.contains("proposed_new_time: String"), "{code}");
+    assert_eq!(code.matches("pub cancelled: Nullable<bool>,").count(), 2);
+    assert!(
+        !code.contains("cancelled: bool"),
+        "the property US Gov lacks is not required, in the derived type either (its base view moves it)"
     );
     // With the global document alone, both are required.
     let m = build(&[("global", &global)], "microsoft.graph").unwrap();
     let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("global")).unwrap();
     let code: String = out.files.values().map(String::as_str).collect();
-    assert!(code.contains("pub cancelled: bool,"));
-    assert!(code.contains("pub proposed_new_time: String,"));
+    assert_eq!(code.matches("new(cancelled: bool").count(), 2, "{code}");
+    assert!(code.contains("new(proposed_new_time: String"), "{code}");
 }
 
 #[test]
@@ -479,7 +481,11 @@ fn properties_a_later_document_adds_are_kept_for_its_clouds() {
     // Added properties are never required.
     let out = graphgen::emit::emit(&m, &graphgen::emit::Options::new("clouds")).unwrap();
     let code: String = out.files.values().map(String::as_str).collect();
-    assert!(code.contains("pub sequence_number: Option<i64>,"), "{code}");
+    assert!(
+        code.contains("pub sequence_number: Nullable<i64>,"),
+        "{code}"
+    );
+    assert!(!code.contains("sequence_number: i64"), "{code}");
     // With the first document alone, nothing is added.
     let alone = build(&[("global", &global)], "microsoft.graph").unwrap();
     let id = alone

@@ -37,16 +37,22 @@ pub trait ItemResult<I> {
 /// How [`ItemResult::echoes`] compares a field of a result with the item's.
 pub mod same {
     use crate::edm::DateTimeOffset;
+    use crate::Nullable;
 
     /// Equal values.
-    pub fn eq<T: PartialEq>(result: &T, item: &T) -> bool {
+    pub fn eq<T: PartialEq>(result: &Nullable<T>, item: &Nullable<T>) -> bool {
         result == item
     }
 
     /// The same instant, whatever the text (the service may write
     /// `2021-04-06T18:04:31.033Z` back as `2021-04-06T18:04:31.0330000Z`).
-    pub fn instant(result: &DateTimeOffset, item: &DateTimeOffset) -> bool {
-        result.same_instant(item) || result == item
+    pub fn instant(result: &Nullable<DateTimeOffset>, item: &Nullable<DateTimeOffset>) -> bool {
+        match (result, item) {
+            (Nullable::Value(result), Nullable::Value(item)) => {
+                result.same_instant(item) || result == item
+            }
+            _ => result == item,
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 //! - [`Client`]: availability check, auth ([`auth`]), retries
 //!   ([`RetryPolicy`]), a pluggable [`Transport`] (reqwest by default, cargo
 //!   feature `reqwest`).
-//! - [`batch`]: operations sending many items (e.g. `addActivities`), each
+//! - [`batch`](mod@batch): operations sending many items (e.g. `addActivities`), each
 //!   item paired with its result, and splitting into calls the service
 //!   accepts.
 //! - [`Error`]: every failure, with the service's OData error.
@@ -34,6 +34,7 @@ pub mod edm;
 pub mod enums;
 pub mod error;
 mod macros;
+mod nullable;
 pub mod object;
 pub mod odata;
 mod operation;
@@ -49,6 +50,7 @@ pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIME
 pub use cloud::{Cloud, UnknownCloud};
 pub use enums::{EnumMember, Flags};
 pub use error::{Error, ServiceError};
+pub use nullable::Nullable;
 pub use operation::{BaseUrl, Operation, PathBuilder};
 pub use retry::RetryPolicy;
 pub use sansio::{
@@ -69,6 +71,22 @@ pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use serde;
     pub use serde_json;
+
+    /// A request type's `new`: the value of a parameter, by its kind.
+    pub mod init {
+        /// What an optional parameter is bound to before `new` builds the value.
+        pub struct Unset;
+
+        /// A required parameter, as it is.
+        pub fn required<T>(value: T) -> T {
+            value
+        }
+
+        /// An optional parameter starts as `None`.
+        pub fn optional<T>(_: Unset) -> Option<T> {
+            None
+        }
+    }
 }
 
 #[cfg(test)]

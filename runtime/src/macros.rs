@@ -20,21 +20,22 @@
 
 /// The impls of a generated struct read and written as a JSON object.
 ///
-/// Members are listed in declaration order as `field: "wireName"`; `..field`
-/// names the map that keeps an open type's undeclared members. A struct
-/// without a required member must implement `Default` and is read in
-/// place. A struct with one gets `new(...)`, whose parameters are its
-/// required members in order; each member then says whether it is
-/// `required` (every payload has it) or `optional`. Each
-/// `fn into_base() -> Base { fields };` is a view of the value as one of its
-/// base types.
+/// Members are listed in declaration order as `field: "wireName"`, each a
+/// [`Nullable`](crate::Nullable) field; `..field` names the map that keeps
+/// an open type's undeclared members. The struct implements `Default` and
+/// is read in place: any member may be absent, whatever the metadata
+/// requires. `new(...)` takes what a value the user builds must hold (the
+/// properties the metadata requires), each set to a value and the rest
+/// absent. Each `fn into_base() -> Base { fields };` is a view of the value
+/// as one of its base types.
 ///
 /// ```
 /// use graphgen_runtime::edm::DateTimeOffset;
+/// use graphgen_runtime::Nullable;
 ///
 /// #[derive(Clone, PartialEq, Default)]
 /// pub struct Entity {
-///     pub id: Option<String>,
+///     pub id: Nullable<String>,
 /// }
 ///
 /// graphgen_runtime::object! {
@@ -43,18 +44,18 @@
 ///     }
 /// }
 ///
-/// #[derive(Clone, PartialEq)]
+/// #[derive(Clone, PartialEq, Default)]
 /// pub struct Activity {
-///     pub id: Option<String>,
-///     pub start_date_time: DateTimeOffset,
-///     pub r#type: String,
+///     pub id: Nullable<String>,
+///     pub start_date_time: Nullable<DateTimeOffset>,
+///     pub r#type: Nullable<String>,
 /// }
 ///
 /// graphgen_runtime::object! {
 ///     Activity = "contoso.activity" {
-///         id: "id" optional,
-///         start_date_time: "startDateTime" required,
-///         r#type: "type" required,
+///         id: "id",
+///         start_date_time: "startDateTime",
+///         r#type: "type",
 ///     }
 ///     new(start_date_time: DateTimeOffset, r#type: String);
 ///     fn into_entity() -> Entity { id };
@@ -62,27 +63,28 @@
 ///
 /// let activity: Activity =
 ///     serde_json::from_str(r#"{"type":"created","startDateTime":"2021-04-06T18:04:31Z"}"#)?;
-/// assert_eq!(activity.r#type, "created");
+/// assert_eq!(activity.r#type.value().map(String::as_str), Some("created"));
 /// assert_eq!(
 ///     serde_json::to_string(&activity)?,
 ///     r#"{"startDateTime":"2021-04-06T18:04:31Z","type":"created"}"#
 /// );
 /// assert_eq!(format!("{activity:?}"), r#"Activity { start_date_time: DateTimeOffset("2021-04-06T18:04:31Z"), type: "created", .. }"#);
-/// let e = serde_json::from_str::<Activity>(r#"{"id":"a"}"#).unwrap_err();
-/// assert!(e.to_string().contains("missing field `startDateTime`"), "{e}");
+/// // A response may leave out what a request must hold.
+/// let selected: Activity = serde_json::from_str(r#"{"id":"a"}"#)?;
+/// assert!(selected.start_date_time.is_absent());
 /// let mut built = Activity::new(DateTimeOffset::new("2021-04-06T18:04:31Z")?, "created".into());
-/// built.id = Some("1".into());
-/// assert_eq!(built.into_entity().id.as_deref(), Some("1"));
+/// built.id = "1".to_string().into();
+/// assert_eq!(built.into_entity().id.value().map(String::as_str), Some("1"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[macro_export]
 macro_rules! object {
-    // No required member: read in place from `Default`.
     (
         $name:ident = $qualified:literal {
             $($field:ident: $wire:literal),* $(,)?
             $(..$extra:ident)?
         }
+        $(new($($param:ident: $param_ty:ty),* $(,)?);)?
         $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
     ) => {
         impl $crate::__private::serde::Serialize for $name {
@@ -95,7 +97,8 @@ macro_rules! object {
         }
         impl ::core::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                // The type's and its members' names, in one expansion.
+                // The type's and its members' names, in one expansion (an
+                // expansion per member cost seconds on the whole of Graph).
                 $crate::object::debug(self, ::core::stringify!($name $($field)* $($extra)?), f)
             }
         }
@@ -110,7 +113,7 @@ macro_rules! object {
             const NAME: &'static str = $qualified;
             #[allow(unused_variables)]
             fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
-                $(out.optional($wire, &self.$field);)*
+                $(out.member($wire, &self.$field);)*
                 $(out.extra(&self.$extra);)?
             }
             fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
@@ -136,97 +139,15 @@ macro_rules! object {
             }
         }
         $(impl $name {
-            /// A view of this value as one of its base types: its inherited properties.
-            pub fn $view(self) -> $base {
-                $base { $($base_field: self.$base_field,)* }
-            }
-        })*
-    };
-    // Some required member: every member says whether it is `required` or
-    // `optional`; read into locals, the required ones checked at the end.
-    (
-        $name:ident = $qualified:literal {
-            $($field:ident: $wire:literal $kind:ident),* $(,)?
-            $(..$extra:ident)?
-        }
-        new($($param:ident: $param_ty:ty),* $(,)?);
-        $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
-    ) => {
-        impl $crate::__private::serde::Serialize for $name {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> $crate::__private::Result<S::Ok, S::Error> {
-                $crate::object::serialize(self, serializer)
-            }
-        }
-        impl ::core::fmt::Debug for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                // The type's and its members' names, in one expansion.
-                $crate::object::debug(self, ::core::stringify!($name $($field)* $($extra)?), f)
-            }
-        }
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> $crate::__private::Result<Self, D::Error> {
-                $crate::object::deserialize(deserializer)
-            }
-        }
-        impl $crate::object::Object for $name {
-            const NAME: &'static str = $qualified;
-            fn members<M: $crate::object::MemberSink>(&self, out: &mut M) {
-                $(out.$kind($wire, &self.$field);)*
-                $(out.extra(&self.$extra);)?
-            }
-            fn read<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
-            ) -> $crate::__private::Result<Self, A::Error> {
-                $(let mut $field = $crate::__private::None;)*
-                $(let mut $extra = $crate::__private::serde_json::Map::new();)?
-                loop {
-                    let key = match map.next_key::<$crate::object::Key<'de>>() {
-                        $crate::__private::Ok($crate::__private::Some(key)) => key,
-                        $crate::__private::Ok($crate::__private::None) => break,
-                        $crate::__private::Err(e) => return $crate::__private::Err(e),
-                    };
-                    let read = match key.as_str() {
-                        $($wire => $crate::object::read::$kind(&mut map, &mut $field),)*
-                        _ => $crate::object::other(&mut map, key, [$(&mut $extra)?]),
-                    };
-                    if let $crate::__private::Err(e) = read {
-                        return $crate::__private::Err(e);
-                    }
-                }
-                // One `match` on the required members (`new`'s parameters)
-                // instead of a `?` each; the error names the first absent.
-                match ($($param,)*) {
-                    ($($crate::__private::Some($param),)*) => {
-                        $crate::__private::Ok(Self { $($field,)* $($extra)? })
-                    }
-                    ($($param,)*) => $crate::__private::Err($crate::object::missing_required(
-                        &[$(($wire, $crate::object::is::$kind)),*],
-                        &[$($param.is_none()),*],
-                    )),
-                }
-            }
-        }
-        impl $name {
-            /// A value with the required properties set and every optional one `None`.
+            /// A value with what the metadata requires set and every other property absent.
             #[allow(clippy::too_many_arguments)]
             pub fn new($($param: $param_ty),*) -> Self {
-                // Every member is first bound `Unset`, then the required
-                // ones to their parameters again: `init::optional` takes
-                // an `Unset`, `init::required` a value.
-                let required = ($($param,)*);
-                $(#[allow(unused_variables)] let $field = $crate::object::init::Unset;)*
-                let ($($param,)*) = required;
                 Self {
-                    $($field: $crate::object::init::$kind($field),)*
-                    $($extra: $crate::__private::Default::default(),)?
+                    $($param: $crate::Nullable::Value($param),)*
+                    ..$crate::__private::Default::default()
                 }
             }
-        }
+        })?
         $(impl $name {
             /// A view of this value as one of its base types: its inherited properties.
             pub fn $view(self) -> $base {
@@ -337,9 +258,11 @@ macro_rules! open_enum {
 /// serialization writes `@odata.type` first, then the value's members.
 ///
 /// ```
+/// use graphgen_runtime::Nullable;
+///
 /// #[derive(Clone, PartialEq, Default)]
 /// pub struct Resolver {
-///     pub priority: Option<i32>,
+///     pub priority: Nullable<i32>,
 /// }
 /// graphgen_runtime::object! {
 ///     Resolver = "contoso.resolver" {
@@ -349,8 +272,8 @@ macro_rules! open_enum {
 ///
 /// #[derive(Clone, PartialEq, Default)]
 /// pub struct ItemIdResolver {
-///     pub priority: Option<i32>,
-///     pub item_id: Option<String>,
+///     pub priority: Nullable<i32>,
+///     pub item_id: Nullable<String>,
 /// }
 /// graphgen_runtime::object! {
 ///     ItemIdResolver = "contoso.itemIdResolver" {
@@ -623,11 +546,11 @@ macro_rules! __operation_new {
         // As in `object!`'s `new`: every argument `Unset`, then the
         // required ones bound to their parameters again.
         let required = ($($param,)*);
-        $(#[allow(unused_variables)] let $arg = $crate::object::init::Unset;)*
+        $(#[allow(unused_variables)] let $arg = $crate::__private::init::Unset;)*
         let ($($param,)*) = required;
         Self {
             $($key: $key.into(),)*
-            $($arg: $crate::object::init::$arg_kind($arg),)*
+            $($arg: $crate::__private::init::$arg_kind($arg),)*
         }
     }};
 }
@@ -703,7 +626,7 @@ macro_rules! __operation_read {
         match $crate::odata::collection($status, $body) {
             $crate::__private::Ok(results) => $crate::__private::Ok($crate::BatchOutcome::pair(
                 $status,
-                $this.body.$items,
+                $this.body.$items.into_value().unwrap_or_default(),
                 results,
             )),
             $crate::__private::Err(e) => $crate::__private::Err(e),
@@ -776,7 +699,7 @@ macro_rules! batch {
             const MAX_ITEMS: usize = $max;
 
             fn items(&self) -> &[Self::Item] {
-                &self.body.$items
+                self.body.$items.value().map_or(&[], ::std::vec::Vec::as_slice)
             }
 
             // The other parameters are cloned; the items are not (cloning
@@ -785,7 +708,7 @@ macro_rules! batch {
                 Self {
                     $($key: ::core::clone::Clone::clone(&self.$key),)*
                     body: $body {
-                        $items: items,
+                        $items: $crate::Nullable::Value(items),
                         $($other: ::core::clone::Clone::clone(&self.body.$other),)*
                     },
                 }
@@ -795,7 +718,7 @@ macro_rules! batch {
             type Error = $error_ty;
 
             fn item_error(&self) -> $crate::__private::Option<&Self::Error> {
-                self.$error.as_ref()
+                self.$error.value()
             }
 
             fn echoes(&self, item: &$($item)::+) -> bool {

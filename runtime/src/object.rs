@@ -11,30 +11,31 @@
 //!
 //! ```
 //! use graphgen_runtime::object::{self, Key, MemberSink, Object};
+//! use graphgen_runtime::Nullable;
 //! use serde::de::MapAccess;
 //!
-//! #[derive(PartialEq)]
+//! #[derive(PartialEq, Default)]
 //! struct Item {
-//!     id: Option<String>,
-//!     priority: i32,
+//!     id: Nullable<String>,
+//!     priority: Nullable<i32>,
 //! }
 //!
 //! impl Object for Item {
 //!     const NAME: &'static str = "contoso.item";
 //!     fn members<M: MemberSink>(&self, object: &mut M) {
-//!         object.optional("id", &self.id);
-//!         object.required("priority", &self.priority);
+//!         object.member("id", &self.id);
+//!         object.member("priority", &self.priority);
 //!     }
 //!     fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-//!         let (mut id, mut priority) = (None, None);
+//!         let mut item = Item::default();
 //!         while let Some(key) = map.next_key::<Key<'de>>()? {
 //!             match key.as_str() {
-//!                 "id" => object::set(&mut map, &mut id),
-//!                 "priority" => object::set_some(&mut map, &mut priority),
+//!                 "id" => object::set(&mut map, &mut item.id),
+//!                 "priority" => object::set(&mut map, &mut item.priority),
 //!                 _ => object::skip(&mut map),
 //!             }?;
 //!         }
-//!         Ok(Item { id, priority: object::required(priority, "priority")? })
+//!         Ok(item)
 //!     }
 //! }
 //!
@@ -56,13 +57,14 @@
 //!     }
 //! }
 //!
-//! let item: Item = serde_json::from_str(r#"{"priority":2,"other":[1]}"#).unwrap();
-//! assert_eq!(item, Item { id: None, priority: 2 });
-//! assert_eq!(serde_json::to_string(&item).unwrap(), r#"{"priority":2}"#);
-//! // `None` members are left out, and `..` says some were.
-//! assert_eq!(format!("{item:?}"), "Item { priority: 2, .. }");
-//! let e = serde_json::from_str::<Item>(r#"{"id":"a"}"#).unwrap_err();
-//! assert!(e.to_string().contains("missing field `priority`"), "{e}");
+//! let item: Item = serde_json::from_str(r#"{"priority":2,"id":null,"other":[1]}"#).unwrap();
+//! assert_eq!(item.priority, Nullable::Value(2));
+//! assert!(item.id.is_null());
+//! assert_eq!(serde_json::to_string(&item).unwrap(), r#"{"id":null,"priority":2}"#);
+//! let partial: Item = serde_json::from_str(r#"{"priority":2}"#).unwrap();
+//! // Absent members are left out, and `..` says some were.
+//! assert_eq!(format!("{partial:?}"), "Item { priority: 2, .. }");
+//! assert_eq!(serde_json::to_string(&partial).unwrap(), r#"{"priority":2}"#);
 //! ```
 //!
 //! A member that appears twice keeps its last value, as `serde_json::Value`
@@ -74,6 +76,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::Nullable;
 
 /// A struct read member by member from a JSON object, and written and shown
 /// from one list of its members.
@@ -92,8 +96,9 @@ pub trait Object: Sized {
 pub trait MemberSink {
     /// A member that is always present, `key` its name on the wire.
     fn required<T: Serialize + fmt::Debug + ?Sized>(&mut self, key: &'static str, value: &T);
-    /// A member that is left out when `None`.
-    fn optional<T: Serialize + fmt::Debug>(&mut self, key: &'static str, value: &Option<T>);
+    /// A property: left out when [`Absent`](Nullable::Absent), `null` when
+    /// [`Null`](Nullable::Null).
+    fn member<T: Serialize + fmt::Debug>(&mut self, key: &'static str, value: &Nullable<T>);
     /// An open type's undeclared members.
     fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>);
 }
@@ -105,10 +110,10 @@ pub fn serialize<S: Serializer, T: Object>(value: &T, serializer: S) -> Result<S
     writer.end()
 }
 
-/// `Debug::fmt` of an [`Object`]: like a derived `Debug`, but a member
-/// that is `None` is left out (a Graph entity has dozens, mostly unset),
-/// with `..` at the end when any was, and a present optional member shows
-/// its value without `Some(..)`. `names` is the type's name, then its
+/// `Debug::fmt` of an [`Object`]: like a derived `Debug`, but an absent
+/// member is left out (a Graph entity has dozens, mostly unset), with `..`
+/// at the end when any was, a member with a value shows it without
+/// `Value(..)`, and a `null` one shows `null`. `names` is the type's name, then its
 /// members' Rust names in the order [`Object::members`] hands them out,
 /// separated by spaces (as `stringify!` writes them: `Acl access_type r#type`).
 pub fn debug<T: Object>(value: &T, names: &'static str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -149,13 +154,16 @@ impl MemberSink for DebugMembers<'_, '_> {
         self.fields.field(name, &value);
     }
 
-    fn optional<T: Serialize + fmt::Debug>(&mut self, _key: &'static str, value: &Option<T>) {
+    fn member<T: Serialize + fmt::Debug>(&mut self, _key: &'static str, value: &Nullable<T>) {
         let name = self.next_name();
         match value {
-            Some(value) => {
+            Nullable::Value(value) => {
                 self.fields.field(name, value);
             }
-            None => self.left_out = true,
+            Nullable::Null => {
+                self.fields.field(name, &format_args!("null"));
+            }
+            Nullable::Absent => self.left_out = true,
         }
     }
 
@@ -222,57 +230,6 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The value of a required member, or serde's "missing field" error.
-pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
-}
-
-/// serde's "missing field" error for the first member marked absent
-/// (`true`): a generated `read` checks all its required members at once.
-pub fn missing<E: de::Error>(absent: &[(&'static str, bool)]) -> E {
-    let first = absent.iter().find(|(_, absent)| *absent);
-    E::missing_field(first.map_or("", |(name, _)| name))
-}
-
-/// [`missing`] for a struct's members (wire name, whether required) and
-/// whether each required one, in order, is absent.
-pub fn missing_required<E: de::Error>(members: &[(&'static str, bool)], absent: &[bool]) -> E {
-    let required = members.iter().filter(|(_, required)| *required);
-    let first = required.zip(absent).find(|(_, absent)| **absent);
-    E::missing_field(first.map_or("", |((name, _), _)| name))
-}
-
-/// Whether a member is required, by the kind an `object!` invocation gives it.
-#[allow(non_upper_case_globals)]
-pub mod is {
-    /// Every payload has it.
-    pub const required: bool = true;
-    /// A payload may leave it out.
-    pub const optional: bool = false;
-}
-
-/// A generated `new`'s value of a member, by its kind.
-pub mod init {
-    /// What an optional member is bound to before `new` builds the value.
-    pub struct Unset;
-
-    /// A required member's parameter, as it is.
-    pub fn required<T>(value: T) -> T {
-        value
-    }
-
-    /// An optional member starts as `None`.
-    pub fn optional<T>(_: Unset) -> Option<T> {
-        None
-    }
-}
-
-/// How a generated `read` reads a member into its local, by its kind.
-pub mod read {
-    pub use super::set as optional;
-    pub use super::set_some as required;
-}
-
 /// Reads and drops the value of a member the type does not declare.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
@@ -288,15 +245,6 @@ pub fn set<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     slot: &mut T,
 ) -> Result<(), A::Error> {
     *slot = map.next_value()?;
-    Ok(())
-}
-
-/// Reads the current member's value into a required member's slot.
-pub fn set_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
     Ok(())
 }
 
@@ -360,9 +308,9 @@ impl<M: SerializeMap> MemberSink for Writer<M> {
         self.entry(key, value);
     }
 
-    /// `None` is left out.
-    fn optional<T: Serialize + fmt::Debug>(&mut self, key: &'static str, value: &Option<T>) {
-        if let Some(value) = value {
+    /// An absent property is left out; `null` is written.
+    fn member<T: Serialize + fmt::Debug>(&mut self, key: &'static str, value: &Nullable<T>) {
+        if !value.is_absent() {
             self.entry(key, value);
         }
     }
@@ -400,8 +348,9 @@ mod tests {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut object = Writer::new(serializer);
             object.required("a", &1);
-            object.optional("b", &None::<i32>);
-            object.optional("c", &Some("x"));
+            object.member("b", &Nullable::<i32>::Absent);
+            object.member("c", &Nullable::Value("x"));
+            object.member("n", &Nullable::<i32>::Null);
             let mut extra = serde_json::Map::new();
             extra.insert("d".into(), serde_json::Value::Bool(true));
             extra.insert("@odata.type".into(), "#t.three".into());
@@ -434,10 +383,10 @@ mod tests {
     }
 
     #[test]
-    fn writer_leaves_out_none_and_keeps_the_first_error() {
+    fn writer_leaves_out_absent_members_and_keeps_the_first_error() {
         assert_eq!(
             serde_json::to_string(&Three).unwrap(),
-            r#"{"a":1,"c":"x","d":true}"#
+            r#"{"a":1,"c":"x","n":null,"d":true}"#
         );
         for limit in 0..24 {
             let mut out = Failing {
@@ -451,12 +400,6 @@ mod tests {
             // The first error ends the writing.
             assert_eq!(out.writes_after_failure, 0, "limit {limit}");
         }
-    }
-
-    #[test]
-    fn missing_names_the_first_absent_member() {
-        let e: serde_json::Error = missing(&[("a", false), ("b", true), ("c", true)]);
-        assert_eq!(e.to_string(), "missing field `b`");
     }
 
     #[test]
@@ -478,7 +421,7 @@ mod tests {
                         _ => skip(&mut map)?,
                     }
                 }
-                Ok(X(required(x, "x")?))
+                x.map(X).ok_or_else(|| de::Error::missing_field("x"))
             }
         }
         impl<'de> de::Deserialize<'de> for X {
@@ -491,13 +434,13 @@ mod tests {
         assert!(e.contains("expected a `t.x` object"), "{e}");
     }
 
-    /// An open type with a required, two optional and a nested member.
+    /// An open type with an always-present, two optional and a nested member.
     #[derive(Default)]
     struct Shape {
         r#type: String,
-        size: Option<i32>,
-        label: Option<String>,
-        inner: Option<Box<Shape>>,
+        size: Nullable<i32>,
+        label: Nullable<String>,
+        inner: Nullable<Box<Shape>>,
         extra: serde_json::Map<String, serde_json::Value>,
     }
 
@@ -505,9 +448,9 @@ mod tests {
         const NAME: &'static str = "t.shape";
         fn members<M: MemberSink>(&self, out: &mut M) {
             out.required("type", &self.r#type);
-            out.optional("size", &self.size);
-            out.optional("label", &self.label);
-            out.optional("inner", &self.inner);
+            out.member("size", &self.size);
+            out.member("label", &self.label);
+            out.member("inner", &self.inner);
             out.extra(&self.extra);
         }
         fn read<'de, A: MapAccess<'de>>(_: A) -> Result<Self, A::Error> {
@@ -531,24 +474,27 @@ mod tests {
     fn debug_shows_the_members_that_are_set_by_their_rust_names() {
         let mut shape = Shape {
             r#type: "circle".into(),
-            size: Some(3),
-            inner: Some(Box::new(Shape::default())),
+            size: Nullable::Value(3),
+            inner: Nullable::Value(Box::default()),
             ..Shape::default()
         };
         assert_eq!(
             format!("{shape:?}"),
             r#"Shape { type: "circle", size: 3, inner: Shape { type: "", .. }, .. }"#
         );
-        shape.label = Some("c".into());
-        shape.inner = None;
+        shape.label = Nullable::Value("c".into());
+        shape.inner = Nullable::Absent;
         shape.extra.insert("@odata.type".into(), "#t.shape".into());
         assert_eq!(
             format!("{shape:?}"),
             r##"Shape { type: "circle", size: 3, label: "c", extra: {"@odata.type": String("#t.shape")}, .. }"##
         );
         // Nothing left out: no `..`.
-        shape.inner = Some(Box::new(Shape::default()));
+        shape.inner = Nullable::Value(Box::default());
         assert!(format!("{shape:?}").ends_with("} }"), "{shape:?}");
+        // `null` is shown as such.
+        shape.size = Nullable::Null;
+        assert!(format!("{shape:?}").contains("size: null,"), "{shape:?}");
         // `{:#?}` lays it out like a derived `Debug`.
         assert_eq!(
             format!("{:#?}", Shape::default()),
@@ -560,7 +506,7 @@ mod tests {
     fn serialize_and_debug_come_from_the_same_members() {
         let shape = Shape {
             r#type: "square".into(),
-            label: Some("s".into()),
+            label: Nullable::Value("s".into()),
             ..Shape::default()
         };
         assert_eq!(

@@ -4,26 +4,27 @@
 
 use super::*;
 use crate::graph;
+use graphgen_runtime::Nullable;
 
 /// `microsoft.graph.externalConnectors.acl` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Acl {
-    /// `accessType`: `microsoft.graph.externalConnectors.accessType`, required.
-    pub access_type: AccessType,
-    /// `type`: `microsoft.graph.externalConnectors.aclType`, required.
-    pub r#type: AclType,
-    /// `value`: `Edm.String`, required.
-    pub value: String,
+    /// `accessType`: `microsoft.graph.externalConnectors.accessType`, required: `new` takes it.
+    pub access_type: Nullable<AccessType>,
+    /// `type`: `microsoft.graph.externalConnectors.aclType`, required: `new` takes it.
+    pub r#type: Nullable<AclType>,
+    /// `value`: `Edm.String`, required: `new` takes it.
+    pub value: Nullable<String>,
 }
 
 graphgen_runtime::object! {
     Acl = "microsoft.graph.externalConnectors.acl" {
-        access_type: "accessType" required,
-        r#type: "type" required,
-        value: "value" required,
+        access_type: "accessType",
+        r#type: "type",
+        value: "value",
     }
     new(access_type: AccessType, r#type: AclType, value: String);
 }
@@ -35,7 +36,7 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct ActivitySettings {
     /// `urlToItemResolvers`: `Collection(microsoft.graph.externalConnectors.urlToItemResolverBase)`.
-    pub url_to_item_resolvers: Option<Vec<AnyUrlToItemResolverBase>>,
+    pub url_to_item_resolvers: Nullable<Vec<AnyUrlToItemResolverBase>>,
 }
 
 graphgen_runtime::object! {
@@ -51,7 +52,7 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct Configuration {
     /// `authorizedAppIds`: `Collection(Edm.String)`.
-    pub authorized_app_ids: Option<Vec<String>>,
+    pub authorized_app_ids: Nullable<Vec<String>>,
     /// Properties the metadata does not declare (this is an open type), kept as received and written back.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -66,25 +67,25 @@ graphgen_runtime::object! {
 /// `microsoft.graph.externalConnectors.displayTemplate` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisplayTemplate {
-    /// `id`: `Edm.String`, required.
-    pub id: String,
-    /// `layout`: `microsoft.graph.Json`, required.
-    pub layout: graph::Json,
-    /// `priority`: `Edm.Int32`, required.
-    pub priority: i32,
+    /// `id`: `Edm.String`, required: `new` takes it.
+    pub id: Nullable<String>,
+    /// `layout`: `microsoft.graph.Json`, required: `new` takes it.
+    pub layout: Nullable<graph::Json>,
+    /// `priority`: `Edm.Int32`, required: `new` takes it.
+    pub priority: Nullable<i32>,
     /// `rules`: `Collection(microsoft.graph.externalConnectors.propertyRule)`.
-    pub rules: Option<Vec<PropertyRule>>,
+    pub rules: Nullable<Vec<PropertyRule>>,
 }
 
 graphgen_runtime::object! {
     DisplayTemplate = "microsoft.graph.externalConnectors.displayTemplate" {
-        id: "id" required,
-        layout: "layout" required,
-        priority: "priority" required,
-        rules: "rules" optional,
+        id: "id",
+        layout: "layout",
+        priority: "priority",
+        rules: "rules",
     }
     new(id: String, layout: graph::Json, priority: i32);
 }
@@ -92,19 +93,19 @@ graphgen_runtime::object! {
 /// `microsoft.graph.externalConnectors.externalItemContent` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalItemContent {
-    /// `type`: `microsoft.graph.externalConnectors.externalItemContentType`, required.
-    pub r#type: ExternalItemContentType,
+    /// `type`: `microsoft.graph.externalConnectors.externalItemContentType`, required: `new` takes it.
+    pub r#type: Nullable<ExternalItemContentType>,
     /// `value`: `Edm.String`.
-    pub value: Option<String>,
+    pub value: Nullable<String>,
 }
 
 graphgen_runtime::object! {
     ExternalItemContent = "microsoft.graph.externalConnectors.externalItemContent" {
-        r#type: "type" required,
-        value: "value" optional,
+        r#type: "type",
+        value: "value",
     }
     new(r#type: ExternalItemContentType);
 }
@@ -116,7 +117,7 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct ExternalItemInformationProtectionLabel {
     /// `sensitivityLabelId`: `Edm.String`.
-    pub sensitivity_label_id: Option<String>,
+    pub sensitivity_label_id: Nullable<String>,
 }
 
 graphgen_runtime::object! {
@@ -128,22 +129,22 @@ graphgen_runtime::object! {
 /// `microsoft.graph.externalConnectors.itemIdResolver` (CSDL ComplexType, base type `microsoft.graph.externalConnectors.urlToItemResolverBase`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemIdResolver {
     /// `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
-    /// `itemId`: `Edm.String`, required.
-    pub item_id: String,
+    pub priority: Nullable<i32>,
+    /// `itemId`: `Edm.String`, required: `new` takes it.
+    pub item_id: Nullable<String>,
     /// `urlMatchInfo`: `microsoft.graph.externalConnectors.urlMatchInfo`.
-    pub url_match_info: Option<UrlMatchInfo>,
+    pub url_match_info: Nullable<UrlMatchInfo>,
 }
 
 graphgen_runtime::object! {
     ItemIdResolver = "microsoft.graph.externalConnectors.itemIdResolver" {
-        priority: "priority" optional,
-        item_id: "itemId" required,
-        url_match_info: "urlMatchInfo" optional,
+        priority: "priority",
+        item_id: "itemId",
+        url_match_info: "urlMatchInfo",
     }
     new(item_id: String);
     fn into_url_to_item_resolver_base() -> UrlToItemResolverBase { priority };
@@ -156,19 +157,19 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct Principal {
     /// `email`: `Edm.String`.
-    pub email: Option<String>,
+    pub email: Nullable<String>,
     /// `entraDisplayName`: `Edm.String`.
-    pub entra_display_name: Option<String>,
+    pub entra_display_name: Nullable<String>,
     /// `entraId`: `Edm.String`.
-    pub entra_id: Option<String>,
+    pub entra_id: Nullable<String>,
     /// `externalId`: `Edm.String`.
-    pub external_id: Option<String>,
+    pub external_id: Nullable<String>,
     /// `externalName`: `Edm.String`.
-    pub external_name: Option<String>,
+    pub external_name: Nullable<String>,
     /// `tenantId`: `Edm.String`.
-    pub tenant_id: Option<String>,
+    pub tenant_id: Nullable<String>,
     /// `upn`: `Edm.String`.
-    pub upn: Option<String>,
+    pub upn: Nullable<String>,
 }
 
 graphgen_runtime::object! {
@@ -200,42 +201,42 @@ graphgen_runtime::object! {
 /// `microsoft.graph.externalConnectors.property` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Property {
     /// `aliases`: `Collection(Edm.String)`.
-    pub aliases: Option<Vec<String>>,
+    pub aliases: Nullable<Vec<String>>,
     /// `description`: `Edm.String`.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    pub description: Option<String>,
+    pub description: Nullable<String>,
     /// `isQueryable`: `Edm.Boolean`.
-    pub is_queryable: Option<bool>,
+    pub is_queryable: Nullable<bool>,
     /// `isRefinable`: `Edm.Boolean`.
-    pub is_refinable: Option<bool>,
+    pub is_refinable: Nullable<bool>,
     /// `isRetrievable`: `Edm.Boolean`.
-    pub is_retrievable: Option<bool>,
+    pub is_retrievable: Nullable<bool>,
     /// `isSearchable`: `Edm.Boolean`.
-    pub is_searchable: Option<bool>,
+    pub is_searchable: Nullable<bool>,
     /// `labels`: `Collection(microsoft.graph.externalConnectors.label)`.
-    pub labels: Option<Vec<Label>>,
-    /// `name`: `Edm.String`, required.
-    pub name: String,
-    /// `type`: `microsoft.graph.externalConnectors.propertyType`, required.
-    pub r#type: PropertyType,
+    pub labels: Nullable<Vec<Label>>,
+    /// `name`: `Edm.String`, required: `new` takes it.
+    pub name: Nullable<String>,
+    /// `type`: `microsoft.graph.externalConnectors.propertyType`, required: `new` takes it.
+    pub r#type: Nullable<PropertyType>,
 }
 
 graphgen_runtime::object! {
     Property = "microsoft.graph.externalConnectors.property" {
-        aliases: "aliases" optional,
-        description: "description" optional,
-        is_queryable: "isQueryable" optional,
-        is_refinable: "isRefinable" optional,
-        is_retrievable: "isRetrievable" optional,
-        is_searchable: "isSearchable" optional,
-        labels: "labels" optional,
-        name: "name" required,
-        r#type: "type" required,
+        aliases: "aliases",
+        description: "description",
+        is_queryable: "isQueryable",
+        is_refinable: "isRefinable",
+        is_retrievable: "isRetrievable",
+        is_searchable: "isSearchable",
+        labels: "labels",
+        name: "name",
+        r#type: "type",
     }
     new(name: String, r#type: PropertyType);
 }
@@ -243,25 +244,25 @@ graphgen_runtime::object! {
 /// `microsoft.graph.externalConnectors.propertyRule` (CSDL ComplexType).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PropertyRule {
-    /// `operation`: `microsoft.graph.externalConnectors.ruleOperation`, required.
-    pub operation: RuleOperation,
-    /// `property`: `Edm.String`, required.
-    pub property: String,
-    /// `values`: `Collection(Edm.String)`, required.
-    pub values: Vec<String>,
-    /// `valuesJoinedBy`: `microsoft.graph.binaryOperator`, required.
-    pub values_joined_by: graph::BinaryOperator,
+    /// `operation`: `microsoft.graph.externalConnectors.ruleOperation`, required: `new` takes it.
+    pub operation: Nullable<RuleOperation>,
+    /// `property`: `Edm.String`, required: `new` takes it.
+    pub property: Nullable<String>,
+    /// `values`: `Collection(Edm.String)`, required: `new` takes it.
+    pub values: Nullable<Vec<String>>,
+    /// `valuesJoinedBy`: `microsoft.graph.binaryOperator`, required: `new` takes it.
+    pub values_joined_by: Nullable<graph::BinaryOperator>,
 }
 
 graphgen_runtime::object! {
     PropertyRule = "microsoft.graph.externalConnectors.propertyRule" {
-        operation: "operation" required,
-        property: "property" required,
-        values: "values" required,
-        values_joined_by: "valuesJoinedBy" required,
+        operation: "operation",
+        property: "property",
+        values: "values",
+        values_joined_by: "valuesJoinedBy",
     }
     new(
         operation: RuleOperation,
@@ -278,7 +279,7 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct SearchSettings {
     /// `searchResultTemplates`: `Collection(microsoft.graph.externalConnectors.displayTemplate)`.
-    pub search_result_templates: Option<Vec<DisplayTemplate>>,
+    pub search_result_templates: Nullable<Vec<DisplayTemplate>>,
 }
 
 graphgen_runtime::object! {
@@ -294,9 +295,9 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct UrlMatchInfo {
     /// `baseUrls`: `Collection(Edm.String)`.
-    pub base_urls: Option<Vec<String>>,
+    pub base_urls: Nullable<Vec<String>>,
     /// `urlPattern`: `Edm.String`.
-    pub url_pattern: Option<String>,
+    pub url_pattern: Nullable<String>,
 }
 
 graphgen_runtime::object! {
@@ -315,7 +316,7 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct UrlToItemResolverBase {
     /// `priority`: `Edm.Int32`.
-    pub priority: Option<i32>,
+    pub priority: Nullable<i32>,
 }
 
 graphgen_runtime::object! {

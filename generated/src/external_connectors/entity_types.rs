@@ -5,6 +5,7 @@
 use super::*;
 use crate::graph;
 use graphgen_runtime::edm;
+use graphgen_runtime::Nullable;
 
 /// `microsoft.graph.externalConnectors.connectionOperation` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
@@ -12,14 +13,14 @@ use graphgen_runtime::edm;
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectionOperation {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
+    pub id: Nullable<String>,
     /// `error`: `microsoft.graph.publicError`.
-    pub error: Option<graph::PublicError>,
+    pub error: Nullable<graph::PublicError>,
     /// `status`: `microsoft.graph.externalConnectors.connectionOperationStatus`.
-    pub status: Option<ConnectionOperationStatus>,
+    pub status: Nullable<ConnectionOperationStatus>,
 }
 
 graphgen_runtime::object! {
@@ -40,7 +41,7 @@ pub struct External {
     /// `connections`: `Collection(microsoft.graph.externalConnectors.externalConnection)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub connections: Option<Vec<ExternalConnection>>,
+    pub connections: Nullable<Vec<ExternalConnection>>,
 }
 
 graphgen_runtime::object! {
@@ -54,29 +55,29 @@ graphgen_runtime::object! {
 /// Derived types: `externalActivityResult`; a value of any of them is an [`AnyExternalActivity`].
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalActivity {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
-    /// `startDateTime`: `Edm.DateTimeOffset`, required.
-    pub start_date_time: edm::DateTimeOffset,
-    /// `type`: `microsoft.graph.externalConnectors.externalActivityType`, required.
-    pub r#type: ExternalActivityType,
+    pub id: Nullable<String>,
+    /// `startDateTime`: `Edm.DateTimeOffset`, required: `new` takes it.
+    pub start_date_time: Nullable<edm::DateTimeOffset>,
+    /// `type`: `microsoft.graph.externalConnectors.externalActivityType`, required: `new` takes it.
+    pub r#type: Nullable<ExternalActivityType>,
     /// `performedBy`: `microsoft.graph.externalConnectors.identity`.
     ///
     /// Navigation property: present only when expanded (`$expand`) or sent inline.
-    pub performed_by: Option<Identity>,
+    pub performed_by: Nullable<Identity>,
 }
 
 graphgen_runtime::object! {
     ExternalActivity = "microsoft.graph.externalConnectors.externalActivity" {
-        id: "id" optional,
-        start_date_time: "startDateTime" required,
-        r#type: "type" required,
-        performed_by: "performedBy" optional,
+        id: "id",
+        start_date_time: "startDateTime",
+        r#type: "type",
+        performed_by: "performedBy",
     }
     new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
     fn into_entity() -> graph::Entity { id };
@@ -107,32 +108,32 @@ graphgen_runtime::dispatch! {
 /// `microsoft.graph.externalConnectors.externalActivityResult` (CSDL EntityType, base type `microsoft.graph.externalConnectors.externalActivity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalActivityResult {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
-    /// `startDateTime`: `Edm.DateTimeOffset`, required.
-    pub start_date_time: edm::DateTimeOffset,
-    /// `type`: `microsoft.graph.externalConnectors.externalActivityType`, required.
-    pub r#type: ExternalActivityType,
+    pub id: Nullable<String>,
+    /// `startDateTime`: `Edm.DateTimeOffset`, required: `new` takes it.
+    pub start_date_time: Nullable<edm::DateTimeOffset>,
+    /// `type`: `microsoft.graph.externalConnectors.externalActivityType`, required: `new` takes it.
+    pub r#type: Nullable<ExternalActivityType>,
     /// `performedBy`: `microsoft.graph.externalConnectors.identity`.
     ///
     /// Navigation property: present only when expanded (`$expand`) or sent inline.
-    pub performed_by: Option<Identity>,
+    pub performed_by: Nullable<Identity>,
     /// `error`: `microsoft.graph.publicError`.
-    pub error: Option<graph::PublicError>,
+    pub error: Nullable<graph::PublicError>,
 }
 
 graphgen_runtime::object! {
     ExternalActivityResult = "microsoft.graph.externalConnectors.externalActivityResult" {
-        id: "id" optional,
-        start_date_time: "startDateTime" required,
-        r#type: "type" required,
-        performed_by: "performedBy" optional,
-        error: "error" optional,
+        id: "id",
+        start_date_time: "startDateTime",
+        r#type: "type",
+        performed_by: "performedBy",
+        error: "error",
     }
     new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
     fn into_external_activity() -> ExternalActivity { id, start_date_time, r#type, performed_by };
@@ -145,46 +146,46 @@ graphgen_runtime::object! {
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalConnection {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
+    pub id: Nullable<String>,
     /// `activitySettings`: `microsoft.graph.externalConnectors.activitySettings`.
-    pub activity_settings: Option<ActivitySettings>,
+    pub activity_settings: Nullable<ActivitySettings>,
     /// `configuration`: `microsoft.graph.externalConnectors.configuration`.
-    pub configuration: Option<Configuration>,
+    pub configuration: Nullable<Configuration>,
     /// `connectorId`: `Edm.String`.
-    pub connector_id: Option<String>,
-    /// `contentCategory`: `microsoft.graph.externalConnectors.contentCategory`, not nullable, but absent from some payloads.
+    pub connector_id: Nullable<String>,
+    /// `contentCategory`: `microsoft.graph.externalConnectors.contentCategory`, never null.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    pub content_category: Option<ContentCategory>,
+    pub content_category: Nullable<ContentCategory>,
     /// `description`: `Edm.String`.
-    pub description: Option<String>,
+    pub description: Nullable<String>,
     /// `name`: `Edm.String`.
-    pub name: Option<String>,
+    pub name: Nullable<String>,
     /// `searchSettings`: `microsoft.graph.externalConnectors.searchSettings`.
-    pub search_settings: Option<SearchSettings>,
+    pub search_settings: Nullable<SearchSettings>,
     /// `state`: `microsoft.graph.externalConnectors.connectionState`.
     ///
     /// Read-only: computed by the service (Core.Computed); never sent by clients.
-    pub state: Option<ConnectionState>,
+    pub state: Nullable<ConnectionState>,
     /// `groups`: `Collection(microsoft.graph.externalConnectors.externalGroup)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub groups: Option<Vec<ExternalGroup>>,
+    pub groups: Nullable<Vec<ExternalGroup>>,
     /// `items`: `Collection(microsoft.graph.externalConnectors.externalItem)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub items: Option<Vec<ExternalItem>>,
+    pub items: Nullable<Vec<ExternalItem>>,
     /// `operations`: `Collection(microsoft.graph.externalConnectors.connectionOperation)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub operations: Option<Vec<ConnectionOperation>>,
+    pub operations: Nullable<Vec<ConnectionOperation>>,
     /// `schema`: `microsoft.graph.externalConnectors.schema`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub schema: Option<Schema>,
+    pub schema: Nullable<Schema>,
 }
 
 graphgen_runtime::object! {
@@ -212,18 +213,18 @@ graphgen_runtime::object! {
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalGroup {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
+    pub id: Nullable<String>,
     /// `description`: `Edm.String`.
-    pub description: Option<String>,
+    pub description: Nullable<String>,
     /// `displayName`: `Edm.String`.
-    pub display_name: Option<String>,
+    pub display_name: Nullable<String>,
     /// `members`: `Collection(microsoft.graph.externalConnectors.identity)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub members: Option<Vec<Identity>>,
+    pub members: Nullable<Vec<Identity>>,
 }
 
 graphgen_runtime::object! {
@@ -242,24 +243,24 @@ graphgen_runtime::object! {
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalItem {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
+    pub id: Nullable<String>,
     /// `acl`: `Collection(microsoft.graph.externalConnectors.acl)`.
-    pub acl: Option<Vec<Acl>>,
+    pub acl: Nullable<Vec<Acl>>,
     /// `content`: `microsoft.graph.externalConnectors.externalItemContent`.
-    pub content: Option<ExternalItemContent>,
+    pub content: Nullable<ExternalItemContent>,
     /// `informationProtectionLabel`: `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel`.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
-    pub information_protection_label: Option<ExternalItemInformationProtectionLabel>,
+    pub information_protection_label: Nullable<ExternalItemInformationProtectionLabel>,
     /// `properties`: `microsoft.graph.externalConnectors.properties`.
-    pub properties: Option<Properties>,
+    pub properties: Nullable<Properties>,
     /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`.
     ///
     /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
-    pub activities: Option<Vec<AnyExternalActivity>>,
+    pub activities: Nullable<Vec<AnyExternalActivity>>,
 }
 
 graphgen_runtime::object! {
@@ -280,12 +281,12 @@ graphgen_runtime::object! {
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Identity {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
+    pub id: Nullable<String>,
     /// `type`: `microsoft.graph.externalConnectors.identityType`.
-    pub r#type: Option<IdentityType>,
+    pub r#type: Nullable<IdentityType>,
 }
 
 graphgen_runtime::object! {
@@ -299,24 +300,24 @@ graphgen_runtime::object! {
 /// `microsoft.graph.externalConnectors.schema` (CSDL EntityType, base type `microsoft.graph.entity`).
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Schema {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
-    /// `baseType`: `Edm.String`, required.
-    pub base_type: String,
+    pub id: Nullable<String>,
+    /// `baseType`: `Edm.String`, required: `new` takes it.
+    pub base_type: Nullable<String>,
     /// `properties`: `Collection(microsoft.graph.externalConnectors.property)`.
-    pub properties: Option<Vec<Property>>,
+    pub properties: Nullable<Vec<Property>>,
 }
 
 graphgen_runtime::object! {
     Schema = "microsoft.graph.externalConnectors.schema" {
-        id: "id" optional,
-        base_type: "baseType" required,
-        properties: "properties" optional,
+        id: "id",
+        base_type: "baseType",
+        properties: "properties",
     }
     new(base_type: String);
     fn into_entity() -> graph::Entity { id };

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::graph;
+use graphgen_runtime::Nullable;
 
 /// `microsoft.graph.externalConnectors.addActivities` (CSDL Action, bound to `microsoft.graph.externalConnectors.externalItem`).
 ///
@@ -24,16 +25,16 @@ pub struct AddActivities {
 }
 
 /// The request body of [`AddActivities`](struct@AddActivities).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddActivitiesBody {
-    /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`, required.
-    pub activities: Vec<AnyExternalActivity>,
+    /// `activities`: `Collection(microsoft.graph.externalConnectors.externalActivity)`, required: `new` takes it.
+    pub activities: Nullable<Vec<AnyExternalActivity>>,
 }
 
 graphgen_runtime::object! {
     AddActivitiesBody = "microsoft.graph.externalConnectors.addActivities parameters" {
-        activities: "activities" required,
+        activities: "activities",
     }
     new(activities: Vec<AnyExternalActivity>);
 }

@@ -2,6 +2,8 @@
 
 //! Complex types of `microsoft.graph`.
 
+use graphgen_runtime::Nullable;
+
 /// `microsoft.graph.Json` (CSDL ComplexType with no properties): any JSON value.
 ///
 /// Available in: global, US Gov L4, US Gov L5 (DoD). Not in: China (21Vianet).
@@ -14,15 +16,15 @@ pub type Json = serde_json::Value;
 #[non_exhaustive]
 pub struct PublicError {
     /// `code`: `Edm.String`.
-    pub code: Option<String>,
+    pub code: Nullable<String>,
     /// `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    pub details: Option<Vec<PublicErrorDetail>>,
+    pub details: Nullable<Vec<PublicErrorDetail>>,
     /// `innerError`: `microsoft.graph.publicInnerError`.
-    pub inner_error: Option<PublicInnerError>,
+    pub inner_error: Nullable<PublicInnerError>,
     /// `message`: `Edm.String`.
-    pub message: Option<String>,
+    pub message: Nullable<String>,
     /// `target`: `Edm.String`.
-    pub target: Option<String>,
+    pub target: Nullable<String>,
 }
 
 graphgen_runtime::object! {
@@ -42,11 +44,11 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct PublicErrorDetail {
     /// `code`: `Edm.String`.
-    pub code: Option<String>,
+    pub code: Nullable<String>,
     /// `message`: `Edm.String`.
-    pub message: Option<String>,
+    pub message: Nullable<String>,
     /// `target`: `Edm.String`.
-    pub target: Option<String>,
+    pub target: Nullable<String>,
 }
 
 graphgen_runtime::object! {
@@ -64,13 +66,13 @@ graphgen_runtime::object! {
 #[non_exhaustive]
 pub struct PublicInnerError {
     /// `code`: `Edm.String`.
-    pub code: Option<String>,
+    pub code: Nullable<String>,
     /// `details`: `Collection(microsoft.graph.publicErrorDetail)`.
-    pub details: Option<Vec<PublicErrorDetail>>,
+    pub details: Nullable<Vec<PublicErrorDetail>>,
     /// `message`: `Edm.String`.
-    pub message: Option<String>,
+    pub message: Nullable<String>,
     /// `target`: `Edm.String`.
-    pub target: Option<String>,
+    pub target: Nullable<String>,
     /// Properties the metadata does not declare (this is an open type), kept as received and written back.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

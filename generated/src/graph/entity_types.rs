@@ -2,6 +2,8 @@
 
 //! Entity types of `microsoft.graph`.
 
+use graphgen_runtime::Nullable;
+
 /// `microsoft.graph.entity` (CSDL EntityType, abstract).
 ///
 /// Derived types: `connectionOperation`, `externalActivity`, `externalActivityResult`, `externalConnection`, `externalGroup`, `externalItem`, `identity`, `schema`.
@@ -10,10 +12,10 @@
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Entity {
-    /// `id`: `Edm.String`, not nullable, but absent from some payloads.
+    /// `id`: `Edm.String`, never null.
     ///
     /// The entity key: assigned by the service; absent when the entity is sent in a request body or embedded in an action's payload.
-    pub id: Option<String>,
+    pub id: Nullable<String>,
 }
 
 graphgen_runtime::object! {

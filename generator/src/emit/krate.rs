@@ -86,12 +86,17 @@ pub fn item_file_header(
         .edm
         .as_ref()
         .map(|f| import(f, quote!(graphgen_runtime::edm)));
+    let nullable = imports
+        .nullable
+        .as_ref()
+        .map(|f| import(f, quote!(graphgen_runtime::Nullable)));
     quote! {
         #![doc = #doc]
         #allow
         #siblings
         #(#modules)*
         #edm
+        #nullable
     }
 }
 

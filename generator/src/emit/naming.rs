@@ -36,6 +36,7 @@ const TYPE_NAMES_IN_USE: &[&str] = &[
     "Err",
     "Hash",
     "None",
+    "Nullable",
     "Ok",
     "Option",
     "PartialEq",

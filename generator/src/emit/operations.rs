@@ -208,7 +208,9 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
             pub #field: String,
         }
     });
-    let param_fields = |how: [&str; 2]| -> Vec<TokenStream> {
+    // Body parameters are `Nullable` fields of an `object!` struct; URL
+    // parameters are plain fields, `Option` when optional.
+    let param_fields = |how: [&str; 2], in_body: bool| -> Vec<TokenStream> {
         params
             .iter()
             .map(|p| {
@@ -223,7 +225,11 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
                 }
                 let doc = docs::attrs(&paragraphs);
                 let field = &p.field;
-                let ty = if p.required { ty } else { quote!(Option<#ty>) };
+                let ty = match (in_body, p.required) {
+                    (true, _) => cx.nullable(ty),
+                    (false, true) => ty,
+                    (false, false) => quote!(Option<#ty>),
+                };
                 quote! {
                     #doc
                     pub #field: #ty,
@@ -232,10 +238,13 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
             .collect()
     };
     let url_fields = if url_params {
-        param_fields([
-            ", required; in the URL.",
-            ", optional; in the URL when set.",
-        ])
+        param_fields(
+            [
+                ", required; in the URL.",
+                ", optional; in the URL when set.",
+            ],
+            false,
+        )
     } else {
         Vec::new()
     };
@@ -248,12 +257,10 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     });
     let body = has_body.then(|| {
         let doc = format!(" The request body of [`{name}`](struct@{name}).");
-        let fields = param_fields([", required.", ", optional."]);
-        let default = (!params.iter().any(|p| p.required)).then(|| quote!(, Default));
-        let kinds = params.iter().any(|p| p.required);
+        let fields = param_fields([", required: `new` takes it.", ", optional."], true);
         let members = params
             .iter()
-            .map(|p| structs::member(&p.field.to_string(), &p.def.name, p.required, kinds));
+            .map(|p| structs::member(&p.field.to_string(), &p.def.name));
         let qualified = format!("{} parameters", op.name);
         let new = params.iter().any(|p| p.required).then(|| {
             let params = required_params(cx, &params);
@@ -262,7 +269,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
         quote! {
             #[doc = #doc]
             #cfg
-            #[derive(Clone, PartialEq #default)]
+            #[derive(Clone, PartialEq, Default)]
             #[non_exhaustive]
             pub struct #body_name {
                 #(#fields)*

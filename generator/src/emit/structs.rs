@@ -38,12 +38,15 @@ pub fn fields<'m>(plan: &Plan<'m>, id: TypeId) -> Vec<Field<'m>> {
         .collect()
 }
 
-/// Required means: the metadata says `Nullable="false"`, and the service
-/// sends it in every representation. Keys (assigned by the service, absent in
-/// request bodies and action payloads), computed properties (never sent by
-/// clients) and navigation properties (present only when expanded) are
-/// optional whatever their nullability, and so is what some cloud with the
-/// declaring type lacks (decided there, so that base and derived types agree).
+/// Required means `new` takes it: the metadata says `Nullable="false"`, so
+/// a value the user builds must hold it. Keys (assigned by the service,
+/// absent in request bodies and action payloads), computed properties
+/// (never sent by clients) and navigation properties (present only when
+/// expanded) are not, whatever their nullability, and neither is what some
+/// cloud with the declaring type lacks (decided there, so that base and
+/// derived types agree). A value read from the service may lack any
+/// property (a GET answers only what is selected), so every field is a
+/// `Nullable`.
 fn is_required(p: &PropertyDef) -> bool {
     !p.nullable && p.in_every_cloud && !p.is_key && !p.computed && p.navigation.is_none()
 }
@@ -120,7 +123,6 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
     let doc = docs::attrs(&paragraphs);
     let deprecated = docs::deprecated(&t.doc);
     let required: Vec<&Field<'_>> = fields.iter().filter(|f| f.required).collect();
-    let default = required.is_empty().then(|| quote!(, Default));
     let decls = fields
         .iter()
         .map(|f| field_decl(cx, id, f, &t.availability));
@@ -132,9 +134,7 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
         }
     });
 
-    let members = fields
-        .iter()
-        .map(|f| member(&f.name, &f.prop.name, f.required, !required.is_empty()));
+    let members = fields.iter().map(|f| member(&f.name, &f.prop.name));
     let rest = open.then(|| {
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
         quote!(..#field)
@@ -154,7 +154,7 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
         #doc
         #deprecated
         #cfg
-        #[derive(Clone, PartialEq #default)]
+        #[derive(Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #name {
             #(#decls)*
@@ -175,18 +175,10 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
     }
 }
 
-/// A member of an `object!` invocation: `field: "wire"`, and its kind,
-/// `required` or `optional`, in a struct with a constructor.
-pub fn member(field: &str, wire: &str, required: bool, kinds: bool) -> TokenStream {
+/// A member of an `object!` invocation: `field: "wire"`.
+pub fn member(field: &str, wire: &str) -> TokenStream {
     let field = ident(field);
-    let kind = kinds.then(|| {
-        if required {
-            quote!(required)
-        } else {
-            quote!(optional)
-        }
-    });
-    quote!(#field: #wire #kind,)
+    quote!(#field: #wire,)
 }
 
 /// `fn into_<base>() -> Base { fields };` for each base type that carries
@@ -229,8 +221,8 @@ fn field_decl(
     let ty = cx.rust_type(Some(owner), &p.ty);
     let mut first = format!("`{}`: `{}`", p.name, csdl_type(plan, &p.ty));
     first.push_str(match (f.required, p.nullable) {
-        (true, _) => ", required.",
-        (false, false) => ", not nullable, but absent from some payloads.",
+        (true, _) => ", required: `new` takes it.",
+        (false, false) => ", never null.",
         (false, true) => ".",
     });
     let mut paragraphs = vec![first];
@@ -281,7 +273,7 @@ fn field_decl(
     let doc = docs::attrs(&paragraphs);
     let deprecated = docs::deprecated(&p.doc);
     let name = ident(&f.name);
-    let ty = if f.required { ty } else { quote!(Option<#ty>) };
+    let ty = cx.nullable(ty);
     quote! {
         #doc
         #deprecated

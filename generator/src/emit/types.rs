@@ -32,6 +32,8 @@ pub struct Imports {
     pub siblings: Option<Features>,
     /// `graphgen_runtime::edm`.
     pub edm: Option<Features>,
+    /// `graphgen_runtime::Nullable`.
+    pub nullable: Option<Features>,
 }
 
 impl Imports {
@@ -42,6 +44,7 @@ impl Imports {
         }
         merge_one(&mut self.siblings, other.siblings);
         merge_one(&mut self.edm, other.edm);
+        merge_one(&mut self.nullable, other.nullable);
     }
 }
 
@@ -135,6 +138,15 @@ impl<'p, 'm> Cx<'p, 'm> {
         );
         let name = ident(name);
         quote!(edm::#name)
+    }
+
+    /// `Nullable<T>`: a property of a generated struct.
+    pub fn nullable(&self, ty: TokenStream) -> TokenStream {
+        merge_one(
+            &mut self.imports.borrow_mut().nullable,
+            Some(self.features.clone()),
+        );
+        quote!(Nullable<#ty>)
     }
 
     pub fn primitive(&self, p: Primitive) -> TokenStream {
