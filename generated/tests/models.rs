@@ -313,3 +313,26 @@ fn debug_shows_what_is_set_by_rust_names() {
     let identity = Identity::default();
     assert_eq!(format!("{identity:?}"), "Identity { .. }");
 }
+
+/// An item's `properties` (an open type) set in code carry the annotations
+/// the connectors service needs: collections and non-ASCII strings.
+#[test]
+fn item_properties_write_their_type_annotations() {
+    let mut properties = Properties::default();
+    properties
+        .set_property("title", "Contoso HR policy")
+        .set_property("tags", vec!["hr", "policy"])
+        .set_property("ratings", vec![4.5, 5.0])
+        .set_property("owner", "Zoë")
+        .set_property("priority", 1_i64);
+    assert_eq!(
+        serde_json::to_value(&properties).unwrap(),
+        json!({
+            "title": "Contoso HR policy",
+            "tags@odata.type": "Collection(String)", "tags": ["hr", "policy"],
+            "ratings@odata.type": "Collection(Double)", "ratings": [4.5, 5.0],
+            "owner@odata.type": "String", "owner": "Zoë",
+            "priority": 1
+        })
+    );
+}

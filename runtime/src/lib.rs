@@ -37,6 +37,7 @@ mod macros;
 mod nullable;
 pub mod object;
 pub mod odata;
+pub mod open;
 mod operation;
 pub mod poly;
 pub mod retry;

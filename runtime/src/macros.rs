@@ -149,6 +149,19 @@ macro_rules! object {
             }
         })?
         $(impl $name {
+            /// Sets a property the metadata does not declare (this is an open
+            /// type), with the `@odata.type` annotation its value needs (see
+            /// [`open`](graphgen_runtime::open)).
+            pub fn set_property(
+                &mut self,
+                name: &str,
+                value: impl ::core::convert::Into<$crate::open::PropertyValue>,
+            ) -> &mut Self {
+                $crate::open::set_property(&mut self.$extra, name, value);
+                self
+            }
+        })?
+        $(impl $name {
             /// A view of this value as one of its base types: its inherited properties.
             pub fn $view(self) -> $base {
                 $base { $($base_field: self.$base_field,)* }
