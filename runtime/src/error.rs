@@ -22,11 +22,15 @@ pub enum Error {
     #[error(transparent)]
     Service(Box<ServiceError>),
 
-    /// The operation is not in this cloud's metadata; nothing was sent.
-    #[error("{operation} is not available in the {cloud} cloud")]
+    /// The operation or path is not in this cloud's metadata; nothing was
+    /// sent.
+    #[error("{operation} (`{path}`) is not available in the {cloud} cloud")]
     NotAvailable {
-        /// Qualified name of the operation.
+        /// What was refused ([`Operation::name`](crate::Operation::name)).
         operation: &'static str,
+        /// The request's path below the service root (empty if it has a
+        /// bad key).
+        path: String,
         /// The client's cloud.
         cloud: Cloud,
     },

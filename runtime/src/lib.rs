@@ -46,14 +46,14 @@ pub mod transport;
 pub use auth::{ClientCredentials, StaticToken, TokenProvider};
 pub use batch::{BatchEntry, BatchOperation, BatchOutcome, EntryStatus, ItemResult, SplitOutcome};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
-pub use cloud::{Cloud, UnknownCloud};
+pub use cloud::{Cloud, Clouds, UnknownCloud};
 pub use enums::{EnumMember, Flags};
 pub use error::{Error, ServiceError};
 pub use operation::{BaseUrl, Operation, PathBuilder};
 pub use retry::RetryPolicy;
 pub use sansio::{
     build_batch_request, build_request, parse_response, RequestContext, CLIENT_REQUEST_ID,
-    DEFAULT_USER_AGENT, REQUEST_ID, RETRY_ATTEMPT,
+    DEFAULT_USER_AGENT, PREFER, REQUEST_ID, RETRY_ATTEMPT,
 };
 pub use secret::{AccessToken, Secret};
 pub use transport::Transport;

@@ -7,24 +7,37 @@ use std::net::IpAddr;
 use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::{Cloud, Error};
+use crate::{Cloud, Clouds, Error};
 
-/// One API operation with its inputs, implemented by generated code.
+/// One API request with its inputs: a generated request type (see
+/// [`operation!`](crate::operation!)) or a generic verb on a resource path
+/// (see [`resource`](crate::resource)).
 ///
-/// It knows its path and body and how to read a successful response; the
-/// rest (headers, retries, errors) is the runtime's. See
+/// It knows its method, path and body and how to read a successful
+/// response; the rest (headers, retries, errors) is the runtime's. See
 /// [`build_request`](crate::build_request) and
 /// [`parse_response`](crate::parse_response) for use without [`Client`](crate::Client).
+/// Name, method and availability are methods, not constants, so one generic
+/// request type serves every path.
 pub trait Operation {
     /// What a successful response is parsed into.
     type Output;
-    /// Qualified CSDL name, e.g. `"microsoft.graph.externalConnectors.addActivities"`.
-    const NAME: &'static str;
+    /// What the request is, for errors and logs: the qualified CSDL name of
+    /// an action or function (`"microsoft.graph.externalConnectors.addActivities"`),
+    /// or the verb of a resource request (`"get"`, `"list"`, …).
+    fn name(&self) -> &'static str;
     /// The HTTP method.
-    const METHOD: Method;
-    /// The clouds whose metadata has this operation (computed by the generator).
-    const AVAILABILITY: &'static [Cloud];
-    /// The path below the service root, percent-encoded, starting with `/`.
+    fn method(&self) -> Method;
+    /// The clouds whose metadata has this request (computed by the generator).
+    fn availability(&self) -> Clouds;
+    /// Whether the request asks for enum members declared after
+    /// `unknownFutureValue` (`Prefer: include-unknown-enum-members`): Graph
+    /// sends and accepts them only then.
+    fn prefer_unknown_enum_members(&self) -> bool {
+        false
+    }
+    /// The path below the service root, percent-encoded, starting with `/`;
+    /// it may end with a query string (`?$top=5`), also percent-encoded.
     fn path(&self) -> Result<String, Error>;
     /// The JSON request body, if any.
     fn body(&self) -> Result<Option<Vec<u8>>, Error>;
