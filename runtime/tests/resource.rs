@@ -87,6 +87,22 @@ fn items_url(server: &str) -> String {
     format!("{server}/v1.0/external/connections/contosohr/items")
 }
 
+#[test]
+fn every_future_is_send() {
+    fn send<F: std::future::Future + Send>(_: F) {}
+    let c = Client::builder(Cloud::Global).build().unwrap();
+    let item = Item { id: "a".into() };
+    send(items().key("a").get().send(&c));
+    send(items().key("a").put(&item).send(&c));
+    send(items().list().send(&c));
+    send(items().list().stream(&c).try_next());
+    send(items().list().pages(&c).try_next());
+    let lro = LongRunning::<ConnectionOperation>::new("https://graph.microsoft.com/v1.0/x");
+    send(lro.poll(&c));
+    send(lro.wait(&c));
+    send(std::future::IntoFuture::into_future(lro.poller(&c)));
+}
+
 // ---------------------------------------------------------------------------
 // Paging.
 

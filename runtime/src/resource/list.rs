@@ -199,12 +199,14 @@ impl<T, C: Caps> ListRequest<T, C> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static, C> ListRequest<T, C> {
+impl<T: DeserializeOwned, C> ListRequest<T, C> {
     /// Sends the request: the first page.
     pub async fn send(self, client: &Client) -> Result<Page<T>, Error> {
         client.send(self).await
     }
+}
 
+impl<T: DeserializeOwned + Send + 'static, C> ListRequest<T, C> {
     /// Every page, each fetched when the one before has been taken (see
     /// [`Pages`]).
     pub fn pages(self, client: &Client) -> Pages<T> {
