@@ -671,8 +671,9 @@ async fn china_is_refused_without_any_request() {
             err,
             Error::NotAvailable {
                 operation: "microsoft.graph.externalConnectors.addActivities",
+                ref path,
                 cloud: Cloud::China
-            }
+            } if *path == format!("/external/connections/{CONNECTION}/items/{ITEM}/addActivities")
         ),
         "{err:?}"
     );

@@ -81,7 +81,7 @@ pub trait BatchOperation:
         let got = self.items().len();
         if got == 0 {
             return Err(Error::NoItems {
-                operation: Self::NAME,
+                operation: self.name(),
             });
         }
         if got > Self::MAX_ITEMS {

@@ -243,7 +243,7 @@ impl Client {
     /// Sends an operation and parses its response.
     ///
     /// 1. Refuses with [`Error::NotAvailable`] an operation whose
-    ///    [`AVAILABILITY`](Operation::AVAILABILITY) lacks the client's cloud
+    ///    [`availability`](Operation::availability) lacks the client's cloud
     ///    (even with a [`base_url`](ClientBuilder::base_url) override);
     ///    nothing is sent.
     /// 2. Gets a token, builds the request once (one `client-request-id`,
@@ -254,10 +254,12 @@ impl Client {
     ///    [`Error::Service`].
     pub async fn send<O: Operation + Send>(&self, op: O) -> Result<O::Output, Error> {
         let inner = &*self.inner;
-        if !O::AVAILABILITY.contains(&inner.cloud) {
-            tracing::warn!(operation = O::NAME, cloud = %inner.cloud, "operation not available in this cloud");
+        let name = op.name();
+        if !op.availability().contains(inner.cloud) {
+            tracing::warn!(operation = name, cloud = %inner.cloud, "operation not available in this cloud");
             return Err(Error::NotAvailable {
-                operation: O::NAME,
+                operation: name,
+                path: op.path().unwrap_or_default(),
                 cloud: inner.cloud,
             });
         }
@@ -265,7 +267,7 @@ impl Client {
         ctx.user_agent = inner.user_agent.clone();
         let span = tracing::info_span!(
             "graph_call",
-            operation = O::NAME,
+            operation = name,
             client_request_id = %ctx.client_request_id,
         );
         async move {
@@ -444,7 +446,7 @@ impl Client {
                         Vec::new()
                     };
                     tracing::warn!(
-                        operation = B::NAME,
+                        operation = op.name(),
                         first_index = offset,
                         items = end - offset,
                         stop,

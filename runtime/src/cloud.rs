@@ -88,6 +88,86 @@ impl fmt::Display for Cloud {
     }
 }
 
+/// A set of [`Cloud`]s: where an operation or a path exists. `Copy`, one
+/// byte, and built in `const` context, so generated code names its
+/// availability as a constant.
+///
+/// ```
+/// use graphgen_runtime::{Cloud, Clouds};
+///
+/// const CONNECTORS: Clouds = Clouds::of(&[Cloud::Global, Cloud::UsGovL4, Cloud::UsGovL5]);
+/// assert!(CONNECTORS.contains(Cloud::UsGovL4));
+/// assert!(!CONNECTORS.contains(Cloud::China));
+/// let both = CONNECTORS.intersect(Clouds::of(&[Cloud::Global, Cloud::China]));
+/// assert_eq!(both, Clouds::of(&[Cloud::Global]));
+/// assert_eq!(format!("{both:?}"), "{Global}");
+/// assert_eq!(Clouds::ALL.iter().count(), 4);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Clouds(u8);
+
+impl Clouds {
+    /// Every cloud.
+    pub const ALL: Clouds = Clouds::of(Cloud::ALL);
+    /// No cloud.
+    pub const NONE: Clouds = Clouds(0);
+
+    /// The set of `clouds` (duplicates are harmless).
+    pub const fn of(clouds: &[Cloud]) -> Clouds {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < clouds.len() {
+            bits |= Clouds::bit(clouds[i]);
+            i += 1;
+        }
+        Clouds(bits)
+    }
+
+    const fn bit(cloud: Cloud) -> u8 {
+        1 << cloud as u8
+    }
+
+    /// Whether `cloud` is in the set.
+    pub const fn contains(self, cloud: Cloud) -> bool {
+        self.0 & Clouds::bit(cloud) != 0
+    }
+
+    /// The clouds in both sets.
+    pub const fn intersect(self, other: Clouds) -> Clouds {
+        Clouds(self.0 & other.0)
+    }
+
+    /// The clouds in either set.
+    pub const fn union(self, other: Clouds) -> Clouds {
+        Clouds(self.0 | other.0)
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The clouds in the set, in [`Cloud::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Cloud> {
+        Cloud::ALL
+            .iter()
+            .copied()
+            .filter(move |&c| self.contains(c))
+    }
+}
+
+impl fmt::Debug for Clouds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl From<Cloud> for Clouds {
+    fn from(cloud: Cloud) -> Self {
+        Clouds(Clouds::bit(cloud))
+    }
+}
+
 /// A cloud name that [`Cloud::from_str`] does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown cloud {0:?} (expected one of global, usgov-l4, usgov-l5, china)")]
@@ -124,5 +204,30 @@ mod tests {
             "https://login.microsoftonline.us"
         );
         assert_eq!(Cloud::China.login_host(), "https://login.chinacloudapi.cn");
+    }
+
+    #[test]
+    fn cloud_sets() {
+        assert!(Clouds::NONE.is_empty());
+        assert_eq!(Clouds::default(), Clouds::NONE);
+        for &c in Cloud::ALL {
+            let one = Clouds::from(c);
+            assert!(one.contains(c));
+            assert_eq!(one.iter().collect::<Vec<_>>(), [c]);
+            assert!(Clouds::ALL.contains(c));
+            assert!(!Clouds::NONE.contains(c));
+            assert_eq!(Clouds::ALL.intersect(one), one);
+            assert!(Clouds::ALL.intersect(one).union(Clouds::NONE) == one);
+        }
+        let gov = Clouds::of(&[Cloud::UsGovL5, Cloud::UsGovL4, Cloud::UsGovL4]);
+        assert_eq!(
+            gov.iter().collect::<Vec<_>>(),
+            [Cloud::UsGovL4, Cloud::UsGovL5]
+        );
+        assert_eq!(format!("{gov:?}"), "{UsGovL4, UsGovL5}");
+        assert_eq!(format!("{:?}", Clouds::NONE), "{}");
+        assert!(gov.intersect(Clouds::of(&[Cloud::China])).is_empty());
+        assert_eq!(gov.union(Clouds::from(Cloud::Global)).iter().count(), 3);
+        assert_eq!(Clouds::of(Cloud::ALL), Clouds::ALL);
     }
 }

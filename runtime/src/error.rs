@@ -22,11 +22,15 @@ pub enum Error {
     #[error(transparent)]
     Service(Box<ServiceError>),
 
-    /// The operation is not in this cloud's metadata; nothing was sent.
-    #[error("{operation} is not available in the {cloud} cloud")]
+    /// The operation or path is not in this cloud's metadata; nothing was
+    /// sent.
+    #[error("{operation} (`{path}`) is not available in the {cloud} cloud")]
     NotAvailable {
-        /// Qualified name of the operation.
+        /// What was refused ([`Operation::name`](crate::Operation::name)).
         operation: &'static str,
+        /// The request's path below the service root (empty if it has a
+        /// bad key).
+        path: String,
         /// The client's cloud.
         cloud: Cloud,
     },
@@ -132,6 +136,74 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// A request body larger than the service takes on this path; nothing
+    /// was sent.
+    #[error("the request body is {size} bytes, more than the {limit} the service takes here; nothing was sent")]
+    RequestTooLarge {
+        /// The most the service takes, in bytes.
+        limit: usize,
+        /// The size of the body.
+        size: usize,
+    },
+
+    /// A query option the collection does not support (its metadata's
+    /// capabilities say so); nothing was sent.
+    #[error("{option} is not supported on `{path}`; nothing was sent")]
+    QueryNotSupported {
+        /// The option, e.g. `$filter`.
+        option: &'static str,
+        /// The collection's path.
+        path: String,
+    },
+
+    /// A URL the service handed out (`@odata.nextLink`, `Location`) that is
+    /// not under the client's service root: it is not followed, so the
+    /// token never goes anywhere else.
+    #[error("refusing to follow the {what} {url:?}: it is not under the service root {base}, the only place the token is sent")]
+    UntrustedUrl {
+        /// What the URL is, e.g. `@odata.nextLink`.
+        what: &'static str,
+        /// The URL.
+        url: String,
+        /// The client's service root.
+        base: String,
+    },
+
+    /// A 2xx response that does not have the shape the request expects
+    /// (e.g. a 202 without `Location` where a long-running operation
+    /// starts). The service may have acted on the request.
+    #[error("unexpected {status} response: {expected}")]
+    UnexpectedResponse {
+        /// The response status.
+        status: StatusCode,
+        /// What was expected.
+        expected: &'static str,
+    },
+
+    /// A long-running operation ended in failure.
+    #[error("the long-running operation at {url} failed{}", match error {
+        Some(e) => format!(": {}: {}", e.code, e.message),
+        None => String::new(),
+    })]
+    OperationFailed {
+        /// The operation's URL (the `Location` it was polled at).
+        url: String,
+        /// The operation's `error` member, if it had one.
+        error: Option<Box<ODataError>>,
+    },
+
+    /// A long-running operation did not end within the time allowed; it
+    /// may still end later (poll its URL again).
+    #[error("gave up waiting for the long-running operation at {url} after {waited:?} (the limit is {limit:?})")]
+    OperationTimedOut {
+        /// The operation's URL.
+        url: String,
+        /// How long was waited.
+        waited: Duration,
+        /// The limit that was set.
+        limit: Duration,
+    },
+
     /// A request that cannot be built (e.g. a header value with control
     /// characters, or an operation path not starting with `/`).
     #[error("invalid request: {0}")]
@@ -144,7 +216,9 @@ impl Error {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Throttled { last, .. } => Some(last.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::UnexpectedResponse { status, .. } => {
+                Some(*status)
+            }
             Error::Auth(e) => e.status,
             _ => None,
         }
@@ -161,7 +235,8 @@ impl Error {
 
     /// Whether the service certainly did not act on the request: it was
     /// refused before sending (not available in the cloud, no or too many items,
-    /// an invalid key, URL or body, no token), never reached the service (a
+    /// an invalid key, URL, query or body, a body too large, an untrusted
+    /// URL, no token), never reached the service (a
     /// failure to connect), was rejected with a 4xx answer other than 408, or
     /// was throttled (429, 503). Everything else (a 5xx, a timeout, a
     /// connection lost after sending, a 2xx body too large or unreadable) may
@@ -175,6 +250,9 @@ impl Error {
             | Error::InvalidBaseUrl { .. }
             | Error::InvalidRequest(_)
             | Error::Encode(_)
+            | Error::RequestTooLarge { .. }
+            | Error::QueryNotSupported { .. }
+            | Error::UntrustedUrl { .. }
             | Error::Auth(_)
             | Error::Throttled { .. } => true,
             Error::Transport { connect, .. } => *connect,

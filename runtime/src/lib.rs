@@ -15,6 +15,10 @@
 //! - [`Client`]: availability check, auth ([`auth`]), retries
 //!   ([`RetryPolicy`]), a pluggable [`Transport`] (reqwest by default, cargo
 //!   feature `reqwest`).
+//! - [`resource`]: typed paths ([`Path`], [`CollectionPath`]) whose
+//!   generic verbs are requests; listing page by page ([`Page`], streams
+//!   following `@odata.nextLink`); long-running operations
+//!   ([`LongRunning`]); what a path allows ([`caps`](mod@caps)).
 //! - [`batch`](mod@batch): operations sending many items (e.g. `addActivities`), each
 //!   item paired with its result, and splitting into calls the service
 //!   accepts.
@@ -40,6 +44,7 @@ pub mod odata;
 pub mod open;
 mod operation;
 pub mod poly;
+pub mod resource;
 pub mod retry;
 mod sansio;
 mod secret;
@@ -48,15 +53,20 @@ pub mod transport;
 pub use auth::{ClientCredentials, StaticToken, TokenProvider};
 pub use batch::{BatchEntry, BatchOperation, BatchOutcome, EntryStatus, ItemResult, SplitOutcome};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
-pub use cloud::{Cloud, UnknownCloud};
+pub use cloud::{Cloud, Clouds, UnknownCloud};
 pub use enums::{EnumMember, Flags};
 pub use error::{Error, ServiceError};
 pub use nullable::Nullable;
 pub use operation::{BaseUrl, Operation, PathBuilder};
+pub use resource::caps::{self, Caps};
+pub use resource::{
+    CollectionPath, Items, ListRequest, LongRunning, OperationStatus, Page, Pages, Path, Poller,
+    RefCollectionPath, ResourceRequest, State,
+};
 pub use retry::RetryPolicy;
 pub use sansio::{
     build_batch_request, build_request, parse_response, RequestContext, CLIENT_REQUEST_ID,
-    DEFAULT_USER_AGENT, REQUEST_ID, RETRY_ATTEMPT,
+    DEFAULT_USER_AGENT, PREFER, REQUEST_ID, RETRY_ATTEMPT,
 };
 pub use secret::{AccessToken, Secret};
 pub use transport::Transport;
@@ -100,5 +110,18 @@ mod static_checks {
         is_send_sync::<crate::Client>();
         is_send_sync::<crate::ClientCredentials>();
         is_send_sync::<crate::poly::Tagged>();
+        is_send_sync::<crate::Path<(), crate::caps::Standard>>();
+        is_send_sync::<crate::ListRequest<(), crate::caps::Standard>>();
+        is_send_sync::<crate::LongRunning<()>>();
+        is_send_sync::<crate::Poller<()>>();
+        is_send_sync::<crate::ResourceRequest<'static, ()>>();
+    }
+
+    fn is_send<T: Send + 'static>() {}
+
+    #[test]
+    fn streams_are_send() {
+        is_send::<crate::Pages<serde_json::Value>>();
+        is_send::<crate::Items<serde_json::Value>>();
     }
 }

@@ -446,7 +446,7 @@ macro_rules! __dispatch {
 /// gets one result per item (see [`batch!`](crate::batch!)).
 ///
 /// ```
-/// use graphgen_runtime::{Operation, PathBuilder};
+/// use graphgen_runtime::{Cloud, Operation, PathBuilder};
 ///
 /// #[derive(Debug, Clone, PartialEq)]
 /// pub struct GetReport {
@@ -468,7 +468,10 @@ macro_rules! __dispatch {
 /// let mut report = GetReport::new("a/b", "D7".into());
 /// report.top = Some(5);
 /// assert_eq!(report.path()?, "/users/a%2Fb/reports/getReport(period=%27D7%27,top=5)");
-/// assert_eq!(GetReport::METHOD, http::Method::GET);
+/// assert_eq!(report.method(), http::Method::GET);
+/// assert_eq!(report.name(), "contoso.getReport");
+/// assert!(report.availability().contains(Cloud::China));
+/// assert!(!report.availability().contains(Cloud::UsGovL4));
 /// # Ok::<(), graphgen_runtime::Error>(())
 /// ```
 #[macro_export]
@@ -503,9 +506,18 @@ macro_rules! operation {
         $crate::__operation_send!($name, $read);
         impl $crate::Operation for $name {
             type Output = $crate::__operation_output!($read $(($item, $result))? $(-> $output)?);
-            const NAME: &'static str = $qualified;
-            const METHOD: $crate::http::Method = $crate::http::Method::$method;
-            const AVAILABILITY: &'static [$crate::Cloud] = &[$($crate::Cloud::$cloud),*];
+            fn name(&self) -> &'static str {
+                $qualified
+            }
+
+            fn method(&self) -> $crate::http::Method {
+                $crate::http::Method::$method
+            }
+
+            fn availability(&self) -> $crate::Clouds {
+                const AVAILABLE: $crate::Clouds = $crate::Clouds::of(&[$($crate::Cloud::$cloud),*]);
+                AVAILABLE
+            }
 
             fn path(&self) -> $crate::__private::Result<::std::string::String, $crate::Error> {
                 let path = $crate::PathBuilder::new().template($path, &[$(self.$key.as_str()),*]);

@@ -7,24 +7,37 @@ use std::net::IpAddr;
 use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::{Cloud, Error};
+use crate::{Cloud, Clouds, Error};
 
-/// One API operation with its inputs, implemented by generated code.
+/// One API request with its inputs: a generated request type (see
+/// [`operation!`](crate::operation!)) or a generic verb on a resource path
+/// (see [`resource`](crate::resource)).
 ///
-/// It knows its path and body and how to read a successful response; the
-/// rest (headers, retries, errors) is the runtime's. See
+/// It knows its method, path and body and how to read a successful
+/// response; the rest (headers, retries, errors) is the runtime's. See
 /// [`build_request`](crate::build_request) and
 /// [`parse_response`](crate::parse_response) for use without [`Client`](crate::Client).
+/// Name, method and availability are methods, not constants, so one generic
+/// request type serves every path.
 pub trait Operation {
     /// What a successful response is parsed into.
     type Output;
-    /// Qualified CSDL name, e.g. `"microsoft.graph.externalConnectors.addActivities"`.
-    const NAME: &'static str;
+    /// What the request is, for errors and logs: the qualified CSDL name of
+    /// an action or function (`"microsoft.graph.externalConnectors.addActivities"`),
+    /// or the verb of a resource request (`"get"`, `"list"`, …).
+    fn name(&self) -> &'static str;
     /// The HTTP method.
-    const METHOD: Method;
-    /// The clouds whose metadata has this operation (computed by the generator).
-    const AVAILABILITY: &'static [Cloud];
-    /// The path below the service root, percent-encoded, starting with `/`.
+    fn method(&self) -> Method;
+    /// The clouds whose metadata has this request (computed by the generator).
+    fn availability(&self) -> Clouds;
+    /// Whether the request asks for enum members declared after
+    /// `unknownFutureValue` (`Prefer: include-unknown-enum-members`): Graph
+    /// sends and accepts them only then.
+    fn prefer_unknown_enum_members(&self) -> bool {
+        false
+    }
+    /// The path below the service root, percent-encoded, starting with `/`;
+    /// it may end with a query string (`?$top=5`), also percent-encoded.
     fn path(&self) -> Result<String, Error>;
     /// The JSON request body, if any.
     fn body(&self) -> Result<Option<Vec<u8>>, Error>;
@@ -65,7 +78,7 @@ const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 /// A bad key does not stop the chain: the builder keeps the first one and
 /// [`finish`](Self::finish) returns its error, so a generated `path` is one
 /// expression without a `?` per key (rustc checks that faster).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathBuilder {
     path: String,
     last_segment: &'static str,
@@ -95,6 +108,46 @@ impl PathBuilder {
         self.path.push_str(name);
         self.last_segment = name;
         self
+    }
+
+    /// Appends a segment that is not a CSDL identifier and needs no
+    /// encoding (`$ref`).
+    pub(crate) fn raw_segment(mut self, segment: &'static str) -> Self {
+        self.path.push('/');
+        self.path.push_str(segment);
+        self
+    }
+
+    /// Like [`key`](Self::key), first asking `check` (a path's own key
+    /// rule) whether the key is acceptable.
+    pub(crate) fn checked_key(
+        mut self,
+        id: &str,
+        check: fn(&str) -> Result<(), &'static str>,
+    ) -> Self {
+        if let Err(reason) = check(id) {
+            self.bad_key.get_or_insert((self.last_segment, reason));
+        }
+        self.key(id)
+    }
+
+    /// A path already checked and encoded (one the service handed out).
+    pub(crate) fn from_encoded(path: String) -> Self {
+        PathBuilder {
+            path,
+            ..PathBuilder::default()
+        }
+    }
+
+    /// The path so far, whatever its keys.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// The error of the first bad key, if any.
+    pub(crate) fn error(&self) -> Option<Error> {
+        self.bad_key
+            .map(|(segment, reason)| Error::InvalidKey { segment, reason })
     }
 
     /// Appends a key value (`.../connections/{id}`) as one segment,
@@ -194,8 +247,8 @@ impl PathBuilder {
     /// The path, starting with `/` (empty if nothing was appended), or the
     /// error of the first bad key.
     pub fn finish(self) -> Result<String, Error> {
-        match self.bad_key {
-            Some((segment, reason)) => Err(Error::InvalidKey { segment, reason }),
+        match self.error() {
+            Some(e) => Err(e),
             None => Ok(self.path),
         }
     }
@@ -257,6 +310,55 @@ impl BaseUrl {
     /// The URL, without a trailing `/`.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The path and query of `url` below this service root, starting with
+    /// `/`: how a URL the service hands out (`@odata.nextLink`, a
+    /// `Location`) is sent through the same client. `None` when `url` is
+    /// not under the root: another scheme, host or port (the default port
+    /// of the scheme counts as given), user info, a fragment, or a path
+    /// outside the root's. A URL starting with one `/` is taken relative to
+    /// the root's host.
+    ///
+    /// ```
+    /// use graphgen_runtime::{BaseUrl, Cloud};
+    ///
+    /// let base = BaseUrl::for_cloud(Cloud::Global);
+    /// let next = "https://graph.microsoft.com:443/v1.0/users?$skiptoken=X%2B1";
+    /// assert_eq!(base.path_of(next).as_deref(), Some("/users?$skiptoken=X%2B1"));
+    /// assert_eq!(base.path_of("/v1.0/users").as_deref(), Some("/users"));
+    /// assert_eq!(base.path_of("https://graph.microsoft.com.evil.example/v1.0/users"), None);
+    /// assert_eq!(base.path_of("https://graph.microsoft.com/beta/users"), None);
+    /// ```
+    pub fn path_of(&self, url: &str) -> Option<String> {
+        if url.contains('#') || url.starts_with("//") {
+            return None;
+        }
+        let base: http::Uri = self.0.parse().ok()?;
+        let path_and_query = if url.starts_with('/') {
+            url.parse::<http::uri::PathAndQuery>().ok()?
+        } else {
+            let uri: http::Uri = url.parse().ok()?;
+            let (scheme, authority) = (uri.scheme_str()?, uri.authority()?);
+            let default_port = |scheme: &str| match scheme {
+                "http" => Some(80),
+                "https" => Some(443),
+                _ => None,
+            };
+            let same = scheme.eq_ignore_ascii_case(base.scheme_str()?)
+                && !authority.as_str().contains('@')
+                && authority.host().eq_ignore_ascii_case(base.host()?)
+                && uri.port_u16().or(default_port(scheme))
+                    == base.port_u16().or(default_port(base.scheme_str()?));
+            if !same {
+                return None;
+            }
+            uri.path_and_query()?.clone()
+        };
+        let rest = path_and_query
+            .as_str()
+            .strip_prefix(base.path().trim_end_matches('/'))?;
+        rest.starts_with('/').then(|| rest.to_owned())
     }
 
     /// `self` followed by `path` (which starts with `/`).
@@ -415,5 +517,44 @@ mod tests {
                 .join("/x"),
             "http://127.0.0.1:1/v1.0/x"
         );
+    }
+
+    #[test]
+    fn urls_below_the_root() {
+        let base = BaseUrl::parse("http://127.0.0.1:8080/v1.0").unwrap();
+        for (url, path) in [
+            ("http://127.0.0.1:8080/v1.0/a?$skip=2", "/a?$skip=2"),
+            ("HTTP://127.0.0.1:8080/v1.0/a/b", "/a/b"),
+            ("/v1.0/a", "/a"),
+        ] {
+            assert_eq!(base.path_of(url).as_deref(), Some(path), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1:8081/v1.0/a",
+            "http://127.0.0.1/v1.0/a",
+            "https://127.0.0.1:8080/v1.0/a",
+            "http://localhost:8080/v1.0/a",
+            "http://u@127.0.0.1:8080/v1.0/a",
+            "http://127.0.0.1:8080/v1.0/a#f",
+            "http://127.0.0.1:8080/v1.0",
+            "http://127.0.0.1:8080/v1.0?x=1",
+            "http://127.0.0.1:8080/v1.00/a",
+            "http://127.0.0.1:8080/beta/a",
+            "//127.0.0.1:8080/v1.0/a",
+            "/beta/a",
+            "v1.0/a",
+            "",
+            "not a url",
+        ] {
+            assert_eq!(base.path_of(url), None, "{url}");
+        }
+        // A root without a path takes any path of its host, and the
+        // scheme's default port counts as given.
+        let bare = BaseUrl::parse("https://graph.microsoft.com").unwrap();
+        assert_eq!(
+            bare.path_of("https://graph.microsoft.com:443/x").as_deref(),
+            Some("/x")
+        );
+        assert_eq!(bare.path_of("https://graph.microsoft.com:8443/x"), None);
     }
 }

@@ -12,6 +12,8 @@ use crate::{BaseUrl, BatchOperation, Error, Operation, Secret};
 pub const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 /// The `Retry-Attempt` header.
 pub const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
+/// The `Prefer` header.
+pub const PREFER: HeaderName = HeaderName::from_static("prefer");
 /// The `request-id` response header.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
@@ -88,19 +90,20 @@ pub(crate) fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
 ///
 /// Headers: `Accept: application/json`, `Content-Type: application/json`
 /// (only with a body), `Authorization: Bearer …` (only with a token; marked
-/// sensitive), `client-request-id`, `User-Agent`, and `Retry-Attempt` (only
-/// on retries).
+/// sensitive), `client-request-id`, `User-Agent`, `Retry-Attempt` (only
+/// on retries), and `Prefer: include-unknown-enum-members` (only when
+/// [`Operation::prefer_unknown_enum_members`] says so).
 ///
 /// ```
-/// use graphgen_runtime::{build_request, BaseUrl, Cloud, Error, Operation, RequestContext};
+/// use graphgen_runtime::{build_request, BaseUrl, Cloud, Clouds, Error, Operation, RequestContext};
 /// use http::{HeaderMap, Method, StatusCode};
 ///
 /// struct Ping;
 /// impl Operation for Ping {
 ///     type Output = ();
-///     const NAME: &'static str = "test.ping";
-///     const METHOD: Method = Method::POST;
-///     const AVAILABILITY: &'static [Cloud] = Cloud::ALL;
+///     fn name(&self) -> &'static str { "test.ping" }
+///     fn method(&self) -> Method { Method::POST }
+///     fn availability(&self) -> Clouds { Clouds::ALL }
 ///     fn path(&self) -> Result<String, Error> { Ok("/ping".into()) }
 ///     fn body(&self) -> Result<Option<Vec<u8>>, Error> { Ok(Some(b"{}".to_vec())) }
 ///     fn parse_response(self, _: StatusCode, _: &HeaderMap, _: &[u8]) -> Result<(), Error> { Ok(()) }
@@ -113,6 +116,7 @@ pub(crate) fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
 /// assert_eq!(req.headers()["content-type"], "application/json");
 /// assert_eq!(req.headers()["user-agent"], "me/1.0");
 /// assert_eq!(req.body(), b"{}");
+/// assert!(req.headers().get("prefer").is_none());
 /// # Ok::<(), Error>(())
 /// ```
 pub fn build_request<O: Operation>(
@@ -124,16 +128,16 @@ pub fn build_request<O: Operation>(
     if !path.starts_with('/') {
         return Err(Error::InvalidRequest(format!(
             "the path of {} does not start with '/'",
-            O::NAME
+            op.name()
         )));
     }
     let url = base_url.join(&path);
     let uri: http::Uri = url
         .parse()
-        .map_err(|e| Error::InvalidRequest(format!("bad request URL for {}: {e}", O::NAME)))?;
+        .map_err(|e| Error::InvalidRequest(format!("bad request URL for {}: {e}", op.name())))?;
     let body = op.body()?;
 
-    let mut builder = Request::builder().method(O::METHOD).uri(uri);
+    let mut builder = Request::builder().method(op.method()).uri(uri);
     let headers = builder.headers_mut().expect("fresh builder");
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     if body.is_some() {
@@ -155,6 +159,12 @@ pub fn build_request<O: Operation>(
     );
     if ctx.retry_attempt > 0 {
         headers.insert(RETRY_ATTEMPT, HeaderValue::from(ctx.retry_attempt));
+    }
+    if op.prefer_unknown_enum_members() {
+        headers.insert(
+            PREFER,
+            HeaderValue::from_static("include-unknown-enum-members"),
+        );
     }
     builder
         .body(body.unwrap_or_default())

@@ -511,8 +511,9 @@ async fn china_is_refused_without_a_request() {
             err,
             Error::NotAvailable {
                 operation: "microsoft.graph.externalConnectors.addActivities",
+                ref path,
                 cloud: Cloud::China
-            }
+            } if path == "/external/connections/contosohr/items/TSP228082938/addActivities"
         ),
         "{err:?}"
     );

@@ -94,6 +94,9 @@ pub fn json(status: u16, body: &str) -> Reply {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
         207 => "Multi-Status",
         302 => "Found",
         400 => "Bad Request",
@@ -122,9 +125,17 @@ impl Server {
     /// Starts a server answering requests with `script` in order; the last
     /// reply repeats forever.
     pub async fn start(script: Vec<Reply>) -> Server {
-        assert!(!script.is_empty());
+        Server::start_with(|_| script).await
+    }
+
+    /// Like [`start`](Self::start), the script made from the server's
+    /// `http://127.0.0.1:PORT`, for replies that name the server (an
+    /// `@odata.nextLink`, a `Location`).
+    pub async fn start_with(script: impl FnOnce(&str) -> Vec<Reply>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let script = script(&format!("http://{addr}"));
+        assert!(!script.is_empty());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let next = Arc::new(AtomicUsize::new(0));
         let script = Arc::new(script);

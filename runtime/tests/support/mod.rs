@@ -10,7 +10,7 @@ pub mod op {
     use graphgen_runtime::batch::{BatchOperation, BatchOutcome, ItemResult};
     use graphgen_runtime::edm::DateTimeOffset;
     use graphgen_runtime::http::{HeaderMap, Method, StatusCode};
-    use graphgen_runtime::{Cloud, Error, Operation, PathBuilder};
+    use graphgen_runtime::{Cloud, Clouds, Error, Operation, PathBuilder};
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,9 +112,15 @@ pub mod op {
 
     impl Operation for AddActivities {
         type Output = BatchOutcome<Activity, ActivityResult>;
-        const NAME: &'static str = "microsoft.graph.externalConnectors.addActivities";
-        const METHOD: Method = Method::POST;
-        const AVAILABILITY: &'static [Cloud] = &[Cloud::Global, Cloud::UsGovL4, Cloud::UsGovL5];
+        fn name(&self) -> &'static str {
+            "microsoft.graph.externalConnectors.addActivities"
+        }
+        fn method(&self) -> Method {
+            Method::POST
+        }
+        fn availability(&self) -> Clouds {
+            Clouds::of(&[Cloud::Global, Cloud::UsGovL4, Cloud::UsGovL5])
+        }
 
         fn path(&self) -> Result<String, Error> {
             PathBuilder::new()
