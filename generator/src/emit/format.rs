@@ -210,10 +210,8 @@ fn attribute(out: &mut String, indent: usize, attr: &Attribute) -> Result<(), St
             }) = &nv.value
             {
                 // The emitters put a doc comment's lines in one attribute.
-                let text = s.value();
-                let plain = |l: &str| l.is_empty() || l.starts_with(' ') && !l.contains('\r');
-                if text.split('\n').all(plain) {
-                    for l in text.split('\n') {
+                if let Some(lines) = plain_doc_lines(&s.value()) {
+                    for l in lines {
                         line(out, indent, &format!("{doc_marker}{l}"));
                     }
                     return Ok(());
@@ -314,7 +312,14 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
         if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
             break;
         }
-        line(out, indent, &inline(&rest[..2].iter().cloned().collect()));
+        match doc_lines(g.stream()) {
+            Some(lines) => {
+                for l in lines {
+                    line(out, indent, &format!("///{l}"));
+                }
+            }
+            None => line(out, indent, &inline(&rest[..2].iter().cloned().collect())),
+        }
         rest = tail;
     }
     let one = inline(&rest.iter().cloned().collect());
@@ -360,6 +365,31 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
 
 /// Whether a group's contents end with a separator: a list of members or
 /// clauses, written a line each.
+/// The lines of a `doc = "..."` attribute's text, when it can be written
+/// as `///` comments (each line empty or starting with a space).
+fn doc_lines(attribute: TokenStream) -> Option<Vec<String>> {
+    let tokens: Vec<TokenTree> = attribute.into_iter().collect();
+    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(text)] = tokens.as_slice()
+    else {
+        return None;
+    };
+    if name != "doc" || eq.as_char() != '=' {
+        return None;
+    }
+    let text = syn::parse2::<syn::LitStr>(TokenTree::Literal(text.clone()).into()).ok()?;
+    plain_doc_lines(&text.value())
+}
+
+/// A doc text's lines, when each can follow `///` (empty, or starting
+/// with a space: a line starting with `/` would make `////`, a plain
+/// comment).
+fn plain_doc_lines(text: &str) -> Option<Vec<String>> {
+    let plain = |l: &str| l.is_empty() || l.starts_with(' ') && !l.contains('\r');
+    text.split('\n')
+        .all(plain)
+        .then(|| text.split('\n').map(str::to_owned).collect())
+}
+
 fn ends_with_separator(tokens: TokenStream) -> bool {
     tokens
         .into_iter()

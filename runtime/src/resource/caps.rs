@@ -136,6 +136,25 @@ impl Update for StandardEvolvable {
 }
 impl Delete for StandardEvolvable {}
 
+/// A key rule for [`Caps::check_key`]: `MIN` to `MAX` ASCII letters and
+/// digits (connector item ids are 1 to 128).
+///
+/// ```
+/// use graphgen_runtime::caps::alphanumeric;
+///
+/// assert!(alphanumeric::<1, 128>("TSP228082938").is_ok());
+/// assert!(alphanumeric::<1, 128>("a-b").is_err());
+/// assert!(alphanumeric::<1, 3>("abcd").is_err());
+/// ```
+pub fn alphanumeric<const MIN: usize, const MAX: usize>(key: &str) -> Result<(), &'static str> {
+    let ok = (MIN..=MAX).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err("the key must be letters and digits only, of the length the service allows")
+    }
+}
+
 /// The impls of a generated capabilities marker: [`Caps`] and the verb
 /// traits it lists (`Read`, `Insert`, `Update`, `Update(Answer)` for a
 /// `PATCH` that answers something, `Replace`, `Delete`), then, optionally
