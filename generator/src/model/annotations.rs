@@ -8,7 +8,7 @@ const CORE: &str = "Org.OData.Core.V1.";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1.";
 
 /// The full name of a term, with the standard vocabulary aliases expanded.
-fn term_name(term: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn term_name(term: &str) -> std::borrow::Cow<'_, str> {
     if let Some(rest) = term.strip_prefix("Core.") {
         format!("{CORE}{rest}").into()
     } else if let Some(rest) = term.strip_prefix("Capabilities.") {

@@ -25,6 +25,7 @@ mod warnings;
 
 use std::fmt;
 
+pub(crate) use annotations::term_name;
 pub use build::{build, Selection};
 pub use documents::Input;
 pub use names::{parse_type_ref, RawTypeRef};
