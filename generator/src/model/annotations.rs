@@ -2,7 +2,8 @@
 
 use crate::csdl::ast::{Annotation, Expr, Record};
 
-use super::{Capabilities, Deprecation, Doc};
+use super::capabilities::Said;
+use super::{Deprecation, Doc};
 
 const CORE: &str = "Org.OData.Core.V1.";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1.";
@@ -25,7 +26,8 @@ pub struct Facts {
     pub computed: bool,
     pub immutable: bool,
     pub optional_parameter: bool,
-    pub capabilities: Capabilities,
+    /// What the Capabilities annotations state.
+    pub said: Said,
 }
 
 /// Reads the annotations that apply to one element: inline ones first, then
@@ -57,18 +59,7 @@ pub fn facts<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Facts
                     f.doc.deprecation = Some(d);
                 }
             }
-            ("capabilities", "ReadRestrictions") => {
-                f.capabilities.readable = record_bool(a.value.as_ref(), "Readable")
-            }
-            ("capabilities", "InsertRestrictions") => {
-                f.capabilities.insertable = record_bool(a.value.as_ref(), "Insertable")
-            }
-            ("capabilities", "UpdateRestrictions") => {
-                f.capabilities.updatable = record_bool(a.value.as_ref(), "Updatable")
-            }
-            ("capabilities", "DeleteRestrictions") => {
-                f.capabilities.deletable = record_bool(a.value.as_ref(), "Deletable")
-            }
+            ("capabilities", term) => f.said.read(term, a.value.as_ref()),
             _ => {}
         }
     }
@@ -87,17 +78,7 @@ fn tag(value: Option<&Expr>) -> bool {
     !matches!(value, Some(Expr::Bool(false)))
 }
 
-fn record_bool(value: Option<&Expr>, property: &str) -> Option<bool> {
-    let Some(Expr::Record(r)) = value else {
-        return None;
-    };
-    match record_value(r, property) {
-        Some(Expr::Bool(b)) => Some(*b),
-        _ => None,
-    }
-}
-
-fn record_value<'r>(r: &'r Record, property: &str) -> Option<&'r Expr> {
+pub(super) fn record_value<'r>(r: &'r Record, property: &str) -> Option<&'r Expr> {
     r.property_values
         .iter()
         .find(|pv| pv.property == property)

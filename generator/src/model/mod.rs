@@ -4,13 +4,16 @@
 //! names are resolved (qualified or aliased, `Collection(...)`), base-type
 //! chains checked, annotations that matter to code applied, the closure of the
 //! selected namespaces computed, bound operations placed on URLs derived from
-//! the entity container, batch operations recognised, and availability per
-//! cloud recorded. Emitters read only this model, never the XML, and decide
-//! nothing it decides.
+//! the entity container, batch operations recognised, the resources the
+//! container reaches listed with the methods their Capabilities allow, and
+//! availability per cloud recorded.
+//! Emitters read only this model, never the XML, and decide nothing it
+//! decides.
 
 mod annotations;
 mod batch;
 mod build;
+mod capabilities;
 mod check;
 mod closure;
 mod documents;
@@ -19,6 +22,8 @@ mod index;
 mod names;
 mod operations;
 mod paths;
+mod resources;
+mod roots;
 mod service;
 mod types;
 mod warnings;
@@ -27,8 +32,12 @@ use std::fmt;
 
 pub(crate) use annotations::term_name;
 pub use build::{build, Selection};
+pub use capabilities::{
+    Decided, Navigability, QueryCapabilities, ResolvedCapabilities, UpdateMethod,
+};
 pub use documents::Input;
 pub use names::{parse_type_ref, RawTypeRef};
+pub use resources::{Method, Resource, Root, Verb, Via};
 
 /// A namespace-qualified name, always with the full namespace (never an alias).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,6 +94,12 @@ pub struct Model {
     /// which are not generated: no binding, no URL, no request type, listed
     /// so that none is dropped silently.
     pub unbound: Vec<UnboundOperation>,
+    /// The entity sets, then the singletons, of the entity containers
+    /// whose entity type is in the model, in document order.
+    pub roots: Vec<Root>,
+    /// Every URL the container reaches, each once, with the methods it
+    /// allows (see [`Resource`]), in breadth-first order from the roots.
+    pub resources: Vec<Resource>,
     /// Non-fatal findings: annotation targets that do not resolve, and base
     /// or property types on which later documents differ from the first.
     pub warnings: Vec<String>,
@@ -258,10 +273,16 @@ pub struct PropertyDef {
 pub struct Navigation {
     pub contains_target: bool,
     pub partner: Option<String>,
+    /// What the annotations state of read, insert, update and delete.
     pub capabilities: Capabilities,
+    /// Every method and query option the annotations allow, with defaults,
+    /// each with the annotation that decided it.
+    pub resolved: ResolvedCapabilities,
 }
 
-/// Capabilities.* restrictions that say which HTTP methods exist on a collection or navigation.
+/// The Capabilities read, insert, update and delete restrictions an
+/// element's annotations state (`None`: not stated); see
+/// [`ResolvedCapabilities`] for the decisions with defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Capabilities {
     pub readable: Option<bool>,

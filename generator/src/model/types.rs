@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::csdl::ast::StructuredKind;
 use crate::error::Result;
 
+use super::capabilities::Place;
 use super::documents::{Declaration, Documents};
 use super::index::{loc, members, struct_path, underlying_type, Decl, Index};
 use super::{
@@ -174,7 +175,12 @@ impl<'i, 'a> Documents<'i, 'a> {
                     format!("{path}/NavigationProperty[{}]", n.name),
                 )
             };
-            let nf = x.facts(&format!("{target}/{}", n.name), &n.annotations);
+            let ntarget = format!("{target}/{}", n.name);
+            let nf = x.facts(&ntarget, &n.annotations);
+            let place = match n.contains_target {
+                true => Place::Contained,
+                false => Place::Related,
+            };
             let (nullable, availability) = clouds.of(&n.name, n.nullable);
             properties.push(PropertyDef {
                 name: n.name.clone(),
@@ -183,7 +189,8 @@ impl<'i, 'a> Documents<'i, 'a> {
                 navigation: Some(Navigation {
                     contains_target: n.contains_target,
                     partner: n.partner.clone(),
-                    capabilities: nf.capabilities,
+                    capabilities: nf.said.stated(),
+                    resolved: nf.said.resolve(&ntarget, place),
                 }),
                 computed: nf.computed,
                 immutable: nf.immutable,
