@@ -1,9 +1,13 @@
 //! The model of the committed connectors slices (`metadata/*.csdl`): the
-//! resources the API lists.
+//! resources the API lists, the documented service facts, evolvable enums;
+//! and the facts' refusal of metadata that lacks what they name.
 
 use std::path::Path;
 
-use graphgen::model::{self, Input, Model, QName, Selection, Verb, Via};
+use graphgen::model::{
+    self, Fact, Input, LongRunningUpdate, Model, QName, Selection, TypeKind, Verb, Via,
+};
+use graphgen::ErrorKind;
 
 const NS: &str = "microsoft.graph.externalConnectors";
 
@@ -121,4 +125,207 @@ fn the_connectors_api_list() {
         }
     );
     assert_eq!(performed_by.entity, id(&m, NS, "identity"));
+}
+
+#[test]
+fn the_documented_facts_resolve_on_the_committed_metadata() {
+    let m = committed();
+    let connection = id(&m, NS, "externalConnection");
+    let facts: Vec<&Fact> = m.service_facts.iter().map(|f| &f.fact).collect();
+    assert_eq!(
+        facts,
+        [
+            &Fact::BatchLimit {
+                operation: QName::new(NS, "addActivities"),
+                max: 20
+            },
+            &Fact::LongRunningUpdate(LongRunningUpdate {
+                owner: connection,
+                navigation: "schema".into(),
+                operation: id(&m, NS, "connectionOperation"),
+                status_property: "status".into(),
+                status_type: id(&m, NS, "connectionOperationStatus"),
+                succeeded: "completed".into(),
+                failed: "failed".into(),
+                error_property: "error".into(),
+                error_type: id(&m, "microsoft.graph", "publicError"),
+            }),
+            &Fact::KeyRule {
+                owner: connection,
+                navigation: "items".into(),
+                min_len: 1,
+                max_len: 128,
+                alphanumeric: true
+            },
+            &Fact::MaxRequestBody {
+                owner: connection,
+                navigation: "items".into(),
+                bytes: 4_000_000
+            },
+            &Fact::MaxCollectionItems {
+                owner: id(&m, NS, "schema"),
+                property: "properties".into(),
+                max: 128
+            },
+        ]
+    );
+    assert!(m
+        .service_facts
+        .iter()
+        .all(|f| f.source.starts_with("https://learn.microsoft.com/graph/")));
+}
+
+#[test]
+fn evolvable_enums_of_the_committed_metadata() {
+    let m = committed();
+    let TypeKind::Enum(label) = &m.ty(id(&m, NS, "label")).kind else {
+        panic!()
+    };
+    let after: Vec<&str> = label
+        .members
+        .iter()
+        .filter(|x| x.after_unknown_future_value)
+        .map(|x| x.name.as_str())
+        .collect();
+    assert_eq!(after.first(), Some(&"containerName"));
+    assert!(after.contains(&"iconUrl") && after.contains(&"personManager"));
+    assert!(!after.contains(&"title") && !after.contains(&"unknownFutureValue"));
+    let evolvable: Vec<&str> = m
+        .types
+        .iter()
+        .filter(|t| t.evolvable)
+        .map(|t| t.name.name.as_str())
+        .collect();
+    // `label` and `propertyType` have members after unknownFutureValue;
+    // `property` holds both, `schema` holds properties, and an `entity`
+    // may be a schema.
+    assert_eq!(
+        evolvable,
+        ["entity", "label", "property", "propertyType", "schema"]
+    );
+}
+
+/// A connectors schema with just what the documented facts name, and
+/// what it needs of `microsoft.graph`.
+const FACTS: &str = r#"<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+<ComplexType Name="publicError"><Property Name="code" Type="Edm.String" /></ComplexType>
+</Schema>
+<Schema Namespace="microsoft.graph.externalConnectors" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EnumType Name="connectionOperationStatus"><Member Name="inprogress" Value="1" /><Member Name="completed" Value="2" /><Member Name="failed" Value="3" /></EnumType>
+<EntityType Name="connectionOperation" BaseType="graph.entity"><Property Name="error" Type="graph.publicError" /><Property Name="status" Type="microsoft.graph.externalConnectors.connectionOperationStatus" /></EntityType>
+<EntityType Name="externalConnection" BaseType="graph.entity"><NavigationProperty Name="items" Type="Collection(microsoft.graph.externalConnectors.externalItem)" ContainsTarget="true" /><NavigationProperty Name="schema" Type="microsoft.graph.externalConnectors.schema" ContainsTarget="true" /></EntityType>
+<EntityType Name="schema" BaseType="graph.entity"><Property Name="properties" Type="Collection(Edm.String)" /></EntityType>
+<EntityType Name="externalItem" BaseType="graph.entity" />
+<EntityType Name="externalActivity" BaseType="graph.entity"><Property Name="type" Type="Edm.String" /></EntityType>
+<EntityType Name="externalActivityResult" BaseType="microsoft.graph.externalConnectors.externalActivity"><Property Name="error" Type="graph.publicError" /></EntityType>
+<Action Name="addActivities" IsBound="true"><Parameter Name="bindingParameter" Type="microsoft.graph.externalConnectors.externalItem" /><Parameter Name="activities" Type="Collection(microsoft.graph.externalConnectors.externalActivity)" /><ReturnType Type="Collection(microsoft.graph.externalConnectors.externalActivityResult)" /></Action>
+</Schema>"#;
+
+fn facts_model(schemas: &str) -> Result<Model, graphgen::Error> {
+    let edmx = format!(
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices>{schemas}</edmx:DataServices></edmx:Edmx>"
+    );
+    let d = graphgen::csdl::parse("facts.csdl", edmx.as_bytes()).unwrap();
+    let input = Input {
+        cloud: "global",
+        document: &d,
+    };
+    model::build(&[input], &Selection::Namespaces(vec![NS.into()]))
+}
+
+#[test]
+fn the_facts_apply_where_their_types_are() {
+    let m = facts_model(FACTS).unwrap();
+    assert_eq!(m.service_facts.len(), 5);
+    // Without `externalConnection` and `schema`, only the batch limit
+    // (about `externalItem`) applies.
+    let fewer = FACTS
+        .replace(
+            "<EntityType Name=\"externalConnection\"",
+            "<EntityType Name=\"otherConnection\"",
+        )
+        .replace(
+            "<EntityType Name=\"schema\"",
+            "<EntityType Name=\"otherSchema\"",
+        )
+        .replace(
+            "externalConnectors.schema\"",
+            "externalConnectors.otherSchema\"",
+        );
+    let m = facts_model(&fewer).unwrap();
+    let facts: Vec<&Fact> = m.service_facts.iter().map(|f| &f.fact).collect();
+    assert!(
+        matches!(facts[..], [Fact::BatchLimit { max: 20, .. }]),
+        "{facts:?}"
+    );
+}
+
+#[test]
+fn metadata_lacking_what_a_fact_names_is_refused_naming_the_fact() {
+    let long_running = "PATCH externalConnection/schema answers with a connectionOperation";
+    let cases = [
+        (
+            FACTS.replace(
+                "<Property Name=\"status\" Type=\"microsoft.graph.externalConnectors.connectionOperationStatus\" />",
+                "",
+            ),
+            long_running,
+            "`microsoft.graph.externalConnectors.connectionOperation` has no property `status`",
+        ),
+        (
+            FACTS.replace("Name=\"failed\"", "Name=\"broken\""),
+            long_running,
+            "`microsoft.graph.externalConnectors.connectionOperationStatus` has no member `failed`",
+        ),
+        (
+            FACTS.replace(
+                "<Property Name=\"status\" Type=\"microsoft.graph.externalConnectors.connectionOperationStatus\" />",
+                "<Property Name=\"status\" Type=\"Edm.String\" />",
+            ),
+            long_running,
+            "`microsoft.graph.externalConnectors.connectionOperation/status` is not of the type `microsoft.graph.externalConnectors.connectionOperationStatus`",
+        ),
+        (
+            FACTS.replace("<Property Name=\"error\" Type=\"graph.publicError\" /><Property Name=\"status\"", "<Property Name=\"status\""),
+            long_running,
+            "`microsoft.graph.externalConnectors.connectionOperation` has no property `error`",
+        ),
+        (
+            FACTS.replace(
+                "<NavigationProperty Name=\"schema\" Type=\"microsoft.graph.externalConnectors.schema\" ContainsTarget=\"true\" />",
+                "<Property Name=\"schema\" Type=\"Edm.String\" />",
+            ),
+            long_running,
+            "`microsoft.graph.externalConnectors.externalConnection/schema` is not a navigation property",
+        ),
+        (
+            FACTS.replace(
+                "Name=\"items\" Type=\"Collection(microsoft.graph.externalConnectors.externalItem)\"",
+                "Name=\"items\" Type=\"microsoft.graph.externalConnectors.externalItem\"",
+            ),
+            "externalItem ids",
+            "`microsoft.graph.externalConnectors.externalConnection/items` is not a collection navigation property",
+        ),
+        (
+            FACTS.replace("Collection(Edm.String)", "Edm.String"),
+            "properties per schema",
+            "`microsoft.graph.externalConnectors.schema/properties` is not a collection",
+        ),
+        (
+            FACTS.replace("Name=\"addActivities\"", "Name=\"addMore\""),
+            "activities per addActivities call",
+            "no batch operation `microsoft.graph.externalConnectors.addActivities` is bound to `microsoft.graph.externalConnectors.externalItem`",
+        ),
+    ];
+    for (text, fact, what) in cases {
+        let e = facts_model(&text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnknownType, "{e}");
+        assert!(
+            e.message
+                .starts_with(&format!("the documented service fact `{fact}` (https://")),
+            "{e}"
+        );
+        assert!(e.message.ends_with(what), "{e}");
+    }
 }

@@ -1,8 +1,10 @@
-//! Capabilities, roots and resources in the model, on small documents.
+//! Capabilities, roots and resources in the model, and evolvable enums, on
+//! small documents.
 
 use graphgen::csdl::ast::Document;
 use graphgen::model::{
-    self, Decided, Input, Model, Navigability, QName, Resource, Selection, UpdateMethod, Verb, Via,
+    self, Decided, Input, Model, Navigability, QName, Resource, Selection, TypeKind, UpdateMethod,
+    Verb, Via,
 };
 
 const CAP: &str = "Org.OData.Capabilities.V1";
@@ -417,5 +419,63 @@ fn a_root_whose_navigability_is_none_leads_nowhere() {
     assert!(
         lines.contains(&"/drives/{drive-id}/root/files/{file-id}/versions List Create".to_string()),
         "{lines:?}"
+    );
+}
+
+const EVOLVABLE: &str = r#"<Schema Namespace="ev" Alias="e" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EnumType Name="color"><Member Name="red" Value="0" /><Member Name="unknownFutureValue" Value="1" /><Member Name="teal" Value="2" /></EnumType>
+<EnumType Name="plain"><Member Name="a" Value="0" /><Member Name="unknownFutureValue" Value="1" /></EnumType>
+<ComplexType Name="paint"><Property Name="colors" Type="Collection(e.color)" /></ComplexType>
+<ComplexType Name="roundPaint" BaseType="e.paint" />
+<ComplexType Name="shape"><Property Name="kind" Type="e.plain" /></ComplexType>
+<ComplexType Name="square" BaseType="e.shape"><Property Name="fill" Type="e.paint" /></ComplexType>
+<ComplexType Name="canvas"><Property Name="shapes" Type="Collection(e.shape)" /></ComplexType>
+<ComplexType Name="flat"><Property Name="kind" Type="e.plain" /></ComplexType>
+<EntityType Name="thing"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /><NavigationProperty Name="paint" Type="e.thingWithPaint" /></EntityType>
+<EntityType Name="thingWithPaint"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /><Property Name="paint" Type="e.paint" /></EntityType>
+</Schema>"#;
+
+#[test]
+fn evolvable_members_and_the_types_that_can_hold_them() {
+    let m = build(&[("global", &doc("ev.csdl", EVOLVABLE))], "ev");
+    let ty = |name: &str| m.ty(m.type_id(&QName::new("ev", name)).unwrap());
+    let TypeKind::Enum(color) = &ty("color").kind else {
+        panic!()
+    };
+    let after: Vec<(&str, bool)> = color
+        .members
+        .iter()
+        .map(|m| (m.name.as_str(), m.after_unknown_future_value))
+        .collect();
+    assert_eq!(
+        after,
+        [
+            ("red", false),
+            ("unknownFutureValue", false),
+            ("teal", true)
+        ]
+    );
+    let evolvable: Vec<&str> = m
+        .types
+        .iter()
+        .filter(|t| t.evolvable)
+        .map(|t| t.name.name.as_str())
+        .collect();
+    // A collection of the enum (`paint`), inherited (`roundPaint`), a
+    // property's type (`square`, `thingWithPaint`), a derived type
+    // (`shape`, through `square`), a collection of such a base (`canvas`).
+    // Not `plain` (nothing after unknownFutureValue), `flat`, nor `thing`,
+    // whose only way to paint is a navigation property.
+    assert_eq!(
+        evolvable,
+        [
+            "canvas",
+            "color",
+            "paint",
+            "roundPaint",
+            "shape",
+            "square",
+            "thingWithPaint"
+        ]
     );
 }

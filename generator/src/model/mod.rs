@@ -5,8 +5,8 @@
 //! chains checked, annotations that matter to code applied, the closure of the
 //! selected namespaces computed, bound operations placed on URLs derived from
 //! the entity container, batch operations recognised, the resources the
-//! container reaches listed with the methods their Capabilities allow, and
-//! availability per cloud recorded.
+//! container reaches listed with the methods their Capabilities allow,
+//! documented service facts resolved, and availability per cloud recorded.
 //! Emitters read only this model, never the XML, and decide nothing it
 //! decides.
 
@@ -38,6 +38,7 @@ pub use capabilities::{
 pub use documents::Input;
 pub use names::{parse_type_ref, RawTypeRef};
 pub use resources::{Method, Resource, Root, Verb, Via};
+pub use service::{Fact, LongRunningUpdate, ServiceFact};
 
 /// A namespace-qualified name, always with the full namespace (never an alias).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,6 +101,9 @@ pub struct Model {
     /// Every URL the container reaches, each once, with the methods it
     /// allows (see [`Resource`]), in breadth-first order from the roots.
     pub resources: Vec<Resource>,
+    /// The documented facts about the service that the metadata lacks
+    /// (limits, long-running updates), for the types of the model.
+    pub service_facts: Vec<ServiceFact>,
     /// Non-fatal findings: annotation targets that do not resolve, and base
     /// or property types on which later documents differ from the first.
     pub warnings: Vec<String>,
@@ -178,6 +182,13 @@ pub struct TypeDef {
     pub kind: TypeKind,
     pub doc: Doc,
     pub availability: Availability,
+    /// A value of the type can hold a member of an evolvable enum declared
+    /// after `unknownFutureValue` ([`MemberDef::after_unknown_future_value`]),
+    /// through its properties (not navigation properties), base and derived
+    /// types and collections: Graph sends such members only to requests
+    /// with `Prefer: include-unknown-enum-members`, `unknownFutureValue`
+    /// otherwise.
+    pub evolvable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -231,6 +242,9 @@ pub struct MemberDef {
     pub value: i64,
     pub doc: Doc,
     pub availability: Availability,
+    /// Declared after a member named `unknownFutureValue`: sent and taken
+    /// only with `Prefer: include-unknown-enum-members`.
+    pub after_unknown_future_value: bool,
 }
 
 /// A complex or entity type.

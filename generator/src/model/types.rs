@@ -14,6 +14,11 @@ use super::{
     TypeKind, TypeRef,
 };
 
+/// The member Microsoft's evolvable enums end their members of old with;
+/// those declared after it come only when asked for
+/// (<https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations>).
+const UNKNOWN_FUTURE_VALUE: &str = "unknownFutureValue";
+
 /// The definition of each type of the closure, in the order of `names`
 /// (which `ids` numbers).
 pub(super) fn defs(
@@ -46,6 +51,7 @@ impl<'i, 'a> Documents<'i, 'a> {
                 let underlying = underlying_type(e);
                 let mut next = if e.is_flags { 1 } else { 0 };
                 let mut members = Vec::new();
+                let mut after_unknown = false;
                 for m in &e.members {
                     let value = match &m.value {
                         Some(v) => v.trim().parse::<i64>().unwrap_or_default(),
@@ -58,11 +64,13 @@ impl<'i, 'a> Documents<'i, 'a> {
                         name: m.name.clone(),
                         value,
                         doc: mf.doc,
+                        after_unknown_future_value: after_unknown,
                         availability: self.availability(|x| {
                             matches!(x.types.get(&(q.namespace.as_str(), q.name.as_str())),
                                 Some(Decl::Enum(_, xe)) if xe.members.iter().any(|xm| xm.name == m.name))
                         }),
                     });
+                    after_unknown |= m.name == UNKNOWN_FUTURE_VALUE;
                 }
                 Ok(TypeDef {
                     name: q.clone(),
@@ -73,6 +81,8 @@ impl<'i, 'a> Documents<'i, 'a> {
                     }),
                     doc: facts.doc,
                     availability: self.type_availability(q),
+                    // Decided once every type is known (see `hierarchy`).
+                    evolvable: false,
                 })
             }
             Decl::Struct(_, t) => {
@@ -125,6 +135,7 @@ impl<'i, 'a> Documents<'i, 'a> {
                     },
                     doc: facts.doc,
                     availability: clouds.type_clouds,
+                    evolvable: false,
                 })
             }
         }
