@@ -46,7 +46,7 @@ fn drives() -> String {
 </EntityType>
 <EntityContainer Name="Service">
 <EntitySet Name="drives" EntityType="n.drive">{uninsertable}</EntitySet>
-<EntitySet Name="users" EntityType="n.user" />
+<EntitySet Name="users" EntityType="n.user"><Annotation Term="Org.OData.Core.V1.Description" String="The people." /></EntitySet>
 <Singleton Name="me" Type="n.user" />
 </EntityContainer>
 <Annotations Target="n.Service/drives">{undeletable}<Annotation Term="{CAP}.TopSupported" /><Annotation Term="{CAP}.SkipSupported" Bool="false" />{unfilterable}</Annotations>
@@ -260,7 +260,10 @@ fn roots_are_every_set_and_singleton_with_their_clouds() {
     let usgov = doc(
         "usgov.csdl",
         &drives()
-            .replace(r#"<EntitySet Name="users" EntityType="n.user" />"#, "")
+            .replace(
+                r#"<EntitySet Name="users" EntityType="n.user"><Annotation Term="Org.OData.Core.V1.Description" String="The people." /></EntitySet>"#,
+                "",
+            )
             .replace(r#"<NavigationProperty Name="owner" Type="n.user" />"#, ""),
     );
     let m = build(&[("global", &global), ("usgov", &usgov)], "ns");
@@ -287,6 +290,7 @@ fn roots_are_every_set_and_singleton_with_their_clouds() {
             ("me", "user", false, false, both()),
         ]
     );
+    assert_eq!(m.roots[1].doc.description.as_deref(), Some("The people."));
     let clouds = |path: &str| resource(&m, path).availability.0.clone();
     assert_eq!(clouds("/drives/{drive-id}/root/files"), both());
     assert_eq!(clouds("/drives/{drive-id}/owner"), ["global"]);
@@ -390,6 +394,11 @@ fn each_resource_says_how_it_is_reached_and_what_decided_its_methods() {
     assert!(child.methods.iter().all(|m| m.verb != Verb::Patch));
     let drives = resource(&m, "/drives");
     assert!(drives.collection);
+    // The query options of the root it is reached by.
+    assert_eq!(
+        drives.capabilities.query.filter.by,
+        by("FilterRestrictions/Filterable on ns.Service/drives")
+    );
     assert_eq!(drives.via, Via::Root("drives".into()));
     assert_eq!(
         method(drives, Verb::Create).by,
@@ -402,9 +411,9 @@ fn each_resource_says_how_it_is_reached_and_what_decided_its_methods() {
 #[test]
 fn a_root_whose_navigability_is_none_leads_nowhere() {
     let text = drives().replace(
-        r#"<EntitySet Name="users" EntityType="n.user" />"#,
+        r#"<EntitySet Name="users" EntityType="n.user"><Annotation"#,
         &format!(
-            r#"<EntitySet Name="users" EntityType="n.user">{}</EntitySet>"#,
+            r#"<EntitySet Name="users" EntityType="n.user">{}<Annotation"#,
             navigability("None")
         ),
     );
