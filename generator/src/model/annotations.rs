@@ -78,15 +78,8 @@ fn tag(value: Option<&Expr>) -> bool {
     !matches!(value, Some(Expr::Bool(false)))
 }
 
-pub(super) fn record_value<'r>(r: &'r Record, property: &str) -> Option<&'r Expr> {
-    r.property_values
-        .iter()
-        .find(|pv| pv.property == property)
-        .and_then(|pv| pv.value.as_ref())
-}
-
 fn record_string(r: &Record, property: &str) -> Option<String> {
-    match record_value(r, property) {
+    match r.value(property) {
         Some(Expr::String(s) | Expr::Date(s)) => Some(s.clone()),
         _ => None,
     }
@@ -99,7 +92,7 @@ fn deprecation(value: Option<&Expr>) -> Option<Deprecation> {
     };
     items.iter().find_map(|item| {
         let Expr::Record(r) = item else { return None };
-        match record_value(r, "Kind") {
+        match r.value("Kind") {
             Some(Expr::EnumMember(kind)) if kind.ends_with("/Deprecated") => Some(Deprecation {
                 date: record_string(r, "Date"),
                 removal_date: record_string(r, "RemovalDate"),

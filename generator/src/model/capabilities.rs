@@ -20,7 +20,6 @@
 
 use crate::csdl::ast::Expr;
 
-use super::annotations::record_value;
 use super::Capabilities;
 
 /// A value and the annotation that decided it.
@@ -200,14 +199,14 @@ impl Said {
             return;
         };
         for &(t, property, what) in RECORD_BOOLS.iter().filter(|(t, _, _)| *t == term) {
-            if let (Some(Expr::Bool(b)), Some(slot)) = (record_value(r, property), self.slot(t)) {
+            if let (Some(Expr::Bool(b)), Some(slot)) = (r.value(property), self.slot(t)) {
                 *slot = Some(Stated { value: *b, what });
             }
         }
         match term {
             "UpdateRestrictions" => {
                 if let Some(method) =
-                    enum_members(record_value(r, "UpdateMethod")).and_then(|m| update_method(&m))
+                    enum_members(r.value("UpdateMethod")).and_then(|m| update_method(&m))
                 {
                     self.update_method = Some(Stated {
                         value: method,
@@ -216,8 +215,7 @@ impl Said {
                 }
             }
             "NavigationRestrictions" => {
-                let found =
-                    enum_members(record_value(r, "Navigability")).and_then(|m| navigability(&m));
+                let found = enum_members(r.value("Navigability")).and_then(|m| navigability(&m));
                 if let Some(n) = found {
                     self.navigability = Some(Stated {
                         value: n,
