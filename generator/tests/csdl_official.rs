@@ -13,7 +13,7 @@ use graphgen_testkit::official::{self, ALL, CHINA, CLEAN, GLOBAL, USGOV};
 
 use graphgen::csdl::ast::*;
 use graphgen::csdl::{parse, write};
-use graphgen::slice::{render, slice};
+use graphgen::slice::{borrow_capabilities, render, slice, Source};
 use sha2::{Digest, Sha256};
 
 const NAMESPACE: &str = "microsoft.graph.externalConnectors";
@@ -557,22 +557,40 @@ fn slicing_is_deterministic() {
     }
 }
 
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[test]
 fn the_committed_slices_are_up_to_date() {
     let Some(docs) = official("the_committed_slices_are_up_to_date") else {
         return;
     };
+    let clean_sha = sha256(&docs[CLEAN].bytes);
     for (file, source) in SLICES {
         let official = &docs[source];
-        let sha: String = Sha256::digest(&official.bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = sha256(&official.bytes);
+        let mut s = slice(&official.doc, NAMESPACE).unwrap();
+        let borrowed = borrow_capabilities(&mut s, &docs[CLEAN].doc, NAMESPACE);
         let expected = render(
-            &slice(&official.doc, NAMESPACE).unwrap(),
+            &s,
             NAMESPACE,
-            source,
-            &sha,
+            Source {
+                name: source,
+                sha256: &sha,
+            },
+            borrowed.map(|b| {
+                (
+                    b,
+                    Source {
+                        name: CLEAN,
+                        sha256: &clean_sha,
+                    },
+                )
+            }),
         );
         let path = metadata_dir().join(file);
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -581,6 +599,58 @@ fn the_committed_slices_are_up_to_date() {
             "metadata/{file} is stale or missing: run `cargo xtask metadata slice`"
         );
     }
+}
+
+/// The Capabilities annotations the clean document adds to the connectors'
+/// slices: exactly the two the cloud documents lack, on the two targets.
+#[test]
+fn the_slices_borrow_the_clean_documents_capabilities() {
+    let Some(docs) = official("the_slices_borrow_the_clean_documents_capabilities") else {
+        return;
+    };
+    for source in [GLOBAL, USGOV] {
+        let mut s = slice(&docs[source].doc, NAMESPACE).unwrap();
+        let before = s.clone();
+        let b = borrow_capabilities(&mut s, &docs[CLEAN].doc, NAMESPACE).expect(source);
+        assert_eq!((b.blocks, b.annotations), (2, 2), "{source}");
+        assert_eq!(s.schemas[b.schema].namespace, NAMESPACE);
+        let added: Vec<(&str, &str)> = s.schemas[b.schema].items[b.first..]
+            .iter()
+            .map(|i| match i {
+                SchemaItem::Annotations(a) => (a.target.as_str(), a.annotations[0].term.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            added,
+            [
+                (
+                    "microsoft.graph.externalConnectors.externalConnection/items",
+                    "Org.OData.Capabilities.V1.UpdateRestrictions"
+                ),
+                (
+                    "microsoft.graph.externalConnectors.externalConnection/schema",
+                    "Org.OData.Capabilities.V1.DeleteRestrictions"
+                ),
+            ],
+            "{source}"
+        );
+        // Nothing else changed, and borrowing again adds nothing: the
+        // slice now has those terms on those targets.
+        s.schemas[b.schema].items.truncate(b.first);
+        assert!(s == before, "{source}");
+        let mut again = slice(&docs[source].doc, NAMESPACE).unwrap();
+        borrow_capabilities(&mut again, &docs[CLEAN].doc, NAMESPACE);
+        assert_eq!(
+            borrow_capabilities(&mut again, &docs[CLEAN].doc, NAMESPACE),
+            None
+        );
+    }
+    let mut china = slice(&docs[CHINA].doc, NAMESPACE).unwrap();
+    assert_eq!(
+        borrow_capabilities(&mut china, &docs[CLEAN].doc, NAMESPACE),
+        None
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -605,7 +675,11 @@ fn the_committed_slices_parse_and_are_their_own_slice() {
         &std::fs::read(metadata_dir().join("global.csdl")).unwrap(),
     )
     .unwrap();
-    assert_eq!(kinds_in(&global, NAMESPACE).values().sum::<usize>(), 35);
+    // 35 items of the namespace, and two blocks of Capabilities annotations
+    // from the clean document.
+    let kinds = kinds_in(&global, NAMESPACE);
+    assert_eq!(kinds.values().sum::<usize>(), 37);
+    assert_eq!(kinds.get("Annotations"), Some(&2));
     let china = parse(
         "china.csdl",
         &std::fs::read(metadata_dir().join("china.csdl")).unwrap(),

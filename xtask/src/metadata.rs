@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use graphgen::slice::Source;
 use sha2::{Digest, Sha256};
 
 /// The namespace the project generates code for.
@@ -23,6 +24,10 @@ const UPSTREAM_URL: &str = "https://github.com/microsoftgraph/msgraph-metadata";
 const UPSTREAM_SNAPSHOT: &str = "2026-08-20";
 const UPSTREAM_COMMIT: &str = "f54f11b6";
 const LICENSE_FILE: &str = "LICENSE-msgraph-metadata";
+
+/// The document the slices borrow Capabilities annotations from.
+const CLEAN: &str = "graph-v1.0.clean.xml";
+const CLEAN_UPSTREAM_PATH: &str = "clean_v10_metadata/cleanMetadata.xml";
 
 /// One committed slice: its file, its source document and what that is.
 pub struct Cloud {
@@ -104,29 +109,60 @@ pub fn slice_outputs(from: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
         let path = from.join(name);
         fs::read(&path).map_err(|e| graphgen::Error::io(&path, &e).to_string())
     };
+    let clean_bytes = read(CLEAN)?;
+    let clean_sha = sha256_hex(&clean_bytes);
+    let clean = graphgen::csdl::parse(CLEAN, &clean_bytes).map_err(|e| e.to_string())?;
+    let clean_source = Source {
+        name: CLEAN,
+        sha256: &clean_sha,
+    };
     let mut outputs = Vec::new();
     let mut rows = Vec::new();
     for cloud in &CLOUDS {
         let bytes = read(cloud.source)?;
         let source_sha = sha256_hex(&bytes);
         let doc = graphgen::csdl::parse(cloud.source, &bytes).map_err(|e| e.to_string())?;
-        let slice = graphgen::slice::slice(&doc, NAMESPACE).map_err(|e| e.to_string())?;
-        let text = graphgen::slice::render(&slice, NAMESPACE, cloud.source, &source_sha);
-        rows.push((
+        let mut slice = graphgen::slice::slice(&doc, NAMESPACE).map_err(|e| e.to_string())?;
+        let borrowed = graphgen::slice::borrow_capabilities(&mut slice, &clean, NAMESPACE);
+        let source = Source {
+            name: cloud.source,
+            sha256: &source_sha,
+        };
+        let text = graphgen::slice::render(
+            &slice,
+            NAMESPACE,
+            source,
+            borrowed.map(|b| (b, clean_source)),
+        );
+        rows.push(Row {
             cloud,
-            source_sha,
-            sha256_hex(text.as_bytes()),
-            slice.schemas.is_empty(),
-        ));
+            source_sha: source_sha.clone(),
+            slice_sha: sha256_hex(text.as_bytes()),
+            empty: slice.schemas.is_empty(),
+            borrowed: borrowed.map_or(0, |b| b.annotations),
+        });
         outputs.push((cloud.slice.to_string(), text.into_bytes()));
     }
     let license = read(LICENSE_FILE)?;
-    outputs.push(("PROVENANCE.md".to_string(), provenance(&rows).into_bytes()));
+    outputs.push((
+        "PROVENANCE.md".to_string(),
+        provenance(&rows, &clean_sha).into_bytes(),
+    ));
     outputs.push((LICENSE_FILE.to_string(), license));
     Ok(outputs)
 }
 
-fn provenance(rows: &[(&Cloud, String, String, bool)]) -> String {
+/// One line of the table in PROVENANCE.md.
+struct Row<'c> {
+    cloud: &'c Cloud,
+    source_sha: String,
+    slice_sha: String,
+    empty: bool,
+    /// How many Capabilities annotations come from the clean document.
+    borrowed: usize,
+}
+
+fn provenance(rows: &[Row<'_>], clean_sha: &str) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Provenance of the metadata slices\n");
     let _ = writeln!(
@@ -145,19 +181,25 @@ fn provenance(rows: &[(&Cloud, String, String, bool)]) -> String {
     );
     let _ = writeln!(
         md,
-        "| slice | cloud | upstream path | source document | source sha256 | slice sha256 |"
+        "| slice | cloud | upstream path | source document | source sha256 | Capabilities annotations from `{CLEAN}` | slice sha256 |"
     );
-    let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- |");
-    for (cloud, source_sha, slice_sha, empty) in rows {
-        let note = if *empty {
+    let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- | --- |");
+    for row in rows {
+        let note = if row.empty {
             " (empty: namespace absent)"
         } else {
             ""
         };
         let _ = writeln!(
             md,
-            "| `{}`{note} | {} | `{}` | `{}` | `{source_sha}` | `{slice_sha}` |",
-            cloud.slice, cloud.description, cloud.upstream_path, cloud.source
+            "| `{}`{note} | {} | `{}` | `{}` | `{}` | {} | `{}` |",
+            row.cloud.slice,
+            row.cloud.description,
+            row.cloud.upstream_path,
+            row.cloud.source,
+            row.source_sha,
+            row.borrowed,
+            row.slice_sha
         );
     }
     let _ = writeln!(
@@ -166,7 +208,20 @@ fn provenance(rows: &[(&Cloud, String, String, bool)]) -> String {
          in other namespaces (each kept whole), the entity sets and singletons of the entity \
          container whose type is in the namespace, and the annotations of kept elements, \
          without description text (`Core.Description`, `Core.LongDescription`). A slice without \
-         schemas means the cloud does not have the namespace. See `generator/src/slice.rs`."
+         schemas means the cloud does not have the namespace. See `generator/src/slice/`."
+    );
+    let _ = writeln!(
+        md,
+        "\nThe per-cloud documents lack many `Org.OData.Capabilities.V1.*` annotations that the \
+         clean document has (which HTTP methods and query options the service allows, such as \
+         `UpdateRestrictions/UpdateMethod = PUT` on `externalConnection/items`). Each slice \
+         therefore also carries the Capabilities annotations of the clean document \
+         `{CLEAN}` (upstream path `{CLEAN_UPSTREAM_PATH}`, same snapshot, sha256 \
+         `{clean_sha}`) whose target the slice declares (a type, a property or navigation \
+         property of one, an entity set or singleton), unless the cloud's own document has an \
+         annotation of the same term on that target: the cloud's own wins. They are out-of-line \
+         `Annotations` blocks at the end of the `{NAMESPACE}` schema, after an XML comment \
+         naming the clean document."
     );
     md
 }

@@ -184,7 +184,7 @@ pub struct ExternalConnection {
     pub operations: Nullable<Vec<ConnectionOperation>>,
     /// `schema`: `microsoft.graph.externalConnectors.schema`.
     ///
-    /// Navigation property (contained): present only when expanded (`$expand`) or sent inline.
+    /// Navigation property (contained): present only when expanded (`$expand`) or sent inline. The service does not allow: delete.
     pub schema: Nullable<Schema>,
 }
 

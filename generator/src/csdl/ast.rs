@@ -320,6 +320,16 @@ pub struct Record {
     pub pos: Pos,
 }
 
+impl Record {
+    /// The value of the first `PropertyValue` of `property`, if it has one.
+    pub fn value(&self, property: &str) -> Option<&Expr> {
+        self.property_values
+            .iter()
+            .find(|pv| pv.property == property)
+            .and_then(|pv| pv.value.as_ref())
+    }
+}
+
 /// `PropertyValue` inside a `Record`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PropertyValue {

@@ -17,17 +17,36 @@ use super::{EDMX_NAMESPACE, EDM_NAMESPACE};
 /// Writes `doc` as EDMX XML. The output parses back to the same tree (apart
 /// from positions and the source name).
 pub fn write(doc: &Document) -> String {
+    write_with_notes(doc, &[])
+}
+
+/// An XML comment written on the line before one item of a schema, to say
+/// where a run of items comes from (the tree has no comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Note<'a> {
+    /// The index of the schema in [`Document::schemas`].
+    pub schema: usize,
+    /// The index of the item in [`Schema::items`].
+    pub item: usize,
+    pub text: &'a str,
+}
+
+/// [`write()`] with `notes` written before the items they name; the output
+/// parses back to the same tree as without them.
+pub fn write_with_notes(doc: &Document, notes: &[Note<'_>]) -> String {
     let mut w = Writer {
         out: String::with_capacity(1 << 16),
         depth: 0,
+        notes,
     };
     w.document(doc);
     w.out
 }
 
-struct Writer {
+struct Writer<'n> {
     out: String,
     depth: usize,
+    notes: &'n [Note<'n>],
 }
 
 /// Escapes an attribute value: markup characters, the quote, and the
@@ -99,7 +118,7 @@ fn scalar(expr: &Expr) -> Option<(&'static str, &str)> {
     })
 }
 
-impl Writer {
+impl Writer<'_> {
     fn indent(&mut self) {
         for _ in 0..self.depth {
             self.out.push_str("  ");
@@ -169,8 +188,8 @@ impl Writer {
         self.start("edmx:DataServices");
         self.finish(!doc.schemas.is_empty());
         if !doc.schemas.is_empty() {
-            for schema in &doc.schemas {
-                self.schema(schema);
+            for (i, schema) in doc.schemas.iter().enumerate() {
+                self.schema(i, schema);
             }
             self.end("edmx:DataServices");
         }
@@ -179,7 +198,7 @@ impl Writer {
         self.out.pop();
     }
 
-    fn schema(&mut self, s: &Schema) {
+    fn schema(&mut self, index: usize, s: &Schema) {
         self.start("Schema");
         self.attr("Namespace", &s.namespace);
         self.opt_attr("Alias", s.alias.as_deref());
@@ -188,7 +207,11 @@ impl Writer {
         if s.items.is_empty() {
             return;
         }
-        for item in &s.items {
+        for (i, item) in s.items.iter().enumerate() {
+            let notes = self.notes;
+            for note in notes.iter().filter(|n| (n.schema, n.item) == (index, i)) {
+                self.comment(note.text);
+            }
             match item {
                 SchemaItem::EnumType(e) => self.enum_type(e),
                 SchemaItem::ComplexType(t) | SchemaItem::EntityType(t) => self.structured(t),
@@ -199,6 +222,21 @@ impl Writer {
             }
         }
         self.end("Schema");
+    }
+
+    /// `<!-- text -->`; a comment may not hold `--`, so a space parts dashes.
+    fn comment(&mut self, text: &str) {
+        self.indent();
+        self.out.push_str("<!-- ");
+        let mut last = ' ';
+        for c in text.chars() {
+            if c == '-' && last == '-' {
+                self.out.push(' ');
+            }
+            self.out.push(c);
+            last = c;
+        }
+        self.out.push_str(" -->\n");
     }
 
     fn annotation_list(&mut self, annotations: &[Annotation]) {

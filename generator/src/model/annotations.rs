@@ -2,13 +2,14 @@
 
 use crate::csdl::ast::{Annotation, Expr, Record};
 
-use super::{Capabilities, Deprecation, Doc};
+use super::capabilities::Said;
+use super::{Deprecation, Doc};
 
 const CORE: &str = "Org.OData.Core.V1.";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1.";
 
 /// The full name of a term, with the standard vocabulary aliases expanded.
-fn term_name(term: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn term_name(term: &str) -> std::borrow::Cow<'_, str> {
     if let Some(rest) = term.strip_prefix("Core.") {
         format!("{CORE}{rest}").into()
     } else if let Some(rest) = term.strip_prefix("Capabilities.") {
@@ -25,7 +26,8 @@ pub struct Facts {
     pub computed: bool,
     pub immutable: bool,
     pub optional_parameter: bool,
-    pub capabilities: Capabilities,
+    /// What the Capabilities annotations state.
+    pub said: Said,
 }
 
 /// Reads the annotations that apply to one element: inline ones first, then
@@ -57,18 +59,7 @@ pub fn facts<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Facts
                     f.doc.deprecation = Some(d);
                 }
             }
-            ("capabilities", "ReadRestrictions") => {
-                f.capabilities.readable = record_bool(a.value.as_ref(), "Readable")
-            }
-            ("capabilities", "InsertRestrictions") => {
-                f.capabilities.insertable = record_bool(a.value.as_ref(), "Insertable")
-            }
-            ("capabilities", "UpdateRestrictions") => {
-                f.capabilities.updatable = record_bool(a.value.as_ref(), "Updatable")
-            }
-            ("capabilities", "DeleteRestrictions") => {
-                f.capabilities.deletable = record_bool(a.value.as_ref(), "Deletable")
-            }
+            ("capabilities", term) => f.said.read(term, a.value.as_ref()),
             _ => {}
         }
     }
@@ -87,25 +78,8 @@ fn tag(value: Option<&Expr>) -> bool {
     !matches!(value, Some(Expr::Bool(false)))
 }
 
-fn record_bool(value: Option<&Expr>, property: &str) -> Option<bool> {
-    let Some(Expr::Record(r)) = value else {
-        return None;
-    };
-    match record_value(r, property) {
-        Some(Expr::Bool(b)) => Some(*b),
-        _ => None,
-    }
-}
-
-fn record_value<'r>(r: &'r Record, property: &str) -> Option<&'r Expr> {
-    r.property_values
-        .iter()
-        .find(|pv| pv.property == property)
-        .and_then(|pv| pv.value.as_ref())
-}
-
 fn record_string(r: &Record, property: &str) -> Option<String> {
-    match record_value(r, property) {
+    match r.value(property) {
         Some(Expr::String(s) | Expr::Date(s)) => Some(s.clone()),
         _ => None,
     }
@@ -118,7 +92,7 @@ fn deprecation(value: Option<&Expr>) -> Option<Deprecation> {
     };
     items.iter().find_map(|item| {
         let Expr::Record(r) = item else { return None };
-        match record_value(r, "Kind") {
+        match r.value("Kind") {
             Some(Expr::EnumMember(kind)) if kind.ends_with("/Deprecated") => Some(Deprecation {
                 date: record_string(r, "Date"),
                 removal_date: record_string(r, "RemovalDate"),

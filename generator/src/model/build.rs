@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::documents::{Documents, Input};
 use super::index::Index;
-use super::{batch, closure, hierarchy, operations, types, warnings};
+use super::{batch, closure, hierarchy, operations, resources, roots, service, types, warnings};
 use super::{Model, QName, TypeId};
 
 /// Which namespaces to generate (each with the closure of what it references).
@@ -56,7 +56,9 @@ pub fn build(inputs: &[Input<'_>], selection: &Selection) -> Result<Model> {
     hierarchy::link_derived(&mut types);
     hierarchy::prune_added_properties(&mut types);
     hierarchy::mark_keys(&mut types);
+    hierarchy::mark_evolvable(&mut types);
     let (operations, unbound) = operations::defs(&docs, ops, &ids)?;
+    let roots = roots::roots(&docs, &ids);
     let warnings = warnings::collect(&docs, &names);
 
     let mut namespaces: Vec<String> = names.iter().map(|q| q.namespace.clone()).collect();
@@ -76,9 +78,15 @@ pub fn build(inputs: &[Input<'_>], selection: &Selection) -> Result<Model> {
         types,
         operations,
         unbound,
+        roots,
+        // Walked once the model is whole.
+        resources: Vec::new(),
+        service_facts: Vec::new(),
         warnings,
     };
     batch::find(&mut model);
+    model.resources = resources::resources(&model);
+    model.service_facts = service::facts(&model)?;
     Ok(model)
 }
 

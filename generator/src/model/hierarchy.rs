@@ -1,5 +1,6 @@
 //! Passes over the type definitions once all are made: what derives from
-//! what, properties left to derived types, and which properties are keys.
+//! what, properties left to derived types, which properties are keys, and
+//! which types' values can hold members of evolvable enums.
 
 use std::collections::HashSet;
 
@@ -71,5 +72,62 @@ pub(super) fn mark_keys(types: &mut [TypeDef]) {
                 }
             }
         }
+    }
+}
+
+/// Marks [`TypeDef::evolvable`](super::TypeDef::evolvable): an enum with a
+/// member declared after `unknownFutureValue`; a structured type with a
+/// property (its own or inherited, a collection or not) of an evolvable
+/// type, or with a derived type that is evolvable (a value of the base type
+/// may be one of the derived). Navigation properties do not count: their
+/// values come only when expanded, and their own type says.
+pub(super) fn mark_evolvable(types: &mut [TypeDef]) {
+    let mut evolvable: Vec<bool> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Enum(e) => e.members.iter().any(|m| m.after_unknown_future_value),
+            _ => false,
+        })
+        .collect();
+    // The types a value of each type can hold directly.
+    let holds: Vec<Vec<usize>> = (0..types.len())
+        .map(|i| {
+            let mut out = Vec::new();
+            let mut cur = Some(i);
+            // Base types do not loop in a checked document; this does not rely on it.
+            for _ in 0..types.len() {
+                let Some(t) = cur else { break };
+                let (TypeKind::Complex(s) | TypeKind::Entity(s)) = &types[t].kind else {
+                    break;
+                };
+                out.extend(
+                    s.properties
+                        .iter()
+                        .filter(|p| p.navigation.is_none())
+                        .filter_map(|p| p.ty.named())
+                        .map(|id| id.0 as usize),
+                );
+                if t == i {
+                    out.extend(s.derived.iter().map(|d| d.0 as usize));
+                }
+                cur = s.base.map(|b| b.0 as usize);
+            }
+            out
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for i in 0..types.len() {
+            if !evolvable[i] && holds[i].iter().any(|&j| evolvable[j]) {
+                evolvable[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (t, e) in types.iter_mut().zip(evolvable) {
+        t.evolvable = e;
     }
 }

@@ -4,13 +4,16 @@
 //! names are resolved (qualified or aliased, `Collection(...)`), base-type
 //! chains checked, annotations that matter to code applied, the closure of the
 //! selected namespaces computed, bound operations placed on URLs derived from
-//! the entity container, batch operations recognised, and availability per
-//! cloud recorded. Emitters read only this model, never the XML, and decide
-//! nothing it decides.
+//! the entity container, batch operations recognised, the resources the
+//! container reaches listed with the methods their Capabilities allow,
+//! documented service facts resolved, and availability per cloud recorded.
+//! Emitters read only this model, never the XML, and decide nothing it
+//! decides.
 
 mod annotations;
 mod batch;
 mod build;
+mod capabilities;
 mod check;
 mod closure;
 mod documents;
@@ -19,15 +22,23 @@ mod index;
 mod names;
 mod operations;
 mod paths;
+mod resources;
+mod roots;
 mod service;
 mod types;
 mod warnings;
 
 use std::fmt;
 
+pub(crate) use annotations::term_name;
 pub use build::{build, Selection};
+pub use capabilities::{
+    Decided, Navigability, QueryCapabilities, ResolvedCapabilities, UpdateMethod,
+};
 pub use documents::Input;
 pub use names::{parse_type_ref, RawTypeRef};
+pub use resources::{Method, Resource, Root, Verb, Via};
+pub use service::{Fact, LongRunningUpdate, ServiceFact};
 
 /// A namespace-qualified name, always with the full namespace (never an alias).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,6 +95,15 @@ pub struct Model {
     /// which are not generated: no binding, no URL, no request type, listed
     /// so that none is dropped silently.
     pub unbound: Vec<UnboundOperation>,
+    /// The entity sets, then the singletons, of the entity containers
+    /// whose entity type is in the model, in document order.
+    pub roots: Vec<Root>,
+    /// Every URL the container reaches, each once, with the methods it
+    /// allows (see [`Resource`]), in breadth-first order from the roots.
+    pub resources: Vec<Resource>,
+    /// The documented facts about the service that the metadata lacks
+    /// (limits, long-running updates), for the types of the model.
+    pub service_facts: Vec<ServiceFact>,
     /// Non-fatal findings: annotation targets that do not resolve, and base
     /// or property types on which later documents differ from the first.
     pub warnings: Vec<String>,
@@ -162,6 +182,13 @@ pub struct TypeDef {
     pub kind: TypeKind,
     pub doc: Doc,
     pub availability: Availability,
+    /// A value of the type can hold a member of an evolvable enum declared
+    /// after `unknownFutureValue` ([`MemberDef::after_unknown_future_value`]),
+    /// through its properties (not navigation properties), base and derived
+    /// types and collections: Graph sends such members only to requests
+    /// with `Prefer: include-unknown-enum-members`, `unknownFutureValue`
+    /// otherwise.
+    pub evolvable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +242,9 @@ pub struct MemberDef {
     pub value: i64,
     pub doc: Doc,
     pub availability: Availability,
+    /// Declared after a member named `unknownFutureValue`: sent and taken
+    /// only with `Prefer: include-unknown-enum-members`.
+    pub after_unknown_future_value: bool,
 }
 
 /// A complex or entity type.
@@ -257,10 +287,16 @@ pub struct PropertyDef {
 pub struct Navigation {
     pub contains_target: bool,
     pub partner: Option<String>,
+    /// What the annotations state of read, insert, update and delete.
     pub capabilities: Capabilities,
+    /// Every method and query option the annotations allow, with defaults,
+    /// each with the annotation that decided it.
+    pub resolved: ResolvedCapabilities,
 }
 
-/// Capabilities.* restrictions that say which HTTP methods exist on a collection or navigation.
+/// The Capabilities read, insert, update and delete restrictions an
+/// element's annotations state (`None`: not stated); see
+/// [`ResolvedCapabilities`] for the decisions with defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Capabilities {
     pub readable: Option<bool>,

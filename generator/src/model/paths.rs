@@ -8,8 +8,8 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use crate::csdl::ast::{
-    NavigationProperty, Operation, OperationKind, Schema, SchemaItem, StructuredKind,
-    StructuredType,
+    EntityContainer, NavigationProperty, Operation, OperationKind, Schema, SchemaItem,
+    StructuredKind, StructuredType,
 };
 
 use super::index::{Decl, Index};
@@ -359,6 +359,15 @@ fn entity_node(ix: &Index<'_>, text: &str) -> Option<Node> {
     }
 }
 
+/// The names of the entity sets and singletons canonical URLs start at
+/// (see [`roots`]).
+pub(super) fn canonical_roots(ix: &Index<'_>, container: &EntityContainer) -> Vec<String> {
+    roots(ix, container)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// The entry points of canonical URLs, entity sets first, in document order.
 ///
 /// Two kinds of container children are left out, because the metadata has a
@@ -370,7 +379,7 @@ fn entity_node(ix: &Index<'_>, text: &str) -> Option<Node> {
 ///   property of a singleton kept as a root (`connections` and
 ///   `external/connections`) is a shortcut: OData addresses a contained
 ///   entity through its container, and that is the URL the service documents.
-fn roots(ix: &Index<'_>, container: &crate::csdl::ast::EntityContainer) -> Vec<(String, Node)> {
+fn roots(ix: &Index<'_>, container: &EntityContainer) -> Vec<(String, Node)> {
     let set_types: HashSet<QName> = container
         .entity_sets
         .iter()

@@ -6,12 +6,18 @@ use std::collections::HashMap;
 use crate::csdl::ast::StructuredKind;
 use crate::error::Result;
 
+use super::capabilities::Place;
 use super::documents::{Declaration, Documents};
 use super::index::{loc, members, struct_path, underlying_type, Decl, Index};
 use super::{
     Availability, EnumDef, MemberDef, Navigation, PropertyDef, QName, StructDef, TypeDef, TypeId,
     TypeKind, TypeRef,
 };
+
+/// The member Microsoft's evolvable enums end their members of old with;
+/// those declared after it come only when asked for
+/// (<https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations>).
+const UNKNOWN_FUTURE_VALUE: &str = "unknownFutureValue";
 
 /// The definition of each type of the closure, in the order of `names`
 /// (which `ids` numbers).
@@ -45,6 +51,7 @@ impl<'i, 'a> Documents<'i, 'a> {
                 let underlying = underlying_type(e);
                 let mut next = if e.is_flags { 1 } else { 0 };
                 let mut members = Vec::new();
+                let mut after_unknown = false;
                 for m in &e.members {
                     let value = match &m.value {
                         Some(v) => v.trim().parse::<i64>().unwrap_or_default(),
@@ -57,11 +64,13 @@ impl<'i, 'a> Documents<'i, 'a> {
                         name: m.name.clone(),
                         value,
                         doc: mf.doc,
+                        after_unknown_future_value: after_unknown,
                         availability: self.availability(|x| {
                             matches!(x.types.get(&(q.namespace.as_str(), q.name.as_str())),
                                 Some(Decl::Enum(_, xe)) if xe.members.iter().any(|xm| xm.name == m.name))
                         }),
                     });
+                    after_unknown |= m.name == UNKNOWN_FUTURE_VALUE;
                 }
                 Ok(TypeDef {
                     name: q.clone(),
@@ -72,6 +81,8 @@ impl<'i, 'a> Documents<'i, 'a> {
                     }),
                     doc: facts.doc,
                     availability: self.type_availability(q),
+                    // Decided once every type is known (see `hierarchy`).
+                    evolvable: false,
                 })
             }
             Decl::Struct(_, t) => {
@@ -124,6 +135,7 @@ impl<'i, 'a> Documents<'i, 'a> {
                     },
                     doc: facts.doc,
                     availability: clouds.type_clouds,
+                    evolvable: false,
                 })
             }
         }
@@ -174,7 +186,12 @@ impl<'i, 'a> Documents<'i, 'a> {
                     format!("{path}/NavigationProperty[{}]", n.name),
                 )
             };
-            let nf = x.facts(&format!("{target}/{}", n.name), &n.annotations);
+            let ntarget = format!("{target}/{}", n.name);
+            let nf = x.facts(&ntarget, &n.annotations);
+            let place = match n.contains_target {
+                true => Place::Contained,
+                false => Place::Related,
+            };
             let (nullable, availability) = clouds.of(&n.name, n.nullable);
             properties.push(PropertyDef {
                 name: n.name.clone(),
@@ -183,7 +200,8 @@ impl<'i, 'a> Documents<'i, 'a> {
                 navigation: Some(Navigation {
                     contains_target: n.contains_target,
                     partner: n.partner.clone(),
-                    capabilities: nf.capabilities,
+                    capabilities: nf.said.stated(),
+                    resolved: nf.said.resolve(&ntarget, place),
                 }),
                 computed: nf.computed,
                 immutable: nf.immutable,

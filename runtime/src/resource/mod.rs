@@ -54,6 +54,7 @@
 //! ```
 
 pub mod caps;
+mod generated;
 mod list;
 mod lro;
 mod path;

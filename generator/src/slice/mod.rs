@@ -23,6 +23,10 @@
 //! - terms of other namespaces only when a kept annotation uses them and
 //!   their schema is kept anyway.
 //!
+//! [`borrow_capabilities`] then adds the Capabilities annotations another
+//! document (Microsoft's clean one) has for the slice's elements and the
+//! slice's own document lacks; [`render`] says so in comments.
+//!
 //! Description text is dropped everywhere: `Org.OData.Core.V1.Description`
 //! and `Org.OData.Core.V1.LongDescription` annotations are removed (at any
 //! depth), and an `Annotations` block left empty is removed.
@@ -32,10 +36,15 @@
 //! The result is deterministic: schemas and items stay in document order.
 //! Positions are those of the source document.
 
+mod capabilities;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::csdl::ast::*;
+use crate::csdl::write::Note;
 use crate::error::{Error, ErrorKind, Location, Result};
+
+pub use capabilities::{borrow_capabilities, Borrowed};
 
 /// The annotation terms whose text [`slice()`] drops.
 pub const DESCRIPTION_TERMS: [&str; 2] = [
@@ -153,27 +162,61 @@ pub fn slice(doc: &Document, namespace: &str) -> Result<Document> {
     Ok(out)
 }
 
-/// The text of a committed slice file: `slice` (cut from the document
-/// `source_name` whose sha256 is `source_sha256`) written as EDMX XML, with a
-/// comment after the XML declaration naming the command, the source and its
-/// hash. An empty slice gets a second comment saying that `namespace` is
-/// absent from the source.
-pub fn render(slice: &Document, namespace: &str, source_name: &str, source_sha256: &str) -> String {
+/// A document a committed slice is made from: its name and sha256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub sha256: &'a str,
+}
+
+/// The text of a committed slice file: `slice` (cut from `source`) written
+/// as EDMX XML, with a comment after the XML declaration naming the
+/// command, the source and its hash. An empty slice gets a second comment
+/// saying that `namespace` is absent from the source. When `borrowed` says
+/// what [`borrow_capabilities`] added from another document, a comment
+/// names that document and its hash in the header and before the first
+/// added block.
+pub fn render(
+    slice: &Document,
+    namespace: &str,
+    source: Source<'_>,
+    borrowed: Option<(Borrowed, Source<'_>)>,
+) -> String {
     // `--` may not occur inside an XML comment.
     let clean = |s: &str| s.replace("--", "- -");
     let mut header = format!(
         "<!-- Sliced by `cargo xtask metadata slice` from {} (sha256 {}); do not edit. -->\n",
-        clean(source_name),
-        clean(source_sha256)
+        clean(source.name),
+        clean(source.sha256)
     );
     if slice.schemas.is_empty() {
         header.push_str(&format!(
             "<!-- The namespace {} is absent from {}: this slice is empty. -->\n",
             clean(namespace),
-            clean(source_name)
+            clean(source.name)
         ));
     }
-    let xml = crate::csdl::write(slice);
+    let mut notes = Vec::new();
+    let note;
+    if let Some((b, from)) = borrowed {
+        header.push_str(&format!(
+            "<!-- With {} Capabilities annotations from {} (sha256 {}) that {} lacks. -->\n",
+            b.annotations,
+            clean(from.name),
+            clean(from.sha256),
+            clean(source.name)
+        ));
+        note = format!(
+            "From {}: Capabilities annotations {} does not have for these targets.",
+            from.name, source.name
+        );
+        notes.push(Note {
+            schema: b.schema,
+            item: b.first,
+            text: &note,
+        });
+    }
+    let xml = crate::csdl::write::write_with_notes(slice, &notes);
     let split = xml.find('\n').map_or(0, |i| i + 1);
     let mut out = String::with_capacity(xml.len() + header.len() + 1);
     out.push_str(&xml[..split]);
