@@ -41,9 +41,9 @@ fn activity(i: usize) -> AnyExternalActivity {
         kinds[i % kinds.len()].clone(),
     );
     let mut by = Identity::default();
-    by.r#type = Some(IdentityType::User);
-    by.id = Some("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
-    a.performed_by = Some(by);
+    by.r#type = graphgen_runtime::Nullable::Value(IdentityType::User);
+    by.id = graphgen_runtime::Nullable::Value("1f0c997e-99f7-43f1-8cca-086f8d42be8d".into());
+    a.performed_by = graphgen_runtime::Nullable::Value(by);
     a.into()
 }
 

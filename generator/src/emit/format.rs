@@ -369,7 +369,8 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
 /// as `///` comments (each line empty or starting with a space).
 fn doc_lines(attribute: TokenStream) -> Option<Vec<String>> {
     let tokens: Vec<TokenTree> = attribute.into_iter().collect();
-    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(text)] = tokens.as_slice()
+    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(text)] =
+        tokens.as_slice()
     else {
         return None;
     };
