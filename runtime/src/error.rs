@@ -44,6 +44,21 @@ pub enum Error {
         got: usize,
     },
 
+    /// A request body whose collection-valued property holds more items
+    /// than the service takes (a connection schema's `properties`); nothing
+    /// was sent.
+    #[error(
+        "`{property}` holds {got} items, more than the {max} the service takes; nothing was sent"
+    )]
+    TooManyPropertyItems {
+        /// The property.
+        property: &'static str,
+        /// The most the service takes.
+        max: usize,
+        /// How many the body holds.
+        got: usize,
+    },
+
     /// A batch call without any item; nothing was sent. An empty call would
     /// record nothing, and most likely an empty list was not meant.
     #[error("nothing to send: `{operation}` was given no items")]
@@ -245,6 +260,7 @@ impl Error {
         match self {
             Error::NotAvailable { .. }
             | Error::TooManyItems { .. }
+            | Error::TooManyPropertyItems { .. }
             | Error::NoItems { .. }
             | Error::InvalidKey { .. }
             | Error::InvalidBaseUrl { .. }

@@ -58,10 +58,7 @@ pub struct Configuration {
 }
 
 graphgen_runtime::object! {
-    Configuration = "microsoft.graph.externalConnectors.configuration" {
-        authorized_app_ids: "authorizedAppIds",
-        ..additional_properties
-    }
+    Configuration = "microsoft.graph.externalConnectors.configuration" { authorized_app_ids: "authorizedAppIds", ..additional_properties }
 }
 
 /// `microsoft.graph.externalConnectors.displayTemplate` (CSDL ComplexType).

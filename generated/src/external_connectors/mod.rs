@@ -6,8 +6,10 @@ mod complex_types;
 mod entity_types;
 mod enums;
 mod operations;
+mod paths;
 
 pub use self::complex_types::*;
 pub use self::entity_types::*;
 pub use self::enums::*;
 pub use self::operations::*;
+pub use self::paths::*;

@@ -78,11 +78,5 @@ pub struct PublicInnerError {
 }
 
 graphgen_runtime::object! {
-    PublicInnerError = "microsoft.graph.publicInnerError" {
-        code: "code",
-        details: "details",
-        message: "message",
-        target: "target",
-        ..additional_properties
-    }
+    PublicInnerError = "microsoft.graph.publicInnerError" { code: "code", details: "details", message: "message", target: "target", ..additional_properties }
 }

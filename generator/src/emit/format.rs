@@ -82,11 +82,9 @@ fn item(out: &mut String, item: &Item) -> Result<(), String> {
                     }
                     line(out, 0, "}");
                 }
-                _ => {
-                    return Err(format!(
-                        "struct `{}` is not a struct with named fields",
-                        s.ident
-                    ))
+                Fields::Unit => line(out, 0, &format!("{head};")),
+                Fields::Unnamed(_) => {
+                    return Err(format!("struct `{}` is a tuple struct", s.ident))
                 }
             }
         }
@@ -324,8 +322,8 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
     }
     let one = inline(&rest.iter().cloned().collect());
     // The group to lay out as a list: a block whose contents end with a
-    // separator, else, when the line is too long, the last group that holds
-    // a comma.
+    // separator, else, when the line is too long, the last parenthesised
+    // group that holds a comma (a long `new(...)`).
     let listed = rest
         .iter()
         .position(|tt| matches!(tt, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && ends_with_separator(g.stream())));
@@ -333,7 +331,7 @@ fn element(out: &mut String, indent: usize, tokens: &[TokenTree]) {
         (!fits(indent, &one))
             .then(|| {
                 rest.iter().rposition(|tt| {
-                    matches!(tt, TokenTree::Group(g) if g.delimiter() != Delimiter::None
+                    matches!(tt, TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis
                         && g.stream().into_iter().any(|t| matches!(&t, TokenTree::Punct(p) if p.as_char() == ',')))
                 })
             })
@@ -485,7 +483,7 @@ fn write_inline(out: &mut String, tokens: TokenStream, prev: &mut Prev) {
                 // is spaced.
                 let spaced = match (g.delimiter(), *prev) {
                     (_, Prev::Start | Prev::Glue | Prev::Prefix) => false,
-                    (Delimiter::Brace, _) => true,
+                    (Delimiter::Brace | Delimiter::Bracket, _) => true,
                     (Delimiter::None, _) => false,
                     (_, Prev::Word) => ends_with_keyword(out),
                     (_, Prev::Literal | Prev::Close) => false,

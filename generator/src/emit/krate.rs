@@ -5,18 +5,20 @@ use quote::quote;
 
 use crate::model::TypeKind;
 
-use super::plan::{Features, ItemFile, ModulePlan, Plan};
+use super::plan::{Features, ItemFile, ModulePlan, PathUnit, Plan};
 use super::types::{ident, Cx, Imports};
-use super::{enums, operations, structs, RuntimeDependency};
+use super::{enums, operations, paths, structs, RuntimeDependency};
 
 /// One top-level item (or pair of items) of an item file: the unit the
 /// emitter builds and formats independently.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Unit {
     /// An enum, or a structured type with its `Any*` enum when it has one.
     Type(crate::model::TypeId),
     /// The request type of a bound operation.
     Operation(usize),
+    /// Items of the resource API.
+    Path(PathUnit),
 }
 
 /// The items of one item file of a namespace module, in file order.
@@ -28,6 +30,11 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
             .iter()
             .map(|&i| Unit::Operation(i))
             .collect(),
+        ItemFile::Paths => plan
+            .path_units(module)
+            .into_iter()
+            .map(Unit::Path)
+            .collect(),
         _ => module
             .types
             .iter()
@@ -38,9 +45,9 @@ pub fn item_file_units(plan: &Plan<'_>, module: &ModulePlan, file: ItemFile) -> 
 }
 
 /// The items of one unit, written in `cx` (which records what they name).
-pub fn emit_unit(cx: &mut Cx<'_, '_>, unit: Unit) -> TokenStream {
+pub fn emit_unit(cx: &mut Cx<'_, '_>, unit: &Unit) -> TokenStream {
     let plan = cx.plan;
-    match unit {
+    match *unit {
         Unit::Operation(i) => {
             cx.set_features(plan.namespace_features(&plan.operation(i).name.namespace));
             operations::emit(cx, i)
@@ -51,6 +58,10 @@ pub fn emit_unit(cx: &mut Cx<'_, '_>, unit: Unit) -> TokenStream {
                 TypeKind::Enum(e) => enums::emit(cx, id, e),
                 TypeKind::Complex(s) | TypeKind::Entity(s) => structs::emit(cx, id, s),
             }
+        }
+        Unit::Path(ref unit) => {
+            cx.set_features(plan.path_unit_features(unit));
+            paths::emit(cx, unit)
         }
     }
 }
@@ -135,6 +146,13 @@ pub fn mod_rs(plan: &Plan<'_>, module: &ModulePlan) -> TokenStream {
         .map(|&f| {
             let features = match f {
                 ItemFile::Operations => plan.namespace_features(&module.namespace),
+                ItemFile::Paths => {
+                    let mut features = Features::default();
+                    for unit in plan.path_units(module) {
+                        features.extend(&plan.path_unit_features(&unit));
+                    }
+                    features
+                }
                 kind => {
                     let mut features = Features::default();
                     for &id in &module.types {

@@ -7,6 +7,7 @@
 //! in rustfmt's layout. Output is a sorted map from relative path to
 //! contents: deterministic, and written to disk only by [`write::write`].
 
+mod capabilities;
 mod clouds;
 mod docs;
 mod enums;
@@ -14,6 +15,7 @@ mod format;
 mod krate;
 pub mod naming;
 pub mod operations;
+mod paths;
 mod plan;
 mod poly;
 mod structs;
@@ -197,7 +199,7 @@ struct Task {
 fn units_text(plan: &Plan<'_>, task: &Task, path: &str) -> Result<(String, types::Imports)> {
     let mut cx = types::Cx::new(plan, task.module, task.kind);
     let mut tokens = TokenStream::new();
-    for &unit in &task.units {
+    for unit in &task.units {
         tokens.extend(krate::emit_unit(&mut cx, unit));
     }
     Ok((unparse(tokens, path)?, cx.into_imports()))

@@ -10,6 +10,7 @@ use quote::quote;
 use crate::error::Result;
 use crate::model::{Model, OperationDef, Primitive, TypeId, TypeKind, TypeRef};
 
+use super::capabilities::{self, Owner};
 use super::clouds::CloudSet;
 use super::naming::{self, Scope};
 use super::Options;
@@ -31,14 +32,17 @@ pub enum ItemFile {
     EntityTypes,
     Enums,
     Operations,
+    /// The resource API: roots, navigation traits, capabilities.
+    Paths,
 }
 
 impl ItemFile {
-    pub const ALL: [ItemFile; 4] = [
+    pub const ALL: [ItemFile; 5] = [
         ItemFile::ComplexTypes,
         ItemFile::EntityTypes,
         ItemFile::Enums,
         ItemFile::Operations,
+        ItemFile::Paths,
     ];
 
     /// The module name (and file stem).
@@ -48,6 +52,7 @@ impl ItemFile {
             ItemFile::EntityTypes => "entity_types",
             ItemFile::Enums => "enums",
             ItemFile::Operations => "operations",
+            ItemFile::Paths => "paths",
         }
     }
 
@@ -67,8 +72,22 @@ impl ItemFile {
             ItemFile::EntityTypes => "Entity types",
             ItemFile::Enums => "Enum types",
             ItemFile::Operations => "Bound operations",
+            ItemFile::Paths => "Paths to the resources",
         }
     }
+}
+
+/// An item (or a few) of a module's paths file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathUnit {
+    /// The functions of the roots whose entity type is in the module.
+    Roots(Vec<usize>),
+    /// The navigation trait of an entity type.
+    Nav(TypeId),
+    /// A capabilities marker.
+    Caps(Owner),
+    /// How a long-running operation's resource says it is done.
+    Status(TypeId),
 }
 
 pub struct Plan<'m> {
@@ -81,6 +100,12 @@ pub struct Plan<'m> {
     any_names: HashMap<TypeId, String>,
     /// Operation type names, by index into `Model::operations`.
     operation_names: Vec<String>,
+    /// The navigation trait of each entity type a path addresses one of
+    /// and that has navigation properties.
+    nav_traits: BTreeMap<TypeId, String>,
+    /// The capabilities marker of each root and navigation property whose
+    /// capabilities are not the runtime's standard ones.
+    caps_names: HashMap<Owner, String>,
     /// Types whose single-valued fields of a type in the same strongly
     /// connected component must be boxed.
     component: Vec<usize>,
@@ -184,6 +209,59 @@ impl<'m> Plan<'m> {
             operation_names.push(scopes[m].claim(naming::operation_name(&o.name.name)));
         }
 
+        // The resource API's names, after the types' so that no type is
+        // renamed for a path's sake.
+        let mut nav_traits = BTreeMap::new();
+        let addressed: BTreeSet<TypeId> = model
+            .resources
+            .iter()
+            .filter(|r| !r.collection)
+            .map(|r| r.entity)
+            .collect();
+        for &id in &addressed {
+            if !capabilities::navigations(model, id).is_empty() {
+                let m = module_of_ns[model.ty(id).name.namespace.as_str()];
+                let name = scopes[m].claim(format!("{}Nav", type_names[id.0 as usize]));
+                nav_traits.insert(id, name);
+            }
+        }
+        let mut caps_names = HashMap::new();
+        for (i, root) in model.roots.iter().enumerate() {
+            let owner = Owner::Root(i);
+            if capabilities::caps(model, &owner, root.entity, root.collection)
+                .standard(root.collection)
+                .is_none()
+            {
+                let m = module_of_ns[model.ty(root.entity).name.namespace.as_str()];
+                let name = scopes[m].claim(format!("{}Caps", naming::type_name(&root.name)));
+                caps_names.insert(owner, name);
+            }
+        }
+        for &id in nav_traits.keys() {
+            for (declaring, p, _) in capabilities::navigations(model, id) {
+                let owner = Owner::Navigation {
+                    declaring,
+                    property: p.name.clone(),
+                };
+                let Some(target) = p.ty.named() else { continue };
+                let collection = p.ty.is_collection();
+                if caps_names.contains_key(&owner)
+                    || capabilities::caps(model, &owner, target, collection)
+                        .standard(collection)
+                        .is_some()
+                {
+                    continue;
+                }
+                let m = module_of_ns[model.ty(declaring).name.namespace.as_str()];
+                let name = scopes[m].claim(format!(
+                    "{}{}Caps",
+                    type_names[declaring.0 as usize],
+                    naming::type_name(&p.name)
+                ));
+                caps_names.insert(owner, name);
+            }
+        }
+
         let mut plan = Plan {
             model,
             options,
@@ -192,6 +270,8 @@ impl<'m> Plan<'m> {
             type_names,
             any_names,
             operation_names,
+            nav_traits,
+            caps_names,
             component: Vec::new(),
             recursive: HashSet::new(),
             features: Vec::new(),
@@ -221,6 +301,22 @@ impl<'m> Plan<'m> {
 
     pub fn operation_name(&self, index: usize) -> &str {
         &self.operation_names[index]
+    }
+
+    /// The navigation trait of an entity type, if it has one.
+    pub fn nav_trait(&self, id: TypeId) -> Option<&str> {
+        self.nav_traits.get(&id).map(String::as_str)
+    }
+
+    /// The entity types with a navigation trait, in order.
+    pub fn nav_trait_types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.nav_traits.keys().copied()
+    }
+
+    /// The capabilities marker generated for a root or navigation property,
+    /// if its capabilities are not the runtime's standard ones.
+    pub fn caps_name(&self, owner: &Owner) -> Option<&str> {
+        self.caps_names.get(owner).map(String::as_str)
     }
 
     pub fn operation(&self, index: usize) -> &'m OperationDef {
@@ -468,10 +564,74 @@ impl<'m> Plan<'m> {
                 .operations
                 .iter()
                 .any(|&i| self.operation(i).placement.is_ok()),
+            ItemFile::Paths => !self.path_units(module).is_empty(),
             kind => module
                 .types
                 .iter()
                 .any(|&id| ItemFile::of(&self.model.ty(id).kind) == kind),
+        }
+    }
+
+    /// The items of a module's paths file, in file order.
+    pub fn path_units(&self, module: &ModulePlan) -> Vec<PathUnit> {
+        let model = self.model;
+        let here = |id: TypeId| model.ty(id).name.namespace == module.namespace;
+        let mut units = Vec::new();
+        let roots: Vec<usize> = (0..model.roots.len())
+            .filter(|&i| here(model.roots[i].entity))
+            .collect();
+        if !roots.is_empty() {
+            units.push(PathUnit::Roots(roots));
+        }
+        units.extend(
+            self.nav_traits
+                .keys()
+                .filter(|&&id| here(id))
+                .map(|&id| PathUnit::Nav(id)),
+        );
+        let mut caps: Vec<(&String, &Owner)> = self
+            .caps_names
+            .iter()
+            .filter(|(owner, _)| match owner {
+                Owner::Root(i) => here(model.roots[*i].entity),
+                Owner::Navigation { declaring, .. } => here(*declaring),
+            })
+            .map(|(owner, name)| (name, owner))
+            .collect();
+        caps.sort_by(|a, b| a.0.cmp(b.0));
+        units.extend(
+            caps.into_iter()
+                .map(|(_, owner)| PathUnit::Caps(owner.clone())),
+        );
+        let mut statuses: Vec<TypeId> = model
+            .service_facts
+            .iter()
+            .filter_map(|f| match &f.fact {
+                crate::model::Fact::LongRunningUpdate(f) => Some(f.operation),
+                _ => None,
+            })
+            .filter(|&id| here(id))
+            .collect();
+        statuses.sort();
+        statuses.dedup();
+        units.extend(statuses.into_iter().map(PathUnit::Status));
+        units
+    }
+
+    /// The features under which a paths unit is compiled: its types'.
+    pub fn path_unit_features(&self, unit: &PathUnit) -> Features {
+        let model = self.model;
+        match unit {
+            PathUnit::Roots(roots) => {
+                let mut features = Features::default();
+                for &i in roots {
+                    features.extend(&self.type_features(model.roots[i].entity));
+                }
+                features
+            }
+            PathUnit::Nav(id) | PathUnit::Status(id) => self.type_features(*id),
+            PathUnit::Caps(Owner::Root(i)) => self.type_features(model.roots[*i].entity),
+            PathUnit::Caps(Owner::Navigation { declaring, .. }) => self.type_features(*declaring),
         }
     }
 

@@ -62,8 +62,8 @@ pub struct Cx<'p, 'm> {
     pub module: usize,
     /// The item file being written (types in it are not imported).
     pub file: super::plan::ItemFile,
-    /// The features of the item being written.
-    features: Features,
+    /// The features of the item (or the part of it) being written.
+    features: RefCell<Features>,
     imports: RefCell<Imports>,
 }
 
@@ -73,14 +73,27 @@ impl<'p, 'm> Cx<'p, 'm> {
             plan,
             module,
             file,
-            features: Features::all(),
+            features: RefCell::new(Features::all()),
             imports: RefCell::new(Imports::default()),
         }
     }
 
     /// Names written from now on are needed under these features.
     pub fn set_features(&mut self, features: Features) {
-        self.features = features;
+        *self.features.get_mut() = features;
+    }
+
+    /// Runs `f` for a part of an item compiled under other features (one
+    /// root function among several): what it names is needed only then.
+    pub fn with_features<R>(&self, features: Features, f: impl FnOnce() -> R) -> R {
+        let outer = self.features.replace(features);
+        let result = f();
+        *self.features.borrow_mut() = outer;
+        result
+    }
+
+    fn features(&self) -> Features {
+        self.features.borrow().clone()
     }
 
     pub fn into_imports(self) -> Imports {
@@ -109,14 +122,34 @@ impl<'p, 'm> Cx<'p, 'm> {
         Some(self.path_of(id, &ident(name)))
     }
 
+    /// `Name`, or `module::Name`, of another item of the paths files (a
+    /// capabilities marker) of `namespace`'s module.
+    pub fn item_path(&self, namespace: &str, name: &str) -> TokenStream {
+        self.named(namespace, super::plan::ItemFile::Paths, &ident(name))
+    }
+
     fn path_of(&self, id: TypeId, name: &proc_macro2::Ident) -> TokenStream {
+        let ty = self.plan.model.ty(id);
+        self.named(
+            &ty.name.namespace,
+            super::plan::ItemFile::of(&ty.kind),
+            name,
+        )
+    }
+
+    /// An item of `namespace`'s module, in `file`, as this file names it.
+    fn named(
+        &self,
+        namespace: &str,
+        file: super::plan::ItemFile,
+        name: &proc_macro2::Ident,
+    ) -> TokenStream {
         let plan = self.plan;
-        let namespace = &plan.model.ty(id).name.namespace;
         let module = plan.module_index(namespace);
         let mut imports = self.imports.borrow_mut();
         if module == self.module {
-            if super::plan::ItemFile::of(&plan.model.ty(id).kind) != self.file {
-                merge_one(&mut imports.siblings, Some(self.features.clone()));
+            if file != self.file {
+                merge_one(&mut imports.siblings, Some(self.features()));
             }
             quote!(#name)
         } else {
@@ -125,17 +158,14 @@ impl<'p, 'm> Cx<'p, 'm> {
                 .modules
                 .entry(module.clone())
                 .or_default()
-                .extend(&self.features);
+                .extend(&self.features());
             let module = ident(module);
             quote!(#module::#name)
         }
     }
 
     fn edm(&self, name: &str) -> TokenStream {
-        merge_one(
-            &mut self.imports.borrow_mut().edm,
-            Some(self.features.clone()),
-        );
+        merge_one(&mut self.imports.borrow_mut().edm, Some(self.features()));
         let name = ident(name);
         quote!(edm::#name)
     }
@@ -144,7 +174,7 @@ impl<'p, 'm> Cx<'p, 'm> {
     pub fn nullable(&self, ty: TokenStream) -> TokenStream {
         merge_one(
             &mut self.imports.borrow_mut().nullable,
-            Some(self.features.clone()),
+            Some(self.features()),
         );
         quote!(Nullable<#ty>)
     }

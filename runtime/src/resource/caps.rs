@@ -50,6 +50,11 @@ pub trait Caps {
     /// a larger one is refused with [`Error::RequestTooLarge`] before
     /// sending.
     const MAX_BODY_BYTES: Option<usize> = None;
+    /// A collection-valued property of the body that the service takes
+    /// only so many items of (a connection schema's `properties`: 128); a
+    /// body with more is refused with [`Error::TooManyPropertyItems`] before
+    /// sending.
+    const MAX_COLLECTION_ITEMS: Option<(&'static str, usize)> = None;
     /// Whether requests on this path send
     /// `Prefer: include-unknown-enum-members`: set when the path's type
     /// reaches an enum with members declared after `unknownFutureValue`,
@@ -216,6 +221,9 @@ macro_rules! caps {
 macro_rules! __caps_const {
     (MAX_BODY_BYTES = $value:expr) => {
         const MAX_BODY_BYTES: $crate::__private::Option<usize> = $value;
+    };
+    (MAX_COLLECTION_ITEMS = $value:expr) => {
+        const MAX_COLLECTION_ITEMS: $crate::__private::Option<(&'static str, usize)> = $value;
     };
     ($const:ident = $value:expr) => {
         const $const: bool = $value;

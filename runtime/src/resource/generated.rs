@@ -105,7 +105,10 @@ macro_rules! navigation {
 /// }
 ///
 /// graphgen_runtime::operation_status! {
-///     Operation: status; succeeded "completed"; failed "failed";
+///     Operation: status {
+///         succeeded: "completed",
+///         failed: "failed",
+///     }
 /// }
 ///
 /// let running: Operation = serde_json::from_str(r#"{"status":"inprogress"}"#)?;
@@ -116,10 +119,10 @@ macro_rules! navigation {
 /// ```
 #[macro_export]
 macro_rules! operation_status {
-    ($name:ident: $status:ident; succeeded $succeeded:literal; failed $failed:literal $(;)?) => {
+    ($name:ident: $status:ident { succeeded: $succeeded:literal, failed: $failed:literal $(,)? }) => {
         impl $crate::OperationStatus for $name {
             fn state(&self) -> $crate::State {
-                match self.$status.value().map(|status| status.as_ref()) {
+                match self.$status.value().map(|status| status.as_str()) {
                     $crate::__private::Some($succeeded) => $crate::State::Succeeded,
                     $crate::__private::Some($failed) => $crate::State::Failed,
                     _ => $crate::State::Running,

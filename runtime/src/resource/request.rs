@@ -65,6 +65,7 @@ pub struct ResourceRequest<'a, O> {
     route: Route,
     body: Body<'a>,
     limit: Option<usize>,
+    items: Option<(&'static str, usize)>,
     prefer: bool,
     root: Option<BaseUrl>,
     read: Reader<O>,
@@ -94,6 +95,7 @@ impl<'a, O> ResourceRequest<'a, O> {
             route,
             body,
             limit: C::MAX_BODY_BYTES,
+            items: C::MAX_COLLECTION_ITEMS,
             prefer: C::PREFER_UNKNOWN_ENUM_MEMBERS,
             root: None,
             read,
@@ -108,6 +110,7 @@ impl<'a, O> ResourceRequest<'a, O> {
             route,
             body: Body::None,
             limit: None,
+            items: None,
             prefer,
             root: None,
             read,
@@ -188,6 +191,9 @@ impl<O> Operation for ResourceRequest<'_, O> {
                 check,
             } => self.reference_body(id_or_url, target, *check)?,
         };
+        if let Some((property, max)) = self.items {
+            check_items(&bytes, property, max)?;
+        }
         match self.limit {
             Some(limit) if bytes.len() > limit => Err(Error::RequestTooLarge {
                 limit,
@@ -306,6 +312,24 @@ impl<T, C: Delete> RefCollectionPath<T, C> {
             Body::None,
             <()>::respond,
         )
+    }
+}
+
+/// Refuses a body whose collection `property` holds more than `max` items
+/// ([`Caps::MAX_COLLECTION_ITEMS`](crate::caps::Caps::MAX_COLLECTION_ITEMS)).
+fn check_items(body: &[u8], property: &'static str, max: usize) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct Counted(#[serde(default)] serde_json::Map<String, serde_json::Value>);
+    let Ok(Counted(object)) = serde_json::from_slice(body) else {
+        return Ok(());
+    };
+    match object.get(property).and_then(serde_json::Value::as_array) {
+        Some(items) if items.len() > max => Err(Error::TooManyPropertyItems {
+            property,
+            max,
+            got: items.len(),
+        }),
+        _ => Ok(()),
     }
 }
 
