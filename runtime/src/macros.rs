@@ -442,8 +442,11 @@ macro_rules! __dispatch {
 /// request body's field type (an [`object!`](crate::object!) struct whose
 /// `new` takes the required parameters). `output` names the
 /// [`odata`](crate::odata) reader of a successful response and its type, or
-/// `batch(items)` for an operation that sends a collection of items and
-/// gets one result per item (see [`batch!`](crate::batch!)).
+/// `batch(items: Item => Result)` for an operation that sends a collection
+/// of items and gets one result per item (see [`batch!`](crate::batch!)).
+/// `prefer_unknown_enum_members: true;` sends `Prefer:
+/// include-unknown-enum-members`, for an operation whose parameters or
+/// result reach an enum member declared after `unknownFutureValue`.
 ///
 /// ```
 /// use graphgen_runtime::{Cloud, Operation, PathBuilder};
@@ -485,6 +488,7 @@ macro_rules! operation {
             available: $($cloud:ident),*;
             new($($key:ident),*; $($param:ident: $param_ty:ty),* $(,)?);
             $(body: $body:ident;)?
+            $(prefer_unknown_enum_members: $prefer:literal;)?
             output: $read:ident $(($items:ident: $item:ty => $result:ty))? $(-> $output:ty)?;
         }
     ) => {
@@ -535,6 +539,11 @@ macro_rules! operation {
             {
                 $crate::__operation_body!(self $(, $body)?)
             }
+            $(
+                fn prefer_unknown_enum_members(&self) -> bool {
+                    $prefer
+                }
+            )?
 
             fn parse_response(
                 self,

@@ -306,179 +306,269 @@ pub enum Label {
     UnknownFutureValue,
     /// `containerName` (value 13).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ContainerName,
     /// `containerUrl` (value 14).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ContainerUrl,
     /// `iconUrl` (value 15).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     IconUrl,
     /// `assignedToPeople` (value 16).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     AssignedToPeople,
     /// `closedBy` (value 17).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ClosedBy,
     /// `closedDate` (value 18).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ClosedDate,
     /// `priority` (value 19).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     Priority,
     /// `sprintName` (value 20).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     SprintName,
     /// `tags` (value 21).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     Tags,
     /// `severity` (value 22).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     Severity,
     /// `state` (value 23).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     State,
     /// `dueDate` (value 24).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     DueDate,
     /// `itemParentId` (value 25).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ItemParentId,
     /// `itemPath` (value 26).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ItemPath,
     /// `itemType` (value 27).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ItemType,
     /// `numberOfReactions` (value 28).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     NumberOfReactions,
     /// `parentUrl` (value 29).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ParentUrl,
     /// `priorityNormalized` (value 30).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PriorityNormalized,
     /// `reportedBy` (value 31).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     ReportedBy,
     /// `secondaryId` (value 32).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     SecondaryId,
     /// `personEmails` (value 33).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonEmails,
     /// `personAddresses` (value 34).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonAddresses,
     /// `personAnniversaries` (value 35).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonAnniversaries,
     /// `personName` (value 36).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonName,
     /// `personNote` (value 37).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonNote,
     /// `personPhones` (value 38).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonPhones,
     /// `personCurrentPosition` (value 39).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonCurrentPosition,
     /// `personWebAccounts` (value 40).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonWebAccounts,
     /// `personWebSite` (value 41).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonWebSite,
     /// `personSkills` (value 42).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonSkills,
     /// `personProjects` (value 43).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonProjects,
     /// `personAccount` (value 44).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonAccount,
     /// `personAwards` (value 45).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonAwards,
     /// `personCertifications` (value 46).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonCertifications,
     /// `personAssistants` (value 47).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonAssistants,
     /// `personColleagues` (value 48).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonColleagues,
     /// `personManager` (value 49).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonManager,
     /// `personAlternateContacts` (value 50).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonAlternateContacts,
     /// `personEmergencyContacts` (value 51).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonEmergencyContacts,
     /// `personEducationalActivities` (value 52).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonEducationalActivities,
     /// `personInterests` (value 53).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonInterests,
     /// `personLanguages` (value 54).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonLanguages,
     /// `personPublications` (value 55).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonPublications,
     /// `personPatents` (value 56).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonPatents,
     /// `personWorkPositions` (value 57).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PersonWorkPositions,
@@ -576,9 +666,13 @@ pub enum PropertyType {
     UnknownFutureValue,
     /// `principal` (value 10).
     ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
+    ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     Principal,
     /// `principalCollection` (value 11).
+    ///
+    /// Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.
     ///
     /// Available in: global. Not in: US Gov L4, US Gov L5 (DoD), China (21Vianet).
     PrincipalCollection,

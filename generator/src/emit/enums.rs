@@ -23,6 +23,9 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &EnumDef) -> TokenStream {
         let variant = ident(&scope.claim(naming::variant_name(&m.name)));
         let mut paragraphs = vec![format!("`{}` (value {}).", m.name, m.value)];
         paragraphs.extend(docs::description(&m.doc));
+        if m.after_unknown_future_value {
+            paragraphs.push("Declared after `unknownFutureValue`: Graph sends and accepts it only when a request carries `Prefer: include-unknown-enum-members` (this crate's requests whose types reach it do); without it, Graph answers `unknownFutureValue` in its place.".into());
+        }
         let here = plan.clouds(&m.availability);
         if here.narrower_than(&plan.clouds(&t.availability)) {
             paragraphs.push(here.doc_line());

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{
-    OperationDef, OperationKind, PathSegment, Primitive, TypeId, TypeKind, TypeRef,
+    OperationDef, OperationKind, PathSegment, Primitive, TypeId, TypeKind, TypeRef, Verb,
 };
 
 use super::docs;
@@ -43,6 +43,60 @@ fn batch(plan: &Plan<'_>, op: &OperationDef) -> Option<Batch> {
     })
 }
 
+/// The resources section of `OPERATIONS.md`: every URL the container
+/// reaches, what it allows and refuses, and the annotation that decided
+/// each (none: the OData default).
+fn resources(plan: &Plan<'_>) -> String {
+    let model = plan.model;
+    if model.resources.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "## Resources\n\nEvery URL the entity container reaches (each navigation property of each entity type once, at its shortest path), what a request there may do, and the annotation that decided it (none given: the OData default). The paths' functions and navigation traits are in each module's `paths.rs`.\n\n| path | addresses | allowed | not allowed | clouds |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for r in &model.resources {
+        let mut allowed = Vec::new();
+        let mut refused = Vec::new();
+        for m in &r.methods {
+            let verb = match m.verb {
+                Verb::List => "`GET` (list)",
+                Verb::Get => "`GET`",
+                Verb::Create => "`POST`",
+                Verb::Patch => "`PATCH`",
+                Verb::Put => "`PUT`",
+                Verb::Delete => "`DELETE`",
+                Verb::AddRef => "`POST $ref`",
+                Verb::SetRef => "`PUT $ref`",
+                Verb::RemoveRef => "`DELETE $ref`",
+            };
+            let text = match &m.allowed.by {
+                Some(by) => format!("{verb} ({by})"),
+                None => verb.to_string(),
+            };
+            if m.allowed.value {
+                allowed.push(text);
+            } else {
+                refused.push(text);
+            }
+        }
+        let ty = model.ty(r.entity).name.to_string();
+        let addresses = if r.collection {
+            format!("`Collection({ty})`")
+        } else {
+            format!("`{ty}`")
+        };
+        out.push_str(&format!(
+            "| `{}` | {addresses} | {} | {} | {} |\n",
+            r.path,
+            allowed.join(", "),
+            refused.join(", "),
+            plan.clouds(&r.availability).doc_line()
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 /// A function's parameters as its URL shows them, `(date={date})`: the
 /// overloads of a function bound to one type differ only there.
 fn url_parameters(op: &OperationDef) -> String {
@@ -61,10 +115,16 @@ fn url_parameters(op: &OperationDef) -> String {
 /// that got no request type with the reason. Nothing is dropped silently.
 pub fn list(plan: &Plan<'_>) -> String {
     let model = plan.model;
+    let selected = model
+        .selected
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut out = format!(
-        "<!-- {} -->\n\n# Operations\n\nBound actions and functions of {}: a request type for each one placed on a URL derived from the entity container.\n\n| operation | request type | method and URL |\n| --- | --- | --- |\n",
+        "<!-- {} -->\n\n# API\n\n{}## Operations\n\nBound actions and functions of {selected}: a request type for each one placed on a URL derived from the entity container.\n\n| operation | request type | method and URL |\n| --- | --- | --- |\n",
         plan.options.preamble,
-        model.selected.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        resources(plan),
     );
     let mut skipped = Vec::new();
     for (i, op) in model.operations.iter().enumerate() {
@@ -316,6 +376,16 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
             }
         }
     };
+    // Graph sends and accepts enum members declared after
+    // `unknownFutureValue` only when asked to.
+    let evolvable = op
+        .parameters
+        .iter()
+        .map(|p| &p.ty)
+        .chain(op.return_type.iter().map(|r| &r.ty))
+        .filter_map(TypeRef::named)
+        .any(|id| plan.model.ty(id).evolvable);
+    let prefer = evolvable.then(|| quote!(prefer_unknown_enum_members: true;));
     let qualified = op.name.to_string();
     let method = ident(method);
     let batch = batch
@@ -342,6 +412,7 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
                 available: #(#available),*;
                 new(#(#key_names),*; #(#new_params),*);
                 #body_clause
+                #prefer
                 output: #output;
             }
         }
