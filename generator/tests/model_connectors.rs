@@ -78,7 +78,9 @@ fn the_connectors_api_list() {
         format!("{c} | GET, PATCH, DELETE | {clouds}"),
         format!("{c}/groups | list, POST | {clouds}"),
         format!("{c}/groups/{{externalGroup-id}} | GET, PATCH, DELETE | {clouds}"),
-        format!("{c}/items | list, POST | {clouds}"),
+        format!(
+            "{c}/items | list, no POST (created with PUT at the key: https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0) | {clouds}"
+        ),
         format!(
             "{c}/items/{{externalItem-id}} | GET, PUT (UpdateRestrictions/UpdateMethod on {NS}.externalConnection/items), DELETE | {clouds}"
         ),
@@ -162,6 +164,10 @@ fn the_documented_facts_resolve_on_the_committed_metadata() {
                 navigation: "items".into(),
                 bytes: 4_000_000
             },
+            &Fact::CreatedAtKey {
+                owner: connection,
+                navigation: "items".into(),
+            },
             &Fact::MaxCollectionItems {
                 owner: id(&m, NS, "schema"),
                 property: "properties".into(),
@@ -237,7 +243,7 @@ fn facts_model(schemas: &str) -> Result<Model, graphgen::Error> {
 #[test]
 fn the_facts_apply_where_their_types_are() {
     let m = facts_model(FACTS).unwrap();
-    assert_eq!(m.service_facts.len(), 5);
+    assert_eq!(m.service_facts.len(), 6);
     // Without `externalConnection` and `schema`, only the batch limit
     // (about `externalItem`) applies.
     let fewer = FACTS

@@ -48,7 +48,7 @@ graphgen_runtime::navigation! {
         fn groups() -> graphgen_runtime::CollectionPath<ExternalGroup> = collection("groups") [Global, UsGovL4, UsGovL5];
         /// `items` (contained): `Collection(microsoft.graph.externalConnectors.externalItem)`.
         ///
-        /// Allows: list, create (`POST`), get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete.
+        /// Allows: list, get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete. Not: create (`POST`) (created with PUT at the key: https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0).
         fn items() -> graphgen_runtime::CollectionPath<ExternalItem, ExternalConnectionItemsCaps> = collection("items") [Global, UsGovL4, UsGovL5];
         /// `operations` (contained): `Collection(microsoft.graph.externalConnectors.connectionOperation)`.
         ///
@@ -103,12 +103,12 @@ graphgen_runtime::caps! {
 
 /// What `microsoft.graph.externalConnectors.externalConnection/items` allows, as the metadata and the service's documentation say.
 ///
-/// Allows: list, create (`POST`), get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete.
+/// Allows: list, get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete. Not: create (`POST`) (created with PUT at the key: https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ExternalConnectionItemsCaps;
 
 graphgen_runtime::caps! {
-    ExternalConnectionItemsCaps: Read, Insert, Replace, Delete {
+    ExternalConnectionItemsCaps: Read, Replace, Delete {
         const MAX_BODY_BYTES = Some(4000000);
         fn check_key = graphgen_runtime::caps::alphanumeric::<1, 128>;
     };

@@ -85,8 +85,9 @@ pub fn build(inputs: &[Input<'_>], selection: &Selection) -> Result<Model> {
         warnings,
     };
     batch::find(&mut model);
-    model.resources = resources::resources(&model);
     model.service_facts = service::facts(&model)?;
+    service::apply(&mut model);
+    model.resources = resources::resources(&model);
     Ok(model)
 }
 

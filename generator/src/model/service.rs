@@ -8,7 +8,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 
-use super::{Model, OperationDef, PropertyDef, QName, TypeId, TypeKind, TypeRef};
+use super::{Decided, Model, OperationDef, PropertyDef, QName, TypeId, TypeKind, TypeRef};
 
 const CONNECTORS: &str = "microsoft.graph.externalConnectors";
 
@@ -45,6 +45,9 @@ pub enum Fact {
         navigation: String,
         bytes: usize,
     },
+    /// The entities of a collection navigation property are created with
+    /// `PUT` at their key, not with `POST` to the collection.
+    CreatedAtKey { owner: TypeId, navigation: String },
     /// A collection-valued property holds at most `max` items.
     MaxCollectionItems {
         owner: TypeId,
@@ -96,6 +99,9 @@ enum Row {
     MaxRequestBody {
         navigation: &'static str,
         bytes: usize,
+    },
+    CreatedAtKey {
+        navigation: &'static str,
     },
     MaxCollectionItems {
         property: &'static str,
@@ -170,6 +176,15 @@ const FACTS: &[Entry] = &[
         source: LIMITS,
     },
     Entry {
+        name: "externalItems are created with PUT",
+        about: (CONNECTORS, "externalConnection"),
+        // "Create externalItem": `PUT /external/connections/{connection-id}/items/{item-id}`;
+        // the reference documents no POST to the collection (Microsoft's
+        // PowerShell cmdlet that sends one gets a 404).
+        row: Row::CreatedAtKey { navigation: "items" },
+        source: "https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0",
+    },
+    Entry {
         name: "properties per schema",
         about: (CONNECTORS, "schema"),
         // "Properties that can be defined in a schema: 128".
@@ -180,6 +195,38 @@ const FACTS: &[Entry] = &[
         source: LIMITS,
     },
 ];
+
+/// What the facts change in the capabilities the metadata gives: a
+/// collection whose entities are created at their key takes no `POST`.
+pub(super) fn apply(model: &mut Model) {
+    let created_at_key: Vec<(TypeId, String, &'static str)> = model
+        .service_facts
+        .iter()
+        .filter_map(|f| match &f.fact {
+            Fact::CreatedAtKey { owner, navigation } => {
+                Some((*owner, navigation.clone(), f.source))
+            }
+            _ => None,
+        })
+        .collect();
+    for (owner, navigation, source) in created_at_key {
+        let structure = match &mut model.types[owner.0 as usize].kind {
+            TypeKind::Complex(s) | TypeKind::Entity(s) => s,
+            TypeKind::Enum(_) => continue,
+        };
+        let nav = structure
+            .properties
+            .iter_mut()
+            .find(|p| p.name == navigation)
+            .and_then(|p| p.navigation.as_mut());
+        if let Some(nav) = nav {
+            nav.resolved.insert = Decided {
+                value: false,
+                by: Some(format!("created with PUT at the key: {source}")),
+            };
+        }
+    }
+}
 
 /// The documented limit on the items one call of `operation` takes.
 pub(super) fn max_items(operation: &QName) -> Option<usize> {
@@ -273,6 +320,13 @@ pub(super) fn facts(model: &Model) -> Result<Vec<ServiceFact>> {
                     owner,
                     navigation: navigation.to_string(),
                     bytes,
+                }
+            }
+            Row::CreatedAtKey { navigation } => {
+                r.navigation(owner, navigation, Some(true))?;
+                Fact::CreatedAtKey {
+                    owner,
+                    navigation: navigation.to_string(),
                 }
             }
             Row::MaxCollectionItems { property, max } => {
