@@ -157,7 +157,7 @@ fn rust_names(files: &BTreeMap<String, Vec<u8>>) -> String {
                 continue;
             }
             // Which member each field reads: the members listed in the
-            // struct's `object!` invocation, `field: "member"`.
+            // struct's `object!` invocation, `field: Type = "member"`.
             if line.starts_with("graphgen_runtime::object! {") {
                 in_object = true;
                 continue;
@@ -165,7 +165,10 @@ fn rust_names(files: &BTreeMap<String, Vec<u8>>) -> String {
             if in_object {
                 if line == "}" {
                     in_object = false;
-                } else if let Some((field, rest)) = t.split_once(": \"") {
+                } else if t.ends_with('{') {
+                    // The header: `Name = "qualified.name" {`.
+                } else if let Some((decl, rest)) = t.split_once(" = \"") {
+                    let field = decl.split_once(':').map_or(decl, |(f, _)| f);
                     if let Some((member, _)) = rest.split_once('"') {
                         lines.push(format!("    reads \"{member}\" into {field}"));
                     }

@@ -20,9 +20,10 @@
 
 /// The impls of a generated struct read and written as a JSON object.
 ///
-/// Members are listed in declaration order as `field: "wireName"`, each a
-/// [`Nullable`](crate::Nullable) field; `..field` names the map that keeps
-/// an open type's undeclared members. The struct implements `Default` and
+/// Members are listed in declaration order as `field: Type = "wireName"`,
+/// each a [`Nullable<Type>`](crate::Nullable) field with a setter of its
+/// name that takes a value or `Nullable::Null`; `..field` names the map that
+/// keeps an open type's undeclared members. The struct implements `Default` and
 /// is read in place: any member may be absent, whatever the metadata
 /// requires. `new(...)` takes what a value the user builds must hold (the
 /// properties the metadata requires), each set to a value and the rest
@@ -40,7 +41,7 @@
 ///
 /// graphgen_runtime::object! {
 ///     Entity = "contoso.entity" {
-///         id: "id",
+///         id: String = "id",
 ///     }
 /// }
 ///
@@ -53,9 +54,9 @@
 ///
 /// graphgen_runtime::object! {
 ///     Activity = "contoso.activity" {
-///         id: "id",
-///         start_date_time: "startDateTime",
-///         r#type: "type",
+///         id: String = "id",
+///         start_date_time: DateTimeOffset = "startDateTime",
+///         r#type: String = "type",
 ///     }
 ///     new(start_date_time: DateTimeOffset, r#type: String);
 ///     fn into_entity() -> Entity { id };
@@ -72,16 +73,17 @@
 /// // A response may leave out what a request must hold.
 /// let selected: Activity = serde_json::from_str(r#"{"id":"a"}"#)?;
 /// assert!(selected.start_date_time.is_absent());
-/// let mut built = Activity::new(DateTimeOffset::new("2021-04-06T18:04:31Z")?, "created".into());
-/// built.id = "1".to_string().into();
+/// let built = Activity::new(DateTimeOffset::new("2021-04-06T18:04:31Z")?, "created".into()).id("1");
 /// assert_eq!(built.into_entity().id.value().map(String::as_str), Some("1"));
+/// let cleared = Activity::default().r#type(Nullable::Null);
+/// assert_eq!(serde_json::to_string(&cleared)?, r#"{"type":null}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[macro_export]
 macro_rules! object {
     (
         $name:ident = $qualified:literal {
-            $($field:ident: $wire:literal),* $(,)?
+            $($field:ident: $ty:ty = $wire:literal),* $(,)?
             $(..$extra:ident)?
         }
         $(new($($param:ident: $param_ty:ty),* $(,)?);)?
@@ -137,6 +139,15 @@ macro_rules! object {
                 }
                 $crate::__private::Ok(object)
             }
+        }
+        impl $name {
+            $(
+                /// Sets this property: a value, or `Nullable::Null` to clear it.
+                pub fn $field(mut self, value: impl ::core::convert::Into<$crate::Nullable<$ty>>) -> Self {
+                    self.$field = value.into();
+                    self
+                }
+            )*
         }
         $(impl $name {
             /// A value with what the metadata requires set and every other property absent.
@@ -279,7 +290,7 @@ macro_rules! open_enum {
 /// }
 /// graphgen_runtime::object! {
 ///     Resolver = "contoso.resolver" {
-///         priority: "priority",
+///         priority: i32 = "priority",
 ///     }
 /// }
 ///
@@ -290,8 +301,8 @@ macro_rules! open_enum {
 /// }
 /// graphgen_runtime::object! {
 ///     ItemIdResolver = "contoso.itemIdResolver" {
-///         priority: "priority",
-///         item_id: "itemId",
+///         priority: i32 = "priority",
+///         item_id: String = "itemId",
 ///     }
 /// }
 ///

@@ -118,6 +118,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+/// A string value from a `&str`, so setters take literals.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
+    }
+}
+
 /// `Some` is a value and `None` is `null` (sent as `null` to clear a
 /// property; leave a property [`Absent`](Nullable::Absent) to leave it as
 /// it is).

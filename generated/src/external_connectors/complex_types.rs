@@ -22,9 +22,9 @@ pub struct Acl {
 
 graphgen_runtime::object! {
     Acl = "microsoft.graph.externalConnectors.acl" {
-        access_type: "accessType",
-        r#type: "type",
-        value: "value",
+        access_type: AccessType = "accessType",
+        r#type: AclType = "type",
+        value: String = "value",
     }
     new(access_type: AccessType, r#type: AclType, value: String);
 }
@@ -41,7 +41,7 @@ pub struct ActivitySettings {
 
 graphgen_runtime::object! {
     ActivitySettings = "microsoft.graph.externalConnectors.activitySettings" {
-        url_to_item_resolvers: "urlToItemResolvers",
+        url_to_item_resolvers: Vec<AnyUrlToItemResolverBase> = "urlToItemResolvers",
     }
 }
 
@@ -58,7 +58,7 @@ pub struct Configuration {
 }
 
 graphgen_runtime::object! {
-    Configuration = "microsoft.graph.externalConnectors.configuration" { authorized_app_ids: "authorizedAppIds", ..additional_properties }
+    Configuration = "microsoft.graph.externalConnectors.configuration" { authorized_app_ids: Vec<String> = "authorizedAppIds", ..additional_properties }
 }
 
 /// `microsoft.graph.externalConnectors.displayTemplate` (CSDL ComplexType).
@@ -79,10 +79,10 @@ pub struct DisplayTemplate {
 
 graphgen_runtime::object! {
     DisplayTemplate = "microsoft.graph.externalConnectors.displayTemplate" {
-        id: "id",
-        layout: "layout",
-        priority: "priority",
-        rules: "rules",
+        id: String = "id",
+        layout: graph::Json = "layout",
+        priority: i32 = "priority",
+        rules: Vec<PropertyRule> = "rules",
     }
     new(id: String, layout: graph::Json, priority: i32);
 }
@@ -101,8 +101,8 @@ pub struct ExternalItemContent {
 
 graphgen_runtime::object! {
     ExternalItemContent = "microsoft.graph.externalConnectors.externalItemContent" {
-        r#type: "type",
-        value: "value",
+        r#type: ExternalItemContentType = "type",
+        value: String = "value",
     }
     new(r#type: ExternalItemContentType);
 }
@@ -119,7 +119,7 @@ pub struct ExternalItemInformationProtectionLabel {
 
 graphgen_runtime::object! {
     ExternalItemInformationProtectionLabel = "microsoft.graph.externalConnectors.externalItemInformationProtectionLabel" {
-        sensitivity_label_id: "sensitivityLabelId",
+        sensitivity_label_id: String = "sensitivityLabelId",
     }
 }
 
@@ -139,9 +139,9 @@ pub struct ItemIdResolver {
 
 graphgen_runtime::object! {
     ItemIdResolver = "microsoft.graph.externalConnectors.itemIdResolver" {
-        priority: "priority",
-        item_id: "itemId",
-        url_match_info: "urlMatchInfo",
+        priority: i32 = "priority",
+        item_id: String = "itemId",
+        url_match_info: UrlMatchInfo = "urlMatchInfo",
     }
     new(item_id: String);
     fn into_url_to_item_resolver_base() -> UrlToItemResolverBase { priority };
@@ -171,13 +171,13 @@ pub struct Principal {
 
 graphgen_runtime::object! {
     Principal = "microsoft.graph.externalConnectors.principal" {
-        email: "email",
-        entra_display_name: "entraDisplayName",
-        entra_id: "entraId",
-        external_id: "externalId",
-        external_name: "externalName",
-        tenant_id: "tenantId",
-        upn: "upn",
+        email: String = "email",
+        entra_display_name: String = "entraDisplayName",
+        entra_id: String = "entraId",
+        external_id: String = "externalId",
+        external_name: String = "externalName",
+        tenant_id: String = "tenantId",
+        upn: String = "upn",
     }
 }
 
@@ -225,15 +225,15 @@ pub struct Property {
 
 graphgen_runtime::object! {
     Property = "microsoft.graph.externalConnectors.property" {
-        aliases: "aliases",
-        description: "description",
-        is_queryable: "isQueryable",
-        is_refinable: "isRefinable",
-        is_retrievable: "isRetrievable",
-        is_searchable: "isSearchable",
-        labels: "labels",
-        name: "name",
-        r#type: "type",
+        aliases: Vec<String> = "aliases",
+        description: String = "description",
+        is_queryable: bool = "isQueryable",
+        is_refinable: bool = "isRefinable",
+        is_retrievable: bool = "isRetrievable",
+        is_searchable: bool = "isSearchable",
+        labels: Vec<Label> = "labels",
+        name: String = "name",
+        r#type: PropertyType = "type",
     }
     new(name: String, r#type: PropertyType);
 }
@@ -256,10 +256,10 @@ pub struct PropertyRule {
 
 graphgen_runtime::object! {
     PropertyRule = "microsoft.graph.externalConnectors.propertyRule" {
-        operation: "operation",
-        property: "property",
-        values: "values",
-        values_joined_by: "valuesJoinedBy",
+        operation: RuleOperation = "operation",
+        property: String = "property",
+        values: Vec<String> = "values",
+        values_joined_by: graph::BinaryOperator = "valuesJoinedBy",
     }
     new(
         operation: RuleOperation,
@@ -281,7 +281,7 @@ pub struct SearchSettings {
 
 graphgen_runtime::object! {
     SearchSettings = "microsoft.graph.externalConnectors.searchSettings" {
-        search_result_templates: "searchResultTemplates",
+        search_result_templates: Vec<DisplayTemplate> = "searchResultTemplates",
     }
 }
 
@@ -299,8 +299,8 @@ pub struct UrlMatchInfo {
 
 graphgen_runtime::object! {
     UrlMatchInfo = "microsoft.graph.externalConnectors.urlMatchInfo" {
-        base_urls: "baseUrls",
-        url_pattern: "urlPattern",
+        base_urls: Vec<String> = "baseUrls",
+        url_pattern: String = "urlPattern",
     }
 }
 
@@ -318,7 +318,7 @@ pub struct UrlToItemResolverBase {
 
 graphgen_runtime::object! {
     UrlToItemResolverBase = "microsoft.graph.externalConnectors.urlToItemResolverBase" {
-        priority: "priority",
+        priority: i32 = "priority",
     }
 }
 

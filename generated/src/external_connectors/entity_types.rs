@@ -25,9 +25,9 @@ pub struct ConnectionOperation {
 
 graphgen_runtime::object! {
     ConnectionOperation = "microsoft.graph.externalConnectors.connectionOperation" {
-        id: "id",
-        error: "error",
-        status: "status",
+        id: String = "id",
+        error: graph::PublicError = "error",
+        status: ConnectionOperationStatus = "status",
     }
     fn into_entity() -> graph::Entity { id };
 }
@@ -46,7 +46,7 @@ pub struct External {
 
 graphgen_runtime::object! {
     External = "microsoft.graph.externalConnectors.external" {
-        connections: "connections",
+        connections: Vec<ExternalConnection> = "connections",
     }
 }
 
@@ -74,10 +74,10 @@ pub struct ExternalActivity {
 
 graphgen_runtime::object! {
     ExternalActivity = "microsoft.graph.externalConnectors.externalActivity" {
-        id: "id",
-        start_date_time: "startDateTime",
-        r#type: "type",
-        performed_by: "performedBy",
+        id: String = "id",
+        start_date_time: edm::DateTimeOffset = "startDateTime",
+        r#type: ExternalActivityType = "type",
+        performed_by: Identity = "performedBy",
     }
     new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
     fn into_entity() -> graph::Entity { id };
@@ -129,11 +129,11 @@ pub struct ExternalActivityResult {
 
 graphgen_runtime::object! {
     ExternalActivityResult = "microsoft.graph.externalConnectors.externalActivityResult" {
-        id: "id",
-        start_date_time: "startDateTime",
-        r#type: "type",
-        performed_by: "performedBy",
-        error: "error",
+        id: String = "id",
+        start_date_time: edm::DateTimeOffset = "startDateTime",
+        r#type: ExternalActivityType = "type",
+        performed_by: Identity = "performedBy",
+        error: graph::PublicError = "error",
     }
     new(start_date_time: edm::DateTimeOffset, r#type: ExternalActivityType);
     fn into_external_activity() -> ExternalActivity { id, start_date_time, r#type, performed_by };
@@ -190,19 +190,19 @@ pub struct ExternalConnection {
 
 graphgen_runtime::object! {
     ExternalConnection = "microsoft.graph.externalConnectors.externalConnection" {
-        id: "id",
-        activity_settings: "activitySettings",
-        configuration: "configuration",
-        connector_id: "connectorId",
-        content_category: "contentCategory",
-        description: "description",
-        name: "name",
-        search_settings: "searchSettings",
-        state: "state",
-        groups: "groups",
-        items: "items",
-        operations: "operations",
-        schema: "schema",
+        id: String = "id",
+        activity_settings: ActivitySettings = "activitySettings",
+        configuration: Configuration = "configuration",
+        connector_id: String = "connectorId",
+        content_category: ContentCategory = "contentCategory",
+        description: String = "description",
+        name: String = "name",
+        search_settings: SearchSettings = "searchSettings",
+        state: ConnectionState = "state",
+        groups: Vec<ExternalGroup> = "groups",
+        items: Vec<ExternalItem> = "items",
+        operations: Vec<ConnectionOperation> = "operations",
+        schema: Schema = "schema",
     }
     fn into_entity() -> graph::Entity { id };
 }
@@ -229,10 +229,10 @@ pub struct ExternalGroup {
 
 graphgen_runtime::object! {
     ExternalGroup = "microsoft.graph.externalConnectors.externalGroup" {
-        id: "id",
-        description: "description",
-        display_name: "displayName",
-        members: "members",
+        id: String = "id",
+        description: String = "description",
+        display_name: String = "displayName",
+        members: Vec<Identity> = "members",
     }
     fn into_entity() -> graph::Entity { id };
 }
@@ -265,12 +265,12 @@ pub struct ExternalItem {
 
 graphgen_runtime::object! {
     ExternalItem = "microsoft.graph.externalConnectors.externalItem" {
-        id: "id",
-        acl: "acl",
-        content: "content",
-        information_protection_label: "informationProtectionLabel",
-        properties: "properties",
-        activities: "activities",
+        id: String = "id",
+        acl: Vec<Acl> = "acl",
+        content: ExternalItemContent = "content",
+        information_protection_label: ExternalItemInformationProtectionLabel = "informationProtectionLabel",
+        properties: Properties = "properties",
+        activities: Vec<AnyExternalActivity> = "activities",
     }
     fn into_entity() -> graph::Entity { id };
 }
@@ -291,8 +291,8 @@ pub struct Identity {
 
 graphgen_runtime::object! {
     Identity = "microsoft.graph.externalConnectors.identity" {
-        id: "id",
-        r#type: "type",
+        id: String = "id",
+        r#type: IdentityType = "type",
     }
     fn into_entity() -> graph::Entity { id };
 }
@@ -315,9 +315,9 @@ pub struct Schema {
 
 graphgen_runtime::object! {
     Schema = "microsoft.graph.externalConnectors.schema" {
-        id: "id",
-        base_type: "baseType",
-        properties: "properties",
+        id: String = "id",
+        base_type: String = "baseType",
+        properties: Vec<Property> = "properties",
     }
     new(base_type: String);
     fn into_entity() -> graph::Entity { id };

@@ -34,7 +34,7 @@ pub struct AddActivitiesBody {
 
 graphgen_runtime::object! {
     AddActivitiesBody = "microsoft.graph.externalConnectors.addActivities parameters" {
-        activities: "activities",
+        activities: Vec<AnyExternalActivity> = "activities",
     }
     new(activities: Vec<AnyExternalActivity>);
 }

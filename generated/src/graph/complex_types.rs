@@ -29,11 +29,11 @@ pub struct PublicError {
 
 graphgen_runtime::object! {
     PublicError = "microsoft.graph.publicError" {
-        code: "code",
-        details: "details",
-        inner_error: "innerError",
-        message: "message",
-        target: "target",
+        code: String = "code",
+        details: Vec<PublicErrorDetail> = "details",
+        inner_error: PublicInnerError = "innerError",
+        message: String = "message",
+        target: String = "target",
     }
 }
 
@@ -53,9 +53,9 @@ pub struct PublicErrorDetail {
 
 graphgen_runtime::object! {
     PublicErrorDetail = "microsoft.graph.publicErrorDetail" {
-        code: "code",
-        message: "message",
-        target: "target",
+        code: String = "code",
+        message: String = "message",
+        target: String = "target",
     }
 }
 
@@ -78,5 +78,5 @@ pub struct PublicInnerError {
 }
 
 graphgen_runtime::object! {
-    PublicInnerError = "microsoft.graph.publicInnerError" { code: "code", details: "details", message: "message", target: "target", ..additional_properties }
+    PublicInnerError = "microsoft.graph.publicInnerError" { code: String = "code", details: Vec<PublicErrorDetail> = "details", message: String = "message", target: String = "target", ..additional_properties }
 }

@@ -20,6 +20,6 @@ pub struct Entity {
 
 graphgen_runtime::object! {
     Entity = "microsoft.graph.entity" {
-        id: "id",
+        id: String = "id",
     }
 }

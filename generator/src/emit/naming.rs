@@ -56,6 +56,27 @@ pub const UNRECOGNIZED_VARIANT: &str = "Unrecognized";
 /// The field that keeps the undeclared properties of an open type.
 pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
 
+/// Methods every generated struct has, or that a setter of that name would
+/// shadow: an inherent `default(self, value)` would make `Type::default()`
+/// resolve to the setter. A property converting to one of them gets a
+/// trailing underscore, like `self_`.
+const STRUCT_METHODS: &[&str] = &[
+    "new",
+    "set_property",
+    "clone",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "hash",
+    "into",
+    "ne",
+    "serialize",
+    "to_owned",
+    "to_string",
+];
+
 /// A Rust module name for a namespace: `microsoft.graph` -> `graph`,
 /// `microsoft.graph.externalConnectors` -> `external_connectors`,
 /// `microsoft.graph.partners.billing` -> `partners_billing`; namespaces
@@ -117,11 +138,22 @@ fn escape(name: String) -> String {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: HashSet<String>,
+    /// Names claimed as `name_` instead of taken as they are.
+    escape_trailing: &'static [&'static str],
 }
 
 impl Scope {
     pub fn new() -> Self {
         Scope::default()
+    }
+
+    /// The fields of a struct: each also names its setter, so names of the
+    /// struct's other methods are escaped rather than numbered.
+    pub fn struct_fields() -> Self {
+        let mut scope = Scope::new();
+        scope.reserve(ADDITIONAL_PROPERTIES_FIELD);
+        scope.escape_trailing = STRUCT_METHODS;
+        scope
     }
 
     /// Marks names the generated code itself uses in this scope.
@@ -131,6 +163,11 @@ impl Scope {
 
     /// `wanted` if free, else `wanted2`, `wanted3`, ...
     pub fn claim(&mut self, wanted: String) -> String {
+        let wanted = if self.escape_trailing.contains(&bare(&wanted)) {
+            format!("{}_", bare(&wanted))
+        } else {
+            wanted
+        };
         if self.taken.insert(bare(&wanted).to_string()) {
             return wanted;
         }

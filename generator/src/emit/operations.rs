@@ -183,7 +183,8 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let body_name = format_ident!("{}Body", plan.operation_name(index));
 
     // Key fields, named after the entity type each key addresses.
-    let mut scope = Scope::new();
+    // Parameters become fields of the body struct, each with a setter.
+    let mut scope = Scope::struct_fields();
     scope.reserve("body");
     let mut keys = Vec::new();
     // The URL's segments, keys in braces: the operation's path template.
@@ -318,9 +319,10 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let body = has_body.then(|| {
         let doc = format!(" The request body of [`{name}`](struct@{name}).");
         let fields = param_fields([", required: `new` takes it.", ", optional."], true);
-        let members = params
-            .iter()
-            .map(|p| structs::member(&p.field.to_string(), &p.def.name));
+        let members = params.iter().map(|p| {
+            let ty = cx.rust_type(None, &p.def.ty);
+            structs::member(&p.field.to_string(), &ty, &p.def.name)
+        });
         let qualified = format!("{} parameters", op.name);
         let new = params.iter().any(|p| p.required).then(|| {
             let params = required_params(cx, &params);

@@ -24,8 +24,7 @@ pub struct Field<'m> {
 /// The fields of a struct: inherited properties first (root base first),
 /// named in one scope so a base and its derived types agree on names.
 pub fn fields<'m>(plan: &Plan<'m>, id: TypeId) -> Vec<Field<'m>> {
-    let mut scope = Scope::new();
-    scope.reserve(ADDITIONAL_PROPERTIES_FIELD);
+    let mut scope = Scope::struct_fields();
     plan.model
         .all_properties(id)
         .into_iter()
@@ -134,7 +133,9 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
         }
     });
 
-    let members = fields.iter().map(|f| member(&f.name, &f.prop.name));
+    let members = fields
+        .iter()
+        .map(|f| member(&f.name, &cx.rust_type(Some(id), &f.prop.ty), &f.prop.name));
     let rest = open.then(|| {
         let field = ident(ADDITIONAL_PROPERTIES_FIELD);
         quote!(..#field)
@@ -175,10 +176,10 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
     }
 }
 
-/// A member of an `object!` invocation: `field: "wire"`.
-pub fn member(field: &str, wire: &str) -> TokenStream {
+/// A member of an `object!` invocation: `field: Type = "wire"`.
+pub fn member(field: &str, ty: &TokenStream, wire: &str) -> TokenStream {
     let field = ident(field);
-    quote!(#field: #wire,)
+    quote!(#field: #ty = #wire,)
 }
 
 /// `fn into_<base>() -> Base { fields };` for each base type that carries
