@@ -41,7 +41,9 @@
 //! and `ExternalItem.ReadWrite.OwnedBy`. The service documents no list of
 //! items; where it refuses step 5, the flow fails there.
 
-use std::path::PathBuf;
+mod support;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -54,7 +56,8 @@ use msgraph_connectors::external_connectors::{
 use msgraph_connectors::runtime::edm::DateTimeOffset;
 use msgraph_connectors::runtime::http::{Request, Response, StatusCode};
 use msgraph_connectors::runtime::transport::{BoxFuture, ReqwestTransport};
-use msgraph_connectors::runtime::{BaseUrl, Client, ClientCredentials, Cloud, Error, Transport};
+use msgraph_connectors::runtime::{BaseUrl, Client, Cloud, Error, Transport};
+use support::{describe, fail};
 
 /// Create a Microsoft Search connection, register its schema, put items,
 /// record an activity and list the items, printing each request.
@@ -82,18 +85,8 @@ struct Args {
     #[arg(long, value_name = "CLOUD")]
     cloud: Option<Cloud>,
 
-    /// Service root to send to instead of the cloud's.
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-
-    /// A bearer token; without it the client-credentials flow runs with
-    /// AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.
-    #[arg(long, value_name = "TOKEN")]
-    token: Option<String>,
-
-    /// Entra ID authority host for the client-credentials flow.
-    #[arg(long, value_name = "URL")]
-    authority_host: Option<String>,
+    #[command(flatten)]
+    service: support::Service,
 }
 
 /// The activity's time: the service's documented example.
@@ -102,45 +95,7 @@ const ACTIVITY_TIME: &str = "2021-04-06T18:04:31.033Z";
 const PLACEHOLDER_TENANT: &str = "67a141d8-cf4e-4528-ba07-bed21bfacd2d";
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
-    };
-    runtime.block_on(run(args))
-}
-
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(1)
-}
-
-/// An error with its causes, one per `: `.
-fn describe(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !s.contains(&text) {
-            s.push_str(": ");
-            s.push_str(&text);
-        }
-        source = cause.source();
-    }
-    s
+    support::main(run)
 }
 
 async fn run(args: Args) -> ExitCode {
@@ -156,8 +111,9 @@ async fn run(args: Args) -> ExitCode {
         (Ok(schema), Ok(items)) => (schema, items),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
+    let live =
+        args.service.base_url.is_some() || args.service.token.is_some() || args.cloud.is_some();
     // Kept alive until the flow ends.
-    let live = args.base_url.is_some() || args.token.is_some() || args.cloud.is_some();
     let double = match live {
         true => None,
         false => Some(Double::start().await),
@@ -172,14 +128,14 @@ async fn run(args: Args) -> ExitCode {
     }
 }
 
-fn read_schema(path: &PathBuf) -> Result<Schema, String> {
+fn read_schema(path: &Path) -> Result<Schema, String> {
     let text = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_slice(&text)
         .map_err(|e| format!("{} is not a schema body: {e}", path.display()))
 }
 
 /// Each line's item, its id taken out for the URL.
-fn read_items(path: &PathBuf) -> Result<Vec<(String, ExternalItem)>, String> {
+fn read_items(path: &Path) -> Result<Vec<(String, ExternalItem)>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut items = Vec::new();
@@ -285,33 +241,17 @@ fn client(args: &Args, double: Option<&Double>) -> Result<Client, String> {
     let cloud = args.cloud.unwrap_or(Cloud::Global);
     let base_url = double
         .map(Double::base_url)
-        .or_else(|| args.base_url.clone());
+        .or_else(|| args.service.base_url.clone());
     let root = match &base_url {
         Some(url) => BaseUrl::parse(url).map_err(|e| describe(&e))?,
         None => BaseUrl::for_cloud(cloud),
     };
     let inner = ReqwestTransport::new().map_err(|e| describe(&e))?;
     // Names this crate in User-Agent.
-    let mut builder = msgraph_connectors::client(cloud).transport(Printed { inner, root });
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
-    builder = match (&args.token, double) {
-        (_, Some(_)) => builder.bearer_token("double"),
-        (Some(token), None) => builder.bearer_token(token.as_str()),
-        (None, None) => {
-            let mut creds = ClientCredentials::from_env(cloud)
-                .map_err(|e| format!("{} (or pass --token)", describe(&e)))?;
-            let authority = args
-                .authority_host
-                .clone()
-                .or_else(|| std::env::var("AZURE_AUTHORITY_HOST").ok())
-                .filter(|h| !h.is_empty());
-            if let Some(host) = authority {
-                creds = creds.authority_host(&host).map_err(|e| describe(&e))?;
-            }
-            builder.token_provider(creds)
-        }
+    let builder = msgraph_connectors::client(cloud).transport(Printed { inner, root });
+    let builder = match double {
+        Some(double) => builder.base_url(double.base_url()).bearer_token("double"),
+        None => args.service.apply(builder, cloud)?,
     };
     builder.build().map_err(|e| describe(&e))
 }

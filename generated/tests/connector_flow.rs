@@ -342,15 +342,20 @@ async fn the_whole_flow_sends_exactly_these_requests() {
     );
 }
 
-/// A registered connection with one item, for the tests below.
-async fn ready(double: &Double, c: &Client) {
+/// The path of connection `contosohr`, created.
+async fn created(c: &Client) -> Path<ExternalConnection> {
     let connections = external().connections();
     connections
         .create(&connection(CONNECTION))
         .send(c)
         .await
         .unwrap();
-    let conn = connections.key(CONNECTION);
+    connections.key(CONNECTION)
+}
+
+/// A registered connection with one item, for the tests below.
+async fn ready(double: &Double, c: &Client) {
+    let conn = created(c).await;
     let accepted = conn.schema().update(&schema()).send(c).await.unwrap();
     accepted.poller(c).await.unwrap();
     conn.items().key("a1").put(&item(1)).send(c).await.unwrap();
@@ -410,13 +415,7 @@ async fn a_failed_registration_carries_its_error_and_registers_nothing() {
     })
     .await;
     let c = client(&double);
-    let conn = external().connections().key(CONNECTION);
-    external()
-        .connections()
-        .create(&connection(CONNECTION))
-        .send(&c)
-        .await
-        .unwrap();
+    let conn = created(&c).await;
     let accepted = conn.schema().update(&schema()).send(&c).await.unwrap();
     let err = accepted.poller(&c).await.unwrap_err();
     match &err {
@@ -442,13 +441,7 @@ async fn a_failed_registration_carries_its_error_and_registers_nothing() {
 async fn groups_and_their_members() {
     let double = Double::start().await;
     let c = client(&double);
-    let conn = external().connections().key(CONNECTION);
-    external()
-        .connections()
-        .create(&connection(CONNECTION))
-        .send(&c)
-        .await
-        .unwrap();
+    let conn = created(&c).await;
     let mut group = ExternalGroup::default();
     group.id = "g1".to_owned().into();
     group.display_name = "Payroll".to_owned().into();
