@@ -29,16 +29,19 @@
 //!
 //! More than 20 activities are sent as consecutive calls of at most 20.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use graphgen_runtime::batch::{BatchEntry, EntryStatus};
-use graphgen_runtime::{Client, ClientCredentials, Cloud, Nullable};
+use graphgen_runtime::{Client, Cloud, Nullable};
 use msgraph_connectors::external_connectors::{
     AddActivities, AddActivitiesBody, AnyExternalActivity, ExternalActivityResult,
 };
+use support::{describe, fail};
 
 /// Send externalActivity records to an external item (Microsoft Graph
 /// addActivities) and print the result of each.
@@ -61,64 +64,13 @@ struct Args {
     #[arg(long, default_value = "global", value_name = "CLOUD")]
     cloud: Cloud,
 
-    /// Service root to send to instead of the cloud's (e.g. a proxy or a
-    /// test server: http://127.0.0.1:8080/v1.0).
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-
-    /// A bearer token; without it the client-credentials flow runs with
-    /// AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.
-    #[arg(long, value_name = "TOKEN")]
-    token: Option<String>,
-
-    /// Entra ID authority host for the client-credentials flow instead of
-    /// the cloud's (default: AZURE_AUTHORITY_HOST if set).
-    #[arg(long, value_name = "URL")]
-    authority_host: Option<String>,
+    #[command(flatten)]
+    service: support::Service,
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
-        Err(e) => {
-            // --help and --version print to stdout and succeed; a usage
-            // error is exit status 1 (2 means "some activities failed").
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
-    };
-    runtime.block_on(run(args))
-}
-
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(1)
-}
-
-/// Writes an error with its causes, one per `: `.
-fn describe(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !s.contains(&text) {
-            s.push_str(": ");
-            s.push_str(&text);
-        }
-        source = cause.source();
-    }
-    s
+    // A usage error is exit status 1 (2 means "some activities failed").
+    support::main(run)
 }
 
 fn read_activities(path: &PathBuf) -> Result<Vec<AnyExternalActivity>, String> {
@@ -143,26 +95,8 @@ fn read_activities(path: &PathBuf) -> Result<Vec<AnyExternalActivity>, String> {
 
 fn client(args: &Args) -> Result<Client, String> {
     // Names this crate in User-Agent.
-    let mut builder = msgraph_connectors::client(args.cloud);
-    if let Some(url) = &args.base_url {
-        builder = builder.base_url(url);
-    }
-    builder = match &args.token {
-        Some(token) => builder.bearer_token(token.as_str()),
-        None => {
-            let mut creds = ClientCredentials::from_env(args.cloud)
-                .map_err(|e| format!("{} (or pass --token)", describe(&e)))?;
-            let authority = args
-                .authority_host
-                .clone()
-                .or_else(|| std::env::var("AZURE_AUTHORITY_HOST").ok())
-                .filter(|h| !h.is_empty());
-            if let Some(host) = authority {
-                creds = creds.authority_host(&host).map_err(|e| describe(&e))?;
-            }
-            builder.token_provider(creds)
-        }
-    };
+    let builder = msgraph_connectors::client(args.cloud);
+    let builder = args.service.apply(builder, args.cloud)?;
     builder.build().map_err(|e| describe(&e))
 }
 

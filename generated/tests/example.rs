@@ -2,67 +2,11 @@
 //! server on 127.0.0.1: its output lines and exit statuses.
 #![cfg(feature = "reqwest")]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::Output;
 
+use graphgen_testkit::examples::{self, TempFile};
 use graphgen_testkit::{json, response, Server};
 use serde_json::{json, Value};
-
-/// The example's executable, built once per test run with the same cargo
-/// (`cargo test` does not build examples when only some tests are chosen).
-fn example() -> &'static Path {
-    static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.args([
-            "build",
-            "--quiet",
-            "--package",
-            "msgraph-connectors",
-            "--example",
-            "add_activities",
-            "--message-format=json",
-        ]);
-        if !cfg!(debug_assertions) {
-            cmd.arg("--release");
-        }
-        // Cargo sets these for the test process; passed on, they would make
-        // build scripts that watch them (ring's watches CARGO_MANIFEST_DIR)
-        // rebuild here, and again in the next `cargo test`.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            if name.starts_with("CARGO_PKG_")
-                || name.starts_with("CARGO_CRATE_")
-                || name.starts_with("CARGO_BIN_")
-                || name.starts_with("CARGO_MANIFEST_")
-                || [
-                    "CARGO_PRIMARY_PACKAGE",
-                    "CARGO_TARGET_TMPDIR",
-                    "CARGO_RUSTC_CURRENT_DIR",
-                ]
-                .contains(&name.as_ref())
-            {
-                cmd.env_remove(name.as_ref());
-            }
-        }
-        let out = cmd
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run cargo build");
-        assert!(out.status.success(), "cargo build --example failed");
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|m| m["reason"] == "compiler-artifact")
-            .filter(|m| m["target"]["name"] == "add_activities")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported the example's executable")
-    })
-}
 
 const SENT: &str = r##"{"activities":[
   {"@odata.type":"#microsoft.graph.externalConnectors.externalActivity","type":"created","startDateTime":"2021-04-06T18:04:31.033Z","performedBy":{"type":"user","id":"1f0c997e-99f7-43f1-8cca-086f8d42be8d"}},
@@ -103,65 +47,15 @@ fn results(activities: &[Value], failed: &[usize]) -> String {
     json!({ "value": value }).to_string()
 }
 
-/// A file removed when dropped (with its folder, once empty).
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn to_str(&self) -> Option<&str> {
-        self.0.to_str()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        if let Some(dir) = self.0.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-}
-
-fn temp_file(name: &str, text: &str) -> TempFile {
-    let dir =
-        std::env::temp_dir().join(format!("msgraph-connectors-example-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    TempFile(path)
-}
-
-/// Runs the example (off the async runtime, which keeps serving).
+/// Runs the example (built once per test run).
 async fn run(args: Vec<String>, stdin: Option<&str>, env: Vec<(&'static str, String)>) -> Output {
-    let exe = example().to_owned();
-    let stdin = stdin.map(str::to_owned);
-    tokio::task::spawn_blocking(move || {
-        let mut cmd = Command::new(exe);
-        cmd.args(&args)
-            .env_remove("AZURE_TENANT_ID")
-            .env_remove("AZURE_CLIENT_ID")
-            .env_remove("AZURE_CLIENT_SECRET")
-            .env_remove("AZURE_AUTHORITY_HOST")
-            .envs(env)
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("start the example");
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
+    let exe = examples::build(
+        env!("CARGO"),
+        env!("CARGO_MANIFEST_DIR"),
+        "msgraph-connectors",
+        "add_activities",
+    );
+    examples::run(&exe, args, stdin, env).await
 }
 
 fn args(server: &Server, file: &str, extra: &[&str]) -> Vec<String> {
@@ -193,9 +87,9 @@ fn stderr(o: &Output) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_recorded_exits_0() {
     let server = Server::start(vec![json(200, &results(&sent(), &[]))]).await;
-    let file = temp_file("ok.json", SENT);
+    let file = TempFile::new("ok.json", SENT);
     let o = run(
-        args(&server, file.to_str().unwrap(), &["--token", "tok-123"]),
+        args(&server, &file.arg(), &["--token", "tok-123"]),
         None,
         vec![],
     )
@@ -253,9 +147,9 @@ async fn a_bad_request_exits_1_with_the_message_on_stderr() {
         r#"{"error":{"code":"InvalidRequest","message":"Invalid activity type.","innerError":{"date":"2025-02-13T10:17:05","request-id":"5a0c1ff4-0000-0000-0000-000000000001"}}}"#,
     )])
     .await;
-    let file = temp_file("bad.json", SENT);
+    let file = TempFile::new("bad.json", SENT);
     let o = run(
-        args(&server, file.to_str().unwrap(), &["--token", "SECRET-tok"]),
+        args(&server, &file.arg(), &["--token", "SECRET-tok"]),
         None,
         vec![],
     )
@@ -275,8 +169,8 @@ async fn a_bad_request_exits_1_with_the_message_on_stderr() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_errors_and_china_exit_1_without_a_request() {
     let server = Server::start(vec![json(200, &results(&sent(), &[]))]).await;
-    let file = temp_file("china.json", SENT);
-    let path = file.to_str().unwrap();
+    let file = TempFile::new("china.json", SENT);
+    let path = &file.arg();
 
     let o = run(
         args(&server, path, &["--token", "t", "--cloud", "china"]),
@@ -339,9 +233,9 @@ async fn client_credentials_from_the_environment_and_a_split_send() {
         json(207, &results(&acts[20..], &[2])),
     ])
     .await;
-    let file = temp_file("many.json", &json!({ "activities": acts }).to_string());
+    let file = TempFile::new("many.json", &json!({ "activities": acts }).to_string());
     let o = run(
-        args(&server, file.to_str().unwrap(), &[]),
+        args(&server, &file.arg(), &[]),
         None,
         vec![
             ("AZURE_TENANT_ID", "contoso".to_owned()),
@@ -402,13 +296,8 @@ async fn a_failed_call_of_a_split_send_exits_1_and_lists_every_activity() {
         json(200, &results(&acts[20..], &[])),
     ])
     .await;
-    let file = temp_file("split-500.json", &json!({ "activities": acts }).to_string());
-    let o = run(
-        args(&server, file.to_str().unwrap(), &["--token", "t"]),
-        None,
-        vec![],
-    )
-    .await;
+    let file = TempFile::new("split-500.json", &json!({ "activities": acts }).to_string());
+    let o = run(args(&server, &file.arg(), &["--token", "t"]), None, vec![]).await;
     assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();

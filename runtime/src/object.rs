@@ -71,6 +71,7 @@
 //! does; unknown members are skipped (or kept, for open types).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -315,16 +316,38 @@ impl<M: SerializeMap> MemberSink for Writer<M> {
         }
     }
 
-    /// Written after the declared members. A kept `@odata.type` is left
-    /// out: the type is the Rust type, and an `Any*` enum writes the tag
-    /// itself (it would appear twice).
+    /// Written after the declared members, each property's annotations
+    /// (`tags@odata.type`) right before it: OData readers, Microsoft's
+    /// among them, refuse an annotation after its property (the map's
+    /// order would put it after). A kept `@odata.type` is left out: the
+    /// type is the Rust type, and an `Any*` enum writes the tag itself (it
+    /// would appear twice).
     fn extra(&mut self, members: &serde_json::Map<String, serde_json::Value>) {
+        let mut annotations: BTreeMap<&str, Vec<(&String, &serde_json::Value)>> = BTreeMap::new();
         for (key, value) in members {
-            if key != crate::poly::ODATA_TYPE {
-                self.entry(key, value);
+            if let Some(property) = annotated_property(key).filter(|p| members.contains_key(*p)) {
+                annotations.entry(property).or_default().push((key, value));
             }
         }
+        for (key, value) in members {
+            let with_property =
+                annotated_property(key).is_some_and(|p| annotations.contains_key(p));
+            if key == crate::poly::ODATA_TYPE || with_property {
+                continue;
+            }
+            for (annotation, value) in annotations.get(key.as_str()).into_iter().flatten() {
+                self.entry(annotation, value);
+            }
+            self.entry(key, value);
+        }
     }
+}
+
+/// The property a property annotation (`name@term`) annotates.
+fn annotated_property(key: &str) -> Option<&str> {
+    key.split_once('@')
+        .map(|(property, _)| property)
+        .filter(|property| !property.is_empty())
 }
 
 #[cfg(test)]
@@ -400,6 +423,34 @@ mod tests {
             // The first error ends the writing.
             assert_eq!(out.writes_after_failure, 0, "limit {limit}");
         }
+    }
+
+    #[test]
+    fn property_annotations_go_right_before_their_property() {
+        struct Open(serde_json::Map<String, serde_json::Value>);
+        impl Serialize for Open {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = Writer::new(serializer);
+                object.extra(&self.0);
+                object.end()
+            }
+        }
+        let members = serde_json::json!({
+            "tags": ["a"],
+            "tags2": 1,
+            "tags@odata.type": "Collection(String)",
+            "tags@contoso.note": "n",
+            "lone@odata.type": "String",
+            "@odata.type": "#t.open",
+            "@contoso.instance": true,
+        });
+        let serde_json::Value::Object(members) = members else {
+            unreachable!()
+        };
+        assert_eq!(
+            serde_json::to_string(&Open(members)).unwrap(),
+            r#"{"@contoso.instance":true,"lone@odata.type":"String","tags@contoso.note":"n","tags@odata.type":"Collection(String)","tags":["a"],"tags2":1}"#
+        );
     }
 
     #[test]

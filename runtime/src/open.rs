@@ -6,7 +6,8 @@
 //! collection (`"tags@odata.type": "Collection(String)"`), and, for the
 //! Microsoft Search connectors service, a string holding non-ASCII
 //! characters (`"title@odata.type": "String"`). [`PropertyValue`] knows which, and a
-//! generated open type's `set_property` writes both.
+//! generated open type's `set_property` writes both; the type writes each
+//! annotation right before its property, as OData readers require.
 //!
 //! ```
 //! use graphgen_runtime::edm::DateTimeOffset;

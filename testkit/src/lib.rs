@@ -1,15 +1,19 @@
 //! Test support. At the top, a tiny scripted HTTP/1.1 server on 127.0.0.1:
 //! it records each raw request and answers with raw bytes, so tests can also
 //! send malformed, truncated or never-ending responses and reset
-//! connections. [`official`] finds the official Graph documents, saying when
-//! a test is skipped for want of them.
+//! connections. [`connectors`] is a stateful double of the Microsoft Search
+//! connectors service on the same server; [`examples`] builds and runs
+//! example programs; [`official`] finds the official Graph documents, saying
+//! when a test is skipped for want of them.
 
+pub mod connectors;
+pub mod examples;
 pub mod official;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -21,9 +25,23 @@ pub struct Recorded {
     /// Header names lower-cased, in arrival order.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When the request had been read whole.
+    pub received: Instant,
+    /// The status of the reply, when it has one.
+    pub status: Option<u16>,
 }
 
 impl Recorded {
+    /// The method of the request line.
+    pub fn method(&self) -> &str {
+        self.request_line.split(' ').next().unwrap_or("")
+    }
+
+    /// The request target (path and query) of the request line.
+    pub fn target(&self) -> &str {
+        self.request_line.split(' ').nth(1).unwrap_or("")
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -67,6 +85,27 @@ pub enum Reply {
     Hang,
 }
 
+impl Reply {
+    /// The status its bytes start with (`HTTP/1.1 201 …`), if any.
+    pub fn status(&self) -> Option<u16> {
+        let head = match self {
+            Reply::Raw(b)
+            | Reply::RawThenClose(b)
+            | Reply::Endless(b)
+            | Reply::ResetAfter(b)
+            | Reply::Stream { head: b, .. } => b,
+            Reply::Reset | Reply::Hang => return None,
+        };
+        let line = head.split(|&b| b == b'\r').next()?;
+        std::str::from_utf8(line)
+            .ok()?
+            .split(' ')
+            .nth(1)?
+            .parse()
+            .ok()
+    }
+}
+
 /// A complete response with `Content-Length`.
 pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Reply {
     let mut s = format!("HTTP/1.1 {status} {}\r\n", reason(status));
@@ -101,6 +140,10 @@ fn reason(status: u16) -> &'static str {
         302 => "Found",
         400 => "Bad Request",
         401 => "Unauthorized",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Content Too Large",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         502 => "Bad Gateway",
@@ -108,6 +151,9 @@ fn reason(status: u16) -> &'static str {
         _ => "Whatever",
     }
 }
+
+/// Makes the reply to each request (see [`Server::start_handler`]).
+type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
 pub struct Server {
     pub addr: SocketAddr,
@@ -132,22 +178,38 @@ impl Server {
     /// `http://127.0.0.1:PORT`, for replies that name the server (an
     /// `@odata.nextLink`, a `Location`).
     pub async fn start_with(script: impl FnOnce(&str) -> Vec<Reply>) -> Server {
+        Server::start_handler(|url| {
+            let script = script(url);
+            assert!(!script.is_empty());
+            let next = AtomicUsize::new(0);
+            move |_: &Recorded| {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                script[i.min(script.len() - 1)].clone()
+            }
+        })
+        .await
+    }
+
+    /// A server whose replies come from a handler, made from the server's
+    /// `http://127.0.0.1:PORT`; it is called once per request, in the order
+    /// they are recorded.
+    pub async fn start_handler<H>(make: impl FnOnce(&str) -> H) -> Server
+    where
+        H: Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let script = script(&format!("http://{addr}"));
-        assert!(!script.is_empty());
+        let handler: Arc<Handler> = Arc::new(make(&format!("http://{addr}")));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let next = Arc::new(AtomicUsize::new(0));
-        let script = Arc::new(script);
         let recs = requests.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let (recs, next, script) = (recs.clone(), next.clone(), script.clone());
+                let (recs, handler) = (recs.clone(), handler.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, recs, next, script).await;
+                    let _ = serve(stream, recs, handler).await;
                 });
             }
         });
@@ -175,17 +237,22 @@ impl Server {
 async fn serve(
     mut stream: TcpStream,
     recs: Arc<Mutex<Vec<Recorded>>>,
-    next: Arc<AtomicUsize>,
-    script: Arc<Vec<Reply>>,
+    handler: Arc<Handler>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
-        let Some(req) = read_request(&mut stream, &mut buf).await? else {
+        let Some(mut req) = read_request(&mut stream, &mut buf).await? else {
             return Ok(());
         };
-        recs.lock().unwrap().push(req);
-        let i = next.fetch_add(1, Ordering::SeqCst);
-        let reply = script[i.min(script.len() - 1)].clone();
+        // Made and recorded under one lock: the record's order is the
+        // order the handler saw.
+        let reply = {
+            let mut recs = recs.lock().unwrap();
+            let reply = handler(&req);
+            req.status = reply.status();
+            recs.push(req);
+            reply
+        };
         match reply {
             Reply::Raw(bytes) => {
                 stream.write_all(&bytes).await?;
@@ -271,5 +338,7 @@ async fn read_request(
         request_line,
         headers,
         body,
+        received: Instant::now(),
+        status: None,
     }))
 }

@@ -30,6 +30,10 @@ tokio = { version = "1", features = ["macros", "rt-multi-thread", "io-std", "io-
 name = "add_activities"
 required-features = ["reqwest"]
 
+[[example]]
+name = "connector"
+required-features = ["reqwest"]
+
 [[bench]]
 name = "wire"
 harness = false
