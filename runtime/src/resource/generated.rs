@@ -100,7 +100,7 @@ macro_rules! navigation {
 /// }
 /// graphgen_runtime::object! {
 ///     Operation = "contoso.operation" {
-///         status: "status",
+///         status: String = "status",
 ///     }
 /// }
 ///
