@@ -157,26 +157,19 @@ fn read_items(path: &Path) -> Result<Vec<(String, ExternalItem)>, String> {
 }
 
 fn sample_schema() -> Schema {
-    let property = |name: &str, kind: PropertyType, label: Option<Label>| {
-        let mut p = Property::new(name.to_owned(), kind);
-        p.is_retrievable = true.into();
-        p.is_queryable = true.into();
-        if let Some(label) = label {
-            p.labels = vec![label].into();
-        }
-        p
+    let property = |name: &str, kind: PropertyType| {
+        Property::new(name.to_owned(), kind)
+            .is_retrievable(true)
+            .is_queryable(true)
     };
-    let mut title = property("title", PropertyType::String, Some(Label::Title));
-    title.is_searchable = true.into();
-    let mut schema = Schema::new("microsoft.graph.externalItem".to_owned());
-    schema.properties = vec![
-        title,
-        property("tags", PropertyType::StringCollection, Some(Label::Tags)),
-        property("priority", PropertyType::Int64, Some(Label::Priority)),
-        property("assignee", PropertyType::String, None),
-    ]
-    .into();
-    schema
+    Schema::new("microsoft.graph.externalItem".to_owned()).properties(vec![
+        property("title", PropertyType::String)
+            .is_searchable(true)
+            .labels(vec![Label::Title]),
+        property("tags", PropertyType::StringCollection).labels(vec![Label::Tags]),
+        property("priority", PropertyType::Int64).labels(vec![Label::Priority]),
+        property("assignee", PropertyType::String),
+    ])
 }
 
 fn sample_items() -> Vec<(String, ExternalItem)> {
@@ -221,17 +214,16 @@ fn sample_items() -> Vec<(String, ExternalItem)> {
                 .set_property("tags", tags.to_vec())
                 .set_property("priority", priority)
                 .set_property("assignee", assignee);
-            let mut content = ExternalItemContent::new(ExternalItemContentType::Text);
-            content.value = format!("{title} ({assignee})").into();
-            let mut item = ExternalItem::default();
-            item.acl = vec![Acl::new(
-                AccessType::Grant,
-                AclType::Everyone,
-                tenant.clone(),
-            )]
-            .into();
-            item.properties = properties.into();
-            item.content = content.into();
+            let content = ExternalItemContent::new(ExternalItemContentType::Text)
+                .value(format!("{title} ({assignee})"));
+            let item = ExternalItem::default()
+                .acl(vec![Acl::new(
+                    AccessType::Grant,
+                    AclType::Everyone,
+                    tenant.clone(),
+                )])
+                .properties(properties)
+                .content(content);
             (id.to_owned(), item)
         })
         .collect()
@@ -296,12 +288,10 @@ async fn flow(
     let connections = external().connections();
     let connection = connections.key(&args.connection);
 
-    let mut new = ExternalConnection::default();
-    new.id = args.connection.clone().into();
-    new.name = format!("{} (graphgen example)", args.connection).into();
-    new.description = "Tickets put by the graphgen connector example"
-        .to_owned()
-        .into();
+    let new = ExternalConnection::default()
+        .id(args.connection.as_str())
+        .name(format!("{} (graphgen example)", args.connection))
+        .description("Tickets put by the graphgen connector example");
     match connections.create(&new).send(client).await {
         Ok(_) => {}
         Err(e) if e.status() == Some(StatusCode::CONFLICT) => {

@@ -84,8 +84,10 @@ fn the_connectors_api_list() {
         format!(
             "{c}/items/{{externalItem-id}} | GET, PUT (UpdateRestrictions/UpdateMethod on {NS}.externalConnection/items), DELETE | {clouds}"
         ),
-        format!("{c}/operations | list, POST | {clouds}"),
-        format!("{c}/operations/{{connectionOperation-id}} | GET, PATCH, DELETE | {clouds}"),
+        format!("{c}/operations | list, no POST ({READ_ONLY}) | {clouds}"),
+        format!(
+            "{c}/operations/{{connectionOperation-id}} | GET, no PATCH ({READ_ONLY}), no DELETE ({READ_ONLY}) | {clouds}"
+        ),
         format!(
             "{c}/schema | GET, PATCH, no DELETE (DeleteRestrictions/Deletable on {NS}.externalConnection/schema) | {clouds}"
         ),
@@ -129,6 +131,8 @@ fn the_connectors_api_list() {
     assert_eq!(performed_by.entity, id(&m, NS, "identity"));
 }
 
+const READ_ONLY: &str = "read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0";
+
 #[test]
 fn the_documented_facts_resolve_on_the_committed_metadata() {
     let m = committed();
@@ -167,6 +171,10 @@ fn the_documented_facts_resolve_on_the_committed_metadata() {
             &Fact::CreatedAtKey {
                 owner: connection,
                 navigation: "items".into(),
+            },
+            &Fact::ReadOnly {
+                owner: connection,
+                navigation: "operations".into(),
             },
             &Fact::MaxCollectionItems {
                 owner: id(&m, NS, "schema"),
@@ -220,7 +228,7 @@ const FACTS: &str = r#"<Schema Namespace="microsoft.graph" Alias="graph" xmlns="
 <Schema Namespace="microsoft.graph.externalConnectors" xmlns="http://docs.oasis-open.org/odata/ns/edm">
 <EnumType Name="connectionOperationStatus"><Member Name="inprogress" Value="1" /><Member Name="completed" Value="2" /><Member Name="failed" Value="3" /></EnumType>
 <EntityType Name="connectionOperation" BaseType="graph.entity"><Property Name="error" Type="graph.publicError" /><Property Name="status" Type="microsoft.graph.externalConnectors.connectionOperationStatus" /></EntityType>
-<EntityType Name="externalConnection" BaseType="graph.entity"><NavigationProperty Name="items" Type="Collection(microsoft.graph.externalConnectors.externalItem)" ContainsTarget="true" /><NavigationProperty Name="schema" Type="microsoft.graph.externalConnectors.schema" ContainsTarget="true" /></EntityType>
+<EntityType Name="externalConnection" BaseType="graph.entity"><NavigationProperty Name="items" Type="Collection(microsoft.graph.externalConnectors.externalItem)" ContainsTarget="true" /><NavigationProperty Name="schema" Type="microsoft.graph.externalConnectors.schema" ContainsTarget="true" /><NavigationProperty Name="operations" Type="Collection(microsoft.graph.externalConnectors.connectionOperation)" ContainsTarget="true" /></EntityType>
 <EntityType Name="schema" BaseType="graph.entity"><Property Name="properties" Type="Collection(Edm.String)" /></EntityType>
 <EntityType Name="externalItem" BaseType="graph.entity" />
 <EntityType Name="externalActivity" BaseType="graph.entity"><Property Name="type" Type="Edm.String" /></EntityType>
@@ -243,7 +251,7 @@ fn facts_model(schemas: &str) -> Result<Model, graphgen::Error> {
 #[test]
 fn the_facts_apply_where_their_types_are() {
     let m = facts_model(FACTS).unwrap();
-    assert_eq!(m.service_facts.len(), 6);
+    assert_eq!(m.service_facts.len(), 7);
     // Without `externalConnection` and `schema`, only the batch limit
     // (about `externalItem`) applies.
     let fewer = FACTS
@@ -312,6 +320,11 @@ fn metadata_lacking_what_a_fact_names_is_refused_naming_the_fact() {
             ),
             "externalItem ids",
             "`microsoft.graph.externalConnectors.externalConnection/items` is not a collection navigation property",
+        ),
+        (
+            FACTS.replace("NavigationProperty Name=\"operations\"", "NavigationProperty Name=\"jobs\""),
+            "connectionOperations are read-only",
+            "`microsoft.graph.externalConnectors.externalConnection` has no property `operations`",
         ),
         (
             FACTS.replace("Collection(Edm.String)", "Edm.String"),

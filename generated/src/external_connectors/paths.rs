@@ -52,8 +52,8 @@ graphgen_runtime::navigation! {
         fn items() -> graphgen_runtime::CollectionPath<ExternalItem, ExternalConnectionItemsCaps> = collection("items") [Global, UsGovL4, UsGovL5];
         /// `operations` (contained): `Collection(microsoft.graph.externalConnectors.connectionOperation)`.
         ///
-        /// Allows: list, create (`POST`), get, update (`PATCH`), delete.
-        fn operations() -> graphgen_runtime::CollectionPath<ConnectionOperation> = collection("operations") [Global, UsGovL4, UsGovL5];
+        /// Allows: list, get. Not: create (`POST`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), update (`PATCH`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), delete (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0).
+        fn operations() -> graphgen_runtime::CollectionPath<ConnectionOperation, ExternalConnectionOperationsCaps> = collection("operations") [Global, UsGovL4, UsGovL5];
         /// `schema` (contained): `microsoft.graph.externalConnectors.schema`.
         ///
         /// Allows: get, update (`PATCH`). Not: delete (DeleteRestrictions/Deletable on microsoft.graph.externalConnectors.externalConnection/schema). An update is a long-running operation: it answers with a `LongRunning` to poll.
@@ -112,6 +112,16 @@ graphgen_runtime::caps! {
         const MAX_BODY_BYTES = Some(4000000);
         fn check_key = graphgen_runtime::caps::alphanumeric::<1, 128>;
     };
+}
+
+/// What `microsoft.graph.externalConnectors.externalConnection/operations` allows, as the metadata and the service's documentation say.
+///
+/// Allows: list, get. Not: create (`POST`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), update (`PATCH`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), delete (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ExternalConnectionOperationsCaps;
+
+graphgen_runtime::caps! {
+    ExternalConnectionOperationsCaps: Read;
 }
 
 /// What `microsoft.graph.externalConnectors.externalConnection/schema` allows, as the metadata and the service's documentation say.

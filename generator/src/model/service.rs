@@ -48,6 +48,9 @@ pub enum Fact {
     /// The entities of a collection navigation property are created with
     /// `PUT` at their key, not with `POST` to the collection.
     CreatedAtKey { owner: TypeId, navigation: String },
+    /// The entities of a navigation property are only read: the service
+    /// creates, changes and removes them itself.
+    ReadOnly { owner: TypeId, navigation: String },
     /// A collection-valued property holds at most `max` items.
     MaxCollectionItems {
         owner: TypeId,
@@ -101,6 +104,9 @@ enum Row {
         bytes: usize,
     },
     CreatedAtKey {
+        navigation: &'static str,
+    },
+    ReadOnly {
         navigation: &'static str,
     },
     MaxCollectionItems {
@@ -185,6 +191,17 @@ const FACTS: &[Entry] = &[
         source: "https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0",
     },
     Entry {
+        name: "connectionOperations are read-only",
+        about: (CONNECTORS, "externalConnection"),
+        // The resource documents one method, "Get connectionOperation":
+        // operations are started by the service (a schema update) and
+        // polled, never created, changed or deleted by clients.
+        row: Row::ReadOnly {
+            navigation: "operations",
+        },
+        source: "https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0",
+    },
+    Entry {
         name: "properties per schema",
         about: (CONNECTORS, "schema"),
         // "Properties that can be defined in a schema: 128".
@@ -197,19 +214,29 @@ const FACTS: &[Entry] = &[
 ];
 
 /// What the facts change in the capabilities the metadata gives: a
-/// collection whose entities are created at their key takes no `POST`.
+/// collection whose entities are created at their key takes no `POST`; a
+/// read-only one takes only `GET`.
 pub(super) fn apply(model: &mut Model) {
-    let created_at_key: Vec<(TypeId, String, &'static str)> = model
+    let restrictions: Vec<(TypeId, String, bool, String)> = model
         .service_facts
         .iter()
         .filter_map(|f| match &f.fact {
-            Fact::CreatedAtKey { owner, navigation } => {
-                Some((*owner, navigation.clone(), f.source))
-            }
+            Fact::CreatedAtKey { owner, navigation } => Some((
+                *owner,
+                navigation.clone(),
+                false,
+                format!("created with PUT at the key: {}", f.source),
+            )),
+            Fact::ReadOnly { owner, navigation } => Some((
+                *owner,
+                navigation.clone(),
+                true,
+                format!("read-only: {}", f.source),
+            )),
             _ => None,
         })
         .collect();
-    for (owner, navigation, source) in created_at_key {
+    for (owner, navigation, read_only, by) in restrictions {
         let structure = match &mut model.types[owner.0 as usize].kind {
             TypeKind::Complex(s) | TypeKind::Entity(s) => s,
             TypeKind::Enum(_) => continue,
@@ -219,11 +246,15 @@ pub(super) fn apply(model: &mut Model) {
             .iter_mut()
             .find(|p| p.name == navigation)
             .and_then(|p| p.navigation.as_mut());
-        if let Some(nav) = nav {
-            nav.resolved.insert = Decided {
-                value: false,
-                by: Some(format!("created with PUT at the key: {source}")),
-            };
+        let Some(nav) = nav else { continue };
+        let denied = || Decided {
+            value: false,
+            by: Some(by.clone()),
+        };
+        nav.resolved.insert = denied();
+        if read_only {
+            nav.resolved.update = denied();
+            nav.resolved.delete = denied();
         }
     }
 }
@@ -325,6 +356,13 @@ pub(super) fn facts(model: &Model) -> Result<Vec<ServiceFact>> {
             Row::CreatedAtKey { navigation } => {
                 r.navigation(owner, navigation, Some(true))?;
                 Fact::CreatedAtKey {
+                    owner,
+                    navigation: navigation.to_string(),
+                }
+            }
+            Row::ReadOnly { navigation } => {
+                r.navigation(owner, navigation, None)?;
+                Fact::ReadOnly {
                     owner,
                     navigation: navigation.to_string(),
                 }
