@@ -407,7 +407,10 @@ fn fields(
                     ),
                     _ => {}
                 }
-                out.clouds(&item, &csdl, &of.clouds, &nf.clouds, Clouds::Values);
+                // Told once, on the type, when they follow its clouds.
+                if of.clouds != o.clouds || nf.clouds != n.clouds {
+                    out.clouds(&item, &csdl, &of.clouds, &nf.clouds, Clouds::Values);
+                }
                 out.deprecated(&item, &csdl, of.deprecated, nf.deprecated);
             }
             (None, None) => {}
@@ -497,7 +500,9 @@ fn variants(out: &mut Out, o: &TypeApi, n: &TypeApi) {
                         format!("flag value {} now, was {}", nv.value, ov.value),
                     );
                 }
-                out.clouds(&item, &csdl, &ov.clouds, &nv.clouds, Clouds::Values);
+                if ov.clouds != o.clouds || nv.clouds != n.clouds {
+                    out.clouds(&item, &csdl, &ov.clouds, &nv.clouds, Clouds::Values);
+                }
                 out.deprecated(&item, &csdl, ov.deprecated, nv.deprecated);
             }
             (None, None) => {}
