@@ -268,10 +268,10 @@ fn provenance(rows: &[Row<'_>], clean: &Clean<'_>, upstream: &Upstream) -> Strin
             format!("{UPSTREAM_REPOSITORY} at commit `{commit}` (date not given)")
         }
         (None, Some(date)) => format!(
-            "{UPSTREAM_REPOSITORY} as of {date} (commit not given), documents identified by their sha256 below"
+            "{UPSTREAM_REPOSITORY} as of {date} (commit not given; the documents are known by their sha256)"
         ),
         (None, None) => format!(
-            "{UPSTREAM_REPOSITORY}, commit and date not given: documents identified by their sha256 and modification times below"
+            "{UPSTREAM_REPOSITORY}, commit and date not given (the documents are known by their sha256 and modification times)"
         ),
     };
     let mut md = String::new();
