@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use graphgen::emit::api::{Api, TypeApiKind};
 use graphgen::emit::Options;
-use graphgen::model::Selection;
+use graphgen::model::{OperationKind, Selection};
 use graphgen::{Config, MetadataFile};
 use quote::ToTokens;
 
@@ -129,9 +129,27 @@ fn check(config: &Config) {
         }
     }
     for o in &api.operations {
-        if let Ok((name, _)) = &o.request {
-            assert!(d.structs.contains_key(name), "{name}");
+        let Ok((name, _)) = &o.request else { continue };
+        let fields = |n: &str| -> Vec<String> {
+            let fields = d
+                .structs
+                .get(n)
+                .unwrap_or_else(|| panic!("{n} is not declared"));
+            fields.iter().map(|(f, _)| f.clone()).collect()
+        };
+        let params: Vec<String> = o.parameters.iter().map(|p| p.rust.clone()).collect();
+        // Keys, then a function's parameters or an action's body, whose
+        // fields are the parameters.
+        let mut expected = o.keys.clone();
+        match o.kind {
+            OperationKind::Function => expected.extend(params),
+            OperationKind::Action if !params.is_empty() => {
+                expected.push("body".into());
+                assert_eq!(fields(&format!("{name}Body")), params, "{name}Body");
+            }
+            OperationKind::Action => {}
         }
+        assert_eq!(fields(name), expected, "{name}");
     }
     let roots: Vec<String> = api.roots.iter().map(|r| r.rust.clone()).collect();
     assert_eq!(roots.len(), d.roots.len());
