@@ -1,6 +1,8 @@
-//! The model of the committed connectors slices (`metadata/*.csdl`): the
-//! resources the API lists, the documented service facts, evolvable enums;
-//! and the facts' refusal of metadata that lacks what they name.
+//! The model of the connectors slices of 2026-08-20 (the history fixture
+//! `fixtures/history/2026-08-20/`, which `metadata/` was cut from: a fixed
+//! input, where `metadata/` follows Microsoft): the resources the API
+//! lists, the documented service facts, evolvable enums; and the facts'
+//! refusal of metadata that lacks what they name.
 
 use std::path::Path;
 
@@ -11,11 +13,11 @@ use graphgen::ErrorKind;
 
 const NS: &str = "microsoft.graph.externalConnectors";
 
-/// The model the generated crate is made from: the three committed slices.
-fn committed() -> Model {
+/// The model of the three slices of 2026-08-20.
+fn connectors() -> Model {
     let read = |file: &str| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../metadata")
+            .join("../fixtures/history/2026-08-20")
             .join(file);
         graphgen::csdl::parse_file(&path).unwrap()
     };
@@ -69,7 +71,7 @@ fn listing(m: &Model) -> Vec<String> {
 
 #[test]
 fn the_connectors_api_list() {
-    let m = committed();
+    let m = connectors();
     let c = "/external/connections/{externalConnection-id}";
     let clouds = "global usgov";
     let expected = [
@@ -134,8 +136,8 @@ fn the_connectors_api_list() {
 const READ_ONLY: &str = "read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0";
 
 #[test]
-fn the_documented_facts_resolve_on_the_committed_metadata() {
-    let m = committed();
+fn the_documented_facts_resolve_on_the_connectors_metadata() {
+    let m = connectors();
     let connection = id(&m, NS, "externalConnection");
     let facts: Vec<&Fact> = m.service_facts.iter().map(|f| &f.fact).collect();
     assert_eq!(
@@ -190,8 +192,8 @@ fn the_documented_facts_resolve_on_the_committed_metadata() {
 }
 
 #[test]
-fn evolvable_enums_of_the_committed_metadata() {
-    let m = committed();
+fn evolvable_enums_of_the_connectors_metadata() {
+    let m = connectors();
     let TypeKind::Enum(label) = &m.ty(id(&m, NS, "label")).kind else {
         panic!()
     };

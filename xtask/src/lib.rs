@@ -1,8 +1,11 @@
 //! Project automation behind `cargo xtask`, as a library so tests run the
 //! same code as the commands.
 
+pub mod api;
+pub mod api_diff;
 pub mod bench;
 pub mod bench_stage;
+pub mod changes;
 pub mod graph_check;
 pub mod metadata;
 pub mod naive;

@@ -14,26 +14,6 @@ fn generated_crates_are_fresh() {
     );
 }
 
-/// Every generated file as an insta snapshot, so a metadata or generator
-/// change shows up as a reviewable diff (`cargo insta review`).
-#[test]
-fn generated_files_snapshots() {
-    let root = xtask::project_root();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
-        for (dir, output) in
-            xtask::regen::expected(&root).expect("the committed metadata generates")
-        {
-            for (file, contents) in &output.files {
-                let name = format!("{dir}/{file}").replace(['/', '.'], "_");
-                insta::assert_snapshot!(name, contents);
-            }
-        }
-    });
-}
-
 /// The generated crates are laid out as rustfmt lays them out (the
 /// `@generated` marker keeps `cargo fmt` off them, so this checks it).
 #[test]

@@ -7,6 +7,7 @@
 //! in rustfmt's layout. Output is a sorted map from relative path to
 //! contents: deterministic, and written to disk only by [`write::write`].
 
+pub mod api;
 mod capabilities;
 mod clouds;
 mod docs;
