@@ -9,12 +9,12 @@
 use proc_macro2::TokenStream;
 
 use crate::error::Result;
-use crate::model::{Availability, Model, OperationKind, PathSegment, TypeId, TypeKind, Verb};
+use crate::model::{Availability, Model, OperationKind, TypeId, TypeKind, Verb};
 
 use super::naming::{self, Scope, UNRECOGNIZED_VARIANT};
 use super::plan::{ItemFile, Plan};
 use super::types::{csdl_type, Cx};
-use super::{poly, structs, Options};
+use super::{operations, poly, structs, Options};
 
 /// The public API of the crate [`super::emit`] makes of a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -372,29 +372,16 @@ fn operation_api(plan: &Plan<'_>, index: usize) -> OperationApi {
     let op = plan.operation(index);
     let module = plan.module_index(&op.name.namespace);
     let cx = Cx::new(plan, module, ItemFile::Operations);
-    // Named as the emitter names them: keys first, then the parameters,
-    // in one scope that keeps `body` for the request body.
-    let mut scope = Scope::new();
-    scope.reserve("body");
-    let mut keys = Vec::new();
-    if let Ok(path) = &op.placement {
-        for segment in &path.segments {
-            if let PathSegment::Key { entity } = segment {
-                keys.push(scope.claim(format!(
-                    "{}_id",
-                    naming::field_name(&entity.name).trim_start_matches("r#")
-                )));
-            }
-        }
-    }
+    let names = operations::names(op);
     let parameters = op
         .parameters
         .iter()
-        .map(|p| ParameterApi {
+        .zip(names.parameters)
+        .map(|(p, rust)| ParameterApi {
             csdl: p.name.clone(),
-            rust: scope.claim(naming::field_name(&p.name)),
+            rust,
             ty: written(cx.rust_type(None, &p.ty)),
-            required: !p.nullable && !p.optional && p.in_every_cloud,
+            required: operations::is_required(p),
         })
         .collect();
     let request = match &op.placement {
@@ -426,7 +413,7 @@ fn operation_api(plan: &Plan<'_>, index: usize) -> OperationApi {
             OperationKind::Action => "POST",
             OperationKind::Function => "GET",
         },
-        keys,
+        keys: names.keys,
         parameters,
         returns: op
             .return_type

@@ -182,21 +182,16 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let name = ident(plan.operation_name(index));
     let body_name = format_ident!("{}Body", plan.operation_name(index));
 
-    // Key fields, named after the entity type each key addresses.
-    // Parameters become fields of the body struct, each with a setter.
-    let mut scope = Scope::struct_fields();
-    scope.reserve("body");
+    let names = names(op);
     let mut keys = Vec::new();
     // The URL's segments, keys in braces: the operation's path template.
     let mut segments: Vec<String> = Vec::new();
+    let mut key_names = names.keys.iter();
     for segment in &path.segments {
         match segment {
             PathSegment::Literal(l) => segments.push(l.clone()),
             PathSegment::Key { entity } => {
-                let field = ident(&scope.claim(format!(
-                    "{}_id",
-                    naming::field_name(&entity.name).trim_start_matches("r#")
-                )));
+                let field = ident(key_names.next().expect("a name per key"));
                 segments.push(format!("{{{}-id}}", entity.name));
                 keys.push((field, entity.name.clone()));
             }
@@ -214,11 +209,11 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
     let params: Vec<Param<'_>> = op
         .parameters
         .iter()
-        .map(|p| Param {
-            field: ident(&scope.claim(naming::field_name(&p.name))),
+        .zip(&names.parameters)
+        .map(|(p, name)| Param {
+            field: ident(name),
             def: p,
-            // A parameter some cloud with the operation lacks is never required.
-            required: !p.nullable && !p.optional && p.in_every_cloud,
+            required: is_required(p),
         })
         .collect();
     let has_body = op.kind == OperationKind::Action && !params.is_empty();
@@ -424,6 +419,46 @@ pub fn emit(cx: &Cx<'_, '_>, index: usize) -> TokenStream {
 }
 
 /// A parameter of an operation and its field.
+/// The Rust names of an operation's request: its key fields, then its
+/// parameters' fields (in the request body struct, each with a setter).
+pub struct Names {
+    pub keys: Vec<String>,
+    pub parameters: Vec<String>,
+}
+
+/// Keys are named after the entity type each addresses; all share one
+/// scope with the request's `body`.
+pub fn names(op: &OperationDef) -> Names {
+    let mut scope = Scope::struct_fields();
+    scope.reserve("body");
+    let keys = match &op.placement {
+        Ok(path) => path
+            .segments
+            .iter()
+            .filter_map(|segment| match segment {
+                PathSegment::Key { entity } => Some(scope.claim(format!(
+                    "{}_id",
+                    naming::field_name(&entity.name).trim_start_matches("r#")
+                ))),
+                PathSegment::Literal(_) => None,
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let parameters = op
+        .parameters
+        .iter()
+        .map(|p| scope.claim(naming::field_name(&p.name)))
+        .collect();
+    Names { keys, parameters }
+}
+
+/// Whether `new` takes a parameter: the metadata requires it, and every
+/// cloud with the operation has it.
+pub fn is_required(p: &crate::model::ParameterDef) -> bool {
+    !p.nullable && !p.optional && p.in_every_cloud
+}
+
 struct Param<'m> {
     field: proc_macro2::Ident,
     def: &'m crate::model::ParameterDef,
