@@ -158,11 +158,11 @@ fn read_items(path: &Path) -> Result<Vec<(String, ExternalItem)>, String> {
 
 fn sample_schema() -> Schema {
     let property = |name: &str, kind: PropertyType| {
-        Property::new(name.to_owned(), kind)
+        Property::new(name, kind)
             .is_retrievable(true)
             .is_queryable(true)
     };
-    Schema::new("microsoft.graph.externalItem".to_owned()).properties(vec![
+    Schema::new("microsoft.graph.externalItem").properties(vec![
         property("title", PropertyType::String)
             .is_searchable(true)
             .labels(vec![Label::Title]),
@@ -318,7 +318,7 @@ async fn flow(
     let first = &items[0].0;
     let time = DateTimeOffset::new(ACTIVITY_TIME).map_err(|e| describe(&e))?;
     let activity = ExternalActivity::new(time, ExternalActivityType::Created);
-    let outcome = AddActivities::new(&args.connection, first, vec![activity.into()])
+    let outcome = AddActivities::new(&args.connection, first, [activity])
         .send(client)
         .await
         .map_err(at("adding the activity"))?;

@@ -47,7 +47,7 @@ fn connection(id: &str) -> ExternalConnection {
 }
 
 fn property(name: &str, kind: PropertyType) -> Property {
-    let mut p = Property::new(name.to_owned(), kind);
+    let mut p = Property::new(name, kind);
     p.is_retrievable = true.into();
     p
 }
@@ -58,7 +58,7 @@ fn schema() -> Schema {
     title.labels = vec![Label::Title].into();
     let mut tags = property("tags", PropertyType::StringCollection);
     tags.is_queryable = true.into();
-    let mut s = Schema::new("microsoft.graph.externalItem".to_owned());
+    let mut s = Schema::new("microsoft.graph.externalItem");
     s.properties = vec![
         title,
         tags,
@@ -70,7 +70,7 @@ fn schema() -> Schema {
 }
 
 fn schema_of(n: usize) -> Schema {
-    let mut s = Schema::new("microsoft.graph.externalItem".to_owned());
+    let mut s = Schema::new("microsoft.graph.externalItem");
     s.properties = (0..n)
         .map(|i| property(&format!("p{i}"), PropertyType::String))
         .collect::<Vec<_>>()
@@ -90,12 +90,7 @@ fn item(n: i64) -> ExternalItem {
     let mut content = ExternalItemContent::new(ExternalItemContentType::Text);
     content.value = format!("Ticket {n} body").into();
     let mut item = ExternalItem::default();
-    item.acl = vec![Acl::new(
-        AccessType::Grant,
-        AclType::Everyone,
-        TENANT.into(),
-    )]
-    .into();
+    item.acl = vec![Acl::new(AccessType::Grant, AclType::Everyone, TENANT)].into();
     item.content = content.into();
     item.properties = properties.into();
     item

@@ -64,7 +64,7 @@ fn building_the_request_in_code_writes_odata_type_for_the_polymorphic_item() {
     let op = msgraph_connectors::external_connectors::AddActivities::new(
         "contosohr",
         "TSP228082938",
-        vec![activity.into()],
+        [activity],
     );
     let written: Value = serde_json::to_value(&op.body).unwrap();
     assert_eq!(written, serde_json::from_str::<Value>(REQUEST).unwrap());

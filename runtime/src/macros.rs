@@ -27,7 +27,8 @@
 /// is read in place: any member may be absent, whatever the metadata
 /// requires. `new(...)` takes what a value the user builds must hold (the
 /// properties the metadata requires), each set to a value and the rest
-/// absent. Each `fn into_base() -> Base { fields };` is a view of the value
+/// absent: `name: T` takes `impl Into<T>`, and a collection's `name in T`
+/// any iterator of `impl Into<T>`. Each `fn into_base() -> Base { fields };` is a view of the value
 /// as one of its base types.
 ///
 /// ```
@@ -50,6 +51,7 @@
 ///     pub id: Nullable<String>,
 ///     pub start_date_time: Nullable<DateTimeOffset>,
 ///     pub r#type: Nullable<String>,
+///     pub tags: Nullable<Vec<String>>,
 /// }
 ///
 /// graphgen_runtime::object! {
@@ -57,8 +59,9 @@
 ///         id: String = "id",
 ///         start_date_time: DateTimeOffset = "startDateTime",
 ///         r#type: String = "type",
+///         tags: Vec<String> = "tags",
 ///     }
-///     new(start_date_time: DateTimeOffset, r#type: String);
+///     new(start_date_time: DateTimeOffset, r#type: String, tags in String);
 ///     fn into_entity() -> Entity { id };
 /// }
 ///
@@ -73,7 +76,9 @@
 /// // A response may leave out what a request must hold.
 /// let selected: Activity = serde_json::from_str(r#"{"id":"a"}"#)?;
 /// assert!(selected.start_date_time.is_absent());
-/// let built = Activity::new(DateTimeOffset::new("2021-04-06T18:04:31Z")?, "created".into()).id("1");
+/// let start = DateTimeOffset::new("2021-04-06T18:04:31Z")?;
+/// let built = Activity::new(start, "created", ["hr", "payroll"]).id("1");
+/// assert_eq!(built.tags.value().map(Vec::len), Some(2));
 /// assert_eq!(built.into_entity().id.value().map(String::as_str), Some("1"));
 /// let cleared = Activity::default().r#type(Nullable::Null);
 /// assert_eq!(serde_json::to_string(&cleared)?, r#"{"type":null}"#);
@@ -86,7 +91,7 @@ macro_rules! object {
             $($field:ident: $ty:ty = $wire:literal),* $(,)?
             $(..$extra:ident)?
         }
-        $(new($($param:ident: $param_ty:ty),* $(,)?);)?
+        $(new($($param:ident $sep:tt $param_ty:ty),* $(,)?);)?
         $(fn $view:ident() -> $base:path { $($base_field:ident),* $(,)? };)*
     ) => {
         impl $crate::__private::serde::Serialize for $name {
@@ -152,9 +157,9 @@ macro_rules! object {
         $(impl $name {
             /// A value with what the metadata requires set and every other property absent.
             #[allow(clippy::too_many_arguments)]
-            pub fn new($($param: $param_ty),*) -> Self {
+            pub fn new($($param: $crate::__new_param!($sep $param_ty)),*) -> Self {
                 Self {
-                    $($param: $crate::Nullable::Value($param),)*
+                    $($param: $crate::Nullable::Value($crate::__new_value!($sep $param)),)*
                     ..$crate::__private::Default::default()
                 }
             }
@@ -479,7 +484,7 @@ macro_rules! __dispatch {
 ///     }
 /// }
 ///
-/// let mut report = GetReport::new("a/b", "D7".into());
+/// let mut report = GetReport::new("a/b", "D7");
 /// report.top = Some(5);
 /// assert_eq!(report.path()?, "/users/a%2Fb/reports/getReport(period=%27D7%27,top=5)");
 /// assert_eq!(report.method(), http::Method::GET);
@@ -497,7 +502,7 @@ macro_rules! operation {
                 $($arg:ident: $arg_wire:literal $literal:ident $arg_kind:ident),* $(,)?
             );)?
             available: $($cloud:ident),*;
-            new($($key:ident),*; $($param:ident: $param_ty:ty),* $(,)?);
+            new($($key:ident),*; $($param:ident $sep:tt $param_ty:ty),* $(,)?);
             $(body: $body:ident;)?
             $(prefer_unknown_enum_members: $prefer:literal;)?
             output: $read:ident $(($items:ident: $item:ty => $result:ty))? $(-> $output:ty)?;
@@ -508,12 +513,12 @@ macro_rules! operation {
             #[allow(clippy::too_many_arguments)]
             pub fn new(
                 $($key: impl ::core::convert::Into<::std::string::String>,)*
-                $($param: $param_ty),*
+                $($param: $crate::__new_param!($sep $param_ty)),*
             ) -> Self {
                 $crate::__operation_new! {
                     keys [$($key),*]
                     body [$($body)?]
-                    params [$($param),*]
+                    params [$($param $sep),*]
                     args [$($($arg $arg_kind),*)?]
                 }
             }
@@ -568,6 +573,34 @@ macro_rules! operation {
     };
 }
 
+/// The type of a parameter of `new`: `name: T` takes `impl Into<T>`, and
+/// `name in T` (a collection) any iterator of `impl Into<T>`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __new_param {
+    (: $ty:ty) => {
+        impl ::core::convert::Into<$ty>
+    };
+    (in $ty:ty) => {
+        impl ::core::iter::IntoIterator<Item = impl ::core::convert::Into<$ty>>
+    };
+}
+
+/// The value a parameter of `new` holds (see [`__new_param!`]).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __new_value {
+    (: $param:ident) => {
+        $param.into()
+    };
+    (in $param:ident) => {
+        $param
+            .into_iter()
+            .map(::core::convert::Into::into)
+            .collect()
+    };
+}
+
 /// The `Self { .. }` of a request type's `new`.
 #[doc(hidden)]
 #[macro_export]
@@ -578,19 +611,19 @@ macro_rules! __operation_new {
             body: <$body as ::core::default::Default>::default(),
         }
     };
-    (keys [$($key:ident),*] body [$body:ident] params [$($param:ident),+] args []) => {
+    (keys [$($key:ident),*] body [$body:ident] params [$($param:ident $sep:tt),+] args []) => {
         Self {
             $($key: $key.into(),)*
             body: $body::new($($param),+),
         }
     };
     (
-        keys [$($key:ident),*] body [] params [$($param:ident),*]
+        keys [$($key:ident),*] body [] params [$($param:ident $sep:tt),*]
         args [$($arg:ident $arg_kind:ident),*]
     ) => {{
         // As in `object!`'s `new`: every argument `Unset`, then the
         // required ones bound to their parameters again.
-        let required = ($($param,)*);
+        let required = ($($crate::__new_value!($sep $param),)*);
         $(#[allow(unused_variables)] let $arg = $crate::__private::init::Unset;)*
         let ($($param,)*) = required;
         Self {

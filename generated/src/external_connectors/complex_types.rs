@@ -264,7 +264,7 @@ graphgen_runtime::object! {
     new(
         operation: RuleOperation,
         property: String,
-        values: Vec<String>,
+        values in String,
         values_joined_by: graph::BinaryOperator
     );
 }

@@ -36,14 +36,14 @@ graphgen_runtime::object! {
     AddActivitiesBody = "microsoft.graph.externalConnectors.addActivities parameters" {
         activities: Vec<AnyExternalActivity> = "activities",
     }
-    new(activities: Vec<AnyExternalActivity>);
+    new(activities in AnyExternalActivity);
 }
 
 graphgen_runtime::operation! {
     AddActivities: POST "microsoft.graph.externalConnectors.addActivities" {
         path: "/external/connections/{externalConnection-id}/items/{externalItem-id}/addActivities";
         available: Global, UsGovL4, UsGovL5;
-        new(external_connection_id, external_item_id; activities: Vec<AnyExternalActivity>);
+        new(external_connection_id, external_item_id; activities in AnyExternalActivity);
         body: AddActivitiesBody;
         output: batch(activities: AnyExternalActivity => ExternalActivityResult);
     }

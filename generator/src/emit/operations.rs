@@ -470,11 +470,7 @@ fn required_params(cx: &Cx<'_, '_>, params: &[Param<'_>]) -> Vec<TokenStream> {
     params
         .iter()
         .filter(|p| p.required)
-        .map(|p| {
-            let ty = cx.rust_type(None, &p.def.ty);
-            let field = &p.field;
-            quote!(#field: #ty)
-        })
+        .map(|p| structs::new_param(cx, None, &p.field.to_string(), &p.def.ty))
         .collect()
 }
 

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{PropertyDef, StructDef, TypeId, TypeKind};
+use crate::model::{PropertyDef, StructDef, TypeId, TypeKind, TypeRef};
 
 use super::docs;
 use super::naming::{self, Scope, ADDITIONAL_PROPERTIES_FIELD};
@@ -142,11 +142,9 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
     });
     let qualified = t.name.to_string();
     let new = (!required.is_empty()).then(|| {
-        let params = required.iter().map(|f| {
-            let ty = cx.rust_type(Some(id), &f.prop.ty);
-            let name = ident(&f.name);
-            quote!(#name: #ty)
-        });
+        let params = required
+            .iter()
+            .map(|f| new_param(cx, Some(id), &f.name, &f.prop.ty));
         quote!(new(#(#params),*);)
     });
     let views = base_views(cx, id);
@@ -173,6 +171,22 @@ pub fn emit(cx: &Cx<'_, '_>, id: TypeId, def: &StructDef) -> TokenStream {
         }
 
         #any
+    }
+}
+
+/// A parameter of `new(...)`: `name: Type` takes `impl Into<Type>`, and a
+/// collection's `name in Item` takes any iterator of `impl Into<Item>`.
+pub fn new_param(cx: &Cx<'_, '_>, owner: Option<TypeId>, name: &str, ty: &TypeRef) -> TokenStream {
+    let name = ident(name);
+    match ty {
+        TypeRef::Collection(item) => {
+            let item = cx.rust_type(None, item);
+            quote!(#name in #item)
+        }
+        _ => {
+            let ty = cx.rust_type(owner, ty);
+            quote!(#name: #ty)
+        }
     }
 }
 
