@@ -14,7 +14,7 @@ use crate::model::{Availability, Model, OperationKind, TypeId, TypeKind, Verb};
 use super::naming::{self, Scope, UNRECOGNIZED_VARIANT};
 use super::plan::{ItemFile, Plan};
 use super::types::{csdl_type, Cx};
-use super::{operations, poly, structs, Options};
+use super::{operations, paths, poly, structs, Options};
 
 /// The public API of the crate [`super::emit`] makes of a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,14 +191,13 @@ pub fn api(model: &Model, options: &Options) -> Result<Api> {
         clouds: Vec::new(),
         deprecated: false,
     }));
-    // Named as the emitter names them: one scope per module, in order.
-    let mut scopes: Vec<Scope> = plan.modules.iter().map(|_| Scope::new()).collect();
+    let root_names = paths::root_names(&plan);
     let roots = model
         .roots
         .iter()
-        .map(|r| {
+        .zip(root_names)
+        .map(|(r, name)| {
             let module = plan.module_index(&model.ty(r.entity).name.namespace);
-            let name = scopes[module].claim(naming::field_name(&r.name));
             RootApi {
                 rust: format!("{}::{name}", plan.modules[module].name),
                 path: format!("/{}", r.name),

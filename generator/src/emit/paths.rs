@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Navigation, PropertyDef, ResolvedCapabilities, TypeId, TypeRef};
+use crate::model::{Model, Navigation, PropertyDef, ResolvedCapabilities, TypeId, TypeRef};
 
 use super::capabilities::{self, CapsSpec, Owner};
 use super::docs;
@@ -74,7 +74,7 @@ fn clouds(plan: &Plan<'_>, availability: &crate::model::Availability) -> TokenSt
 fn roots(cx: &Cx<'_, '_>, indices: &[usize]) -> TokenStream {
     let plan = cx.plan;
     let model = plan.model;
-    let mut scope = Scope::new();
+    let names = root_names(plan);
     let fns = indices.iter().map(|&i| {
         let root = &model.roots[i];
         let owner = Owner::Root(i);
@@ -88,7 +88,7 @@ fn roots(cx: &Cx<'_, '_>, indices: &[usize]) -> TokenStream {
         let ty = cx.with_features(plan.type_features(root.entity), || {
             path_type(cx, kind, root.entity, &owner, &spec, root.collection)
         });
-        let name = ident(&scope.claim(naming::field_name(&root.name)));
+        let name = ident(&names[i]);
         let what = if root.collection {
             format!("Collection({})", model.ty(root.entity).name)
         } else {
@@ -151,32 +151,69 @@ const PATH_METHODS: &[&str] = &[
     "target",
 ];
 
+/// A method of a navigation trait: a navigation property of the entity
+/// type, its own or inherited, and the method's name.
+pub struct NavMethod<'m> {
+    pub declaring: TypeId,
+    pub property: &'m PropertyDef,
+    pub navigation: &'m Navigation,
+    pub target: TypeId,
+    pub name: String,
+}
+
+/// The methods of `id`'s navigation trait, in order, named apart from the
+/// methods paths already have.
+pub fn nav_methods(model: &Model, id: TypeId) -> Vec<NavMethod<'_>> {
+    let mut scope = Scope::new();
+    for method in PATH_METHODS {
+        scope.reserve(method);
+    }
+    capabilities::navigations(model, id)
+        .into_iter()
+        .filter_map(|(declaring, property, navigation)| {
+            Some(NavMethod {
+                declaring,
+                property,
+                navigation,
+                target: property.ty.named()?,
+                name: scope.claim(naming::field_name(&property.name)),
+            })
+        })
+        .collect()
+}
+
+/// The name of each root's function (by index in `Model::roots`): one
+/// scope per module, roots in order.
+pub fn root_names(plan: &Plan<'_>) -> Vec<String> {
+    let model = plan.model;
+    let mut scopes: Vec<Scope> = plan.modules.iter().map(|_| Scope::new()).collect();
+    model
+        .roots
+        .iter()
+        .map(|r| {
+            let module = plan.module_index(&model.ty(r.entity).name.namespace);
+            scopes[module].claim(naming::field_name(&r.name))
+        })
+        .collect()
+}
+
 fn nav_trait(cx: &Cx<'_, '_>, id: TypeId) -> TokenStream {
     let plan = cx.plan;
     let model = plan.model;
     let t = model.ty(id);
     let name = ident(plan.nav_trait(id).expect("a navigation trait was planned"));
     let value = cx.rust_type(None, &TypeRef::Named(id));
-    let mut scope = Scope::new();
-    for method in PATH_METHODS {
-        scope.reserve(method);
-    }
-    let methods =
-        capabilities::navigations(model, id)
-            .into_iter()
-            .filter_map(|(declaring, p, nav)| {
-                let target = p.ty.named()?;
-                let method = ident(&scope.claim(naming::field_name(&p.name)));
-                Some(nav_method(
-                    cx,
-                    &t.availability,
-                    declaring,
-                    p,
-                    nav,
-                    target,
-                    method,
-                ))
-            });
+    let methods = nav_methods(model, id).into_iter().map(|m| {
+        nav_method(
+            cx,
+            &t.availability,
+            m.declaring,
+            m.property,
+            m.navigation,
+            m.target,
+            ident(&m.name),
+        )
+    });
     let doc = format!(
         " The navigation properties of `{}`, on any path addressing one.",
         t.name
