@@ -8,7 +8,7 @@ use http::header::{HeaderValue, AUTHORIZATION};
 use http::{Request, Response};
 use tracing::Instrument as _;
 
-use crate::auth::{StaticToken, TokenProvider};
+use crate::auth::{StaticToken, TokenProvider, TokenRequest};
 use crate::batch::{BatchOperation, BatchOutcome, FailedCall, SplitOutcome};
 use crate::error::ServiceError;
 use crate::retry::{is_retryable_status, parse_retry_after};
@@ -233,11 +233,16 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The token for the client's cloud's scope, from the provider.
     async fn token(&self) -> Result<Option<Secret>, Error> {
-        match &self.inner.token {
-            Some(p) => Ok(Some(p.token().await?.secret)),
-            None => Ok(None),
-        }
+        let inner = &*self.inner;
+        let Some(provider) = &inner.token else {
+            return Ok(None);
+        };
+        let request = TokenRequest::new(inner.cloud, &*inner.transport);
+        let span = tracing::info_span!("graph_token", scope = request.scope, cloud = %inner.cloud);
+        let token = provider.token(request).instrument(span).await?;
+        Ok(Some(token.secret))
     }
 
     /// Sends an operation and parses its response.
@@ -269,6 +274,8 @@ impl Client {
             "graph_call",
             operation = name,
             client_request_id = %ctx.client_request_id,
+            request_id = tracing::field::Empty,
+            status = tracing::field::Empty,
         );
         async move {
             ctx.token = self.token().await?;
@@ -276,6 +283,9 @@ impl Client {
             let response = self.send_with_retries(request).await?;
             let status = response.status();
             let request_id = header_str(&response, &REQUEST_ID).to_owned();
+            let current = tracing::Span::current();
+            current.record("request_id", request_id.as_str());
+            current.record("status", status.as_u16());
             let result = parse_response(op, response);
             match &result {
                 Ok(_) => tracing::debug!(status = %status, request_id, "call succeeded"),
@@ -306,12 +316,23 @@ impl Client {
                     req.headers_mut().insert(AUTHORIZATION, bearer(&t)?);
                 }
             }
-            tracing::debug!(attempt = attempts, method = %req.method(), "sending request");
+            let attempt_span = tracing::info_span!(
+                "graph_attempt",
+                attempt = attempts,
+                request_id = tracing::field::Empty,
+                status = tracing::field::Empty,
+            );
+            tracing::debug!(parent: &attempt_span, method = %req.method(), "sending request");
             let sent = tokio::time::timeout(
                 inner.timeout,
                 inner.transport.send(req, inner.max_response_bytes),
             )
+            .instrument(attempt_span.clone())
             .await;
+            if let Ok(Ok(response)) = &sent {
+                attempt_span.record("request_id", header_str(response, &REQUEST_ID));
+                attempt_span.record("status", response.status().as_u16());
+            }
             let (retry_after, last) = match sent {
                 Err(_) => {
                     tracing::warn!(attempt = attempts, timeout = ?inner.timeout, "attempt timed out");
