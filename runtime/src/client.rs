@@ -9,7 +9,7 @@ use http::{Request, Response};
 use tracing::Instrument as _;
 
 use crate::auth::{StaticToken, TokenProvider, TokenRequest};
-use crate::batch::{BatchOperation, BatchOutcome, FailedCall, SplitOutcome};
+use crate::batch::{BatchOperation, BatchOutcome};
 use crate::error::ServiceError;
 use crate::retry::{is_retryable_status, parse_retry_after};
 use crate::sansio::{bearer, REQUEST_ID, RETRY_ATTEMPT};
@@ -424,81 +424,5 @@ impl Client {
     ) -> Result<BatchOutcome<B::Item, B::Result>, Error> {
         op.check_items()?;
         self.send(op).await
-    }
-
-    /// Sends any number of items as consecutive calls of at most
-    /// [`MAX_ITEMS`](BatchOperation::MAX_ITEMS) each, in order, and merges
-    /// the outcomes: every item appears exactly once, with its index in the
-    /// whole input, either in [`SplitOutcome::entries`] or in a
-    /// [`FailedCall`].
-    ///
-    /// After a call fails as a whole, the next calls are still sent, unless
-    /// the error would fail them too: [`Error::Auth`],
-    /// [`Error::NotAvailable`], [`Error::Throttled`] (the budget is spent),
-    /// an invalid path or base URL, or a 401/403/404 answer (same path, same
-    /// token). Their items are then in that call's
-    /// [`not_sent`](FailedCall::not_sent).
-    ///
-    /// No input yields no call and an empty outcome.
-    pub async fn send_batch_split<B>(&self, op: B) -> SplitOutcome<B::Item, B::Result>
-    where
-        B: BatchOperation + Send,
-        B::Item: Clone + Send,
-        B::Result: Send,
-    {
-        let max = B::MAX_ITEMS.max(1);
-        let all = op.items();
-        let mut outcome = SplitOutcome::new();
-        let mut offset = 0;
-        while offset < all.len() {
-            let end = (offset + max).min(all.len());
-            let chunk: Vec<B::Item> = all[offset..end].to_vec();
-            let call = op.with_items(chunk);
-            match self.send_batch(call).await {
-                Ok(o) => outcome.add_outcome(offset, o),
-                Err(error) => {
-                    let stop = stops_the_split(&error);
-                    let items = (offset..end)
-                        .zip(all[offset..end].iter().cloned())
-                        .collect();
-                    let not_sent = if stop {
-                        (end..all.len()).zip(all[end..].iter().cloned()).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    tracing::warn!(
-                        operation = op.name(),
-                        first_index = offset,
-                        items = end - offset,
-                        stop,
-                        error = %error,
-                        "a call of a split batch failed"
-                    );
-                    outcome.failed_calls.push(FailedCall {
-                        error,
-                        items,
-                        not_sent,
-                    });
-                    if stop {
-                        break;
-                    }
-                }
-            }
-            offset = end;
-        }
-        outcome
-    }
-}
-
-fn stops_the_split(e: &Error) -> bool {
-    match e {
-        Error::Auth(_)
-        | Error::NotAvailable { .. }
-        | Error::Throttled { .. }
-        | Error::InvalidKey { .. }
-        | Error::InvalidBaseUrl { .. }
-        | Error::InvalidRequest(_) => true,
-        Error::Service(s) => matches!(s.status.as_u16(), 401 | 403 | 404),
-        _ => false,
     }
 }

@@ -48,9 +48,10 @@ pub mod resource;
 pub mod retry;
 mod sansio;
 mod secret;
+mod sending;
 pub mod transport;
 
-pub use auth::{ClientCredentials, StaticToken, TokenProvider};
+pub use auth::{ClientCredentials, StaticToken, TokenProvider, TokenRequest};
 pub use batch::{BatchEntry, BatchOperation, BatchOutcome, EntryStatus, ItemResult, SplitOutcome};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use cloud::{Cloud, Clouds, UnknownCloud};
@@ -69,6 +70,7 @@ pub use sansio::{
     DEFAULT_USER_AGENT, PREFER, REQUEST_ID, RETRY_ATTEMPT,
 };
 pub use secret::{AccessToken, Secret};
+pub use sending::{CallOutcome, SplitSend, DEFAULT_CONCURRENCY};
 pub use transport::Transport;
 
 /// Re-exported so generated code and users name the same `http` version.
