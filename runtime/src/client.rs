@@ -335,7 +335,7 @@ impl Client {
             }
             let (retry_after, last) = match sent {
                 Err(_) => {
-                    tracing::warn!(attempt = attempts, timeout = ?inner.timeout, "attempt timed out");
+                    tracing::warn!(parent: &attempt_span, timeout = ?inner.timeout, "attempt timed out");
                     return Err(Error::Timeout {
                         after: inner.timeout,
                     });
@@ -348,7 +348,7 @@ impl Client {
                     // Nothing was sent: a retry cannot duplicate anything.
                     match inner.retry.next_wait(attempts, None, waited) {
                         Some(wait) => {
-                            tracing::warn!(attempt = attempts, wait = ?wait, error = %message, "cannot connect; retrying");
+                            tracing::warn!(parent: &attempt_span, wait = ?wait, error = %message, "cannot connect; retrying");
                             tokio::time::sleep(wait).await;
                             waited += wait;
                             continue;
@@ -363,7 +363,7 @@ impl Client {
                     }
                 }
                 Ok(Err(e)) => {
-                    tracing::warn!(attempt = attempts, error = %e, "request failed");
+                    tracing::warn!(parent: &attempt_span, error = %e, "request failed");
                     return Err(e);
                 }
                 Ok(Ok(response)) if is_retryable_status(response.status()) => {
@@ -374,7 +374,7 @@ impl Client {
                 }
                 Ok(Ok(response)) => {
                     tracing::debug!(
-                        attempt = attempts,
+                        parent: &attempt_span,
                         status = %response.status(),
                         request_id = header_str(&response, &REQUEST_ID),
                         "response"
@@ -385,7 +385,7 @@ impl Client {
             match inner.retry.next_wait(attempts, retry_after, waited) {
                 Some(wait) => {
                     tracing::warn!(
-                        attempt = attempts,
+                        parent: &attempt_span,
                         status = %last.status,
                         request_id = last.request_id.as_deref().unwrap_or(""),
                         retry_after = ?retry_after,
@@ -397,7 +397,7 @@ impl Client {
                 }
                 None => {
                     tracing::warn!(
-                        attempt = attempts,
+                        parent: &attempt_span,
                         status = %last.status,
                         request_id = last.request_id.as_deref().unwrap_or(""),
                         retry_after = ?retry_after,

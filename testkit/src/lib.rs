@@ -65,6 +65,51 @@ pub enum Reply {
     },
     /// Never answer.
     Hang,
+    /// Wait, then reply.
+    Delayed(Duration, Box<Reply>),
+}
+
+/// Makes the reply to a request from the request and its arrival number
+/// (0-based).
+pub type Responder = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
+
+enum Script {
+    /// In order; the last reply repeats forever.
+    List(Vec<Reply>),
+    Fn(Box<Responder>),
+}
+
+impl Script {
+    fn reply(&self, req: &Recorded, i: usize) -> Reply {
+        match self {
+            Script::List(l) => l[i.min(l.len() - 1)].clone(),
+            Script::Fn(f) => f(req, i),
+        }
+    }
+}
+
+/// Requests being answered now, and the most at once.
+#[derive(Default)]
+struct InFlight {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+/// Counts a request as in flight until dropped.
+struct InFlightGuard(Arc<InFlight>);
+
+impl InFlightGuard {
+    fn new(f: &Arc<InFlight>) -> Self {
+        let now = f.now.fetch_add(1, Ordering::SeqCst) + 1;
+        f.max.fetch_max(now, Ordering::SeqCst);
+        InFlightGuard(f.clone())
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A complete response with `Content-Length`.
@@ -112,6 +157,7 @@ fn reason(status: u16) -> &'static str {
 pub struct Server {
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    in_flight: Arc<InFlight>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -136,26 +182,48 @@ impl Server {
         let addr = listener.local_addr().unwrap();
         let script = script(&format!("http://{addr}"));
         assert!(!script.is_empty());
+        Server::serve_on(listener, Script::List(script))
+    }
+
+    /// A server answering each request with `respond(request, arrival
+    /// number)`, e.g. echoing what was sent.
+    pub async fn respond_with(
+        respond: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Server::serve_on(listener, Script::Fn(Box::new(respond)))
+    }
+
+    fn serve_on(listener: TcpListener, script: Script) -> Server {
+        let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let in_flight = Arc::new(InFlight::default());
         let next = Arc::new(AtomicUsize::new(0));
         let script = Arc::new(script);
-        let recs = requests.clone();
+        let (recs, flight) = (requests.clone(), in_flight.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let (recs, next, script) = (recs.clone(), next.clone(), script.clone());
+                let (recs, next, script, flight) =
+                    (recs.clone(), next.clone(), script.clone(), flight.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, recs, next, script).await;
+                    let _ = serve(stream, recs, next, script, flight).await;
                 });
             }
         });
         Server {
             addr,
             requests,
+            in_flight,
             task,
         }
+    }
+
+    /// The most requests that were being answered at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.max.load(Ordering::SeqCst)
     }
 
     /// `http://127.0.0.1:PORT`
@@ -176,16 +244,22 @@ async fn serve(
     mut stream: TcpStream,
     recs: Arc<Mutex<Vec<Recorded>>>,
     next: Arc<AtomicUsize>,
-    script: Arc<Vec<Reply>>,
+    script: Arc<Script>,
+    in_flight: Arc<InFlight>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
         let Some(req) = read_request(&mut stream, &mut buf).await? else {
             return Ok(());
         };
-        recs.lock().unwrap().push(req);
+        let _answering = InFlightGuard::new(&in_flight);
         let i = next.fetch_add(1, Ordering::SeqCst);
-        let reply = script[i.min(script.len() - 1)].clone();
+        let mut reply = script.reply(&req, i);
+        recs.lock().unwrap().push(req);
+        while let Reply::Delayed(wait, then) = reply {
+            tokio::time::sleep(wait).await;
+            reply = *then;
+        }
         match reply {
             Reply::Raw(bytes) => {
                 stream.write_all(&bytes).await?;
@@ -225,6 +299,7 @@ async fn serve(
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return Ok(());
             }
+            Reply::Delayed(..) => unreachable!("unwrapped above"),
         }
     }
 }

@@ -19,12 +19,18 @@ use crate::{AccessToken, Error};
 /// `azure_identity` credential's `ClientOptions` cloud setting). The
 /// credential does its own caching and HTTP, with its own transport.
 ///
-/// ```ignore
-/// // With azure_identity in your dependencies:
-/// let credential = azure_identity::ManagedIdentityCredential::new(None)?;
-/// let client = graphgen_runtime::Client::builder(graphgen_runtime::Cloud::Global)
-///     .token_provider(graphgen_runtime::auth::AzureCredential::new(credential))
-///     .build()?;
+/// ```
+/// use std::sync::Arc;
+/// use azure_core::credentials::TokenCredential;
+/// use graphgen_runtime::{auth::AzureCredential, Client, Cloud};
+///
+/// // `credential` from azure_identity, e.g.
+/// // `ManagedIdentityCredential::new(None)?` or `AzureCliCredential::new(None)?`.
+/// fn client(credential: Arc<dyn TokenCredential>) -> Result<Client, graphgen_runtime::Error> {
+///     Client::builder(Cloud::UsGovL4)
+///         .token_provider(AzureCredential::new(credential))
+///         .build()
+/// }
 /// ```
 #[derive(Clone)]
 pub struct AzureCredential {

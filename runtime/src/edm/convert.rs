@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::lexical::{self, DurationParts};
-use super::{Date, DateTimeOffset, Duration, TimeOfDay};
+use super::{DateTimeOffset, Duration};
 
 /// A value that cannot be converted to the type asked (see the
 /// [module docs](super) for the conversions).
@@ -143,6 +143,7 @@ impl Unix {
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 /// Whether an offset has a text form: whole minutes, less than a day.
 pub(super) fn check_offset(
     offset_seconds: i32,
@@ -236,9 +237,10 @@ impl DateTimeOffset {
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 /// A date's fields, for conversions.
 pub(super) fn date_fields(
-    date: &Date,
+    date: &super::Date,
     target: &'static str,
 ) -> Result<(i64, u32, u32), ConvertError> {
     let p = lexical::date(date.as_str()).map_err(|r| ConvertError::new(target, date, r))?;
@@ -246,24 +248,27 @@ pub(super) fn date_fields(
     Ok((year, p.month, p.day))
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 /// A time's fields (hour, minute, second, nanosecond), for conversions.
 pub(super) fn time_fields(
-    time: &TimeOfDay,
+    time: &super::TimeOfDay,
     target: &'static str,
 ) -> Result<[u32; 4], ConvertError> {
     let p = lexical::time_of_day(time.as_str()).map_err(|r| ConvertError::new(target, time, r))?;
     Ok([p.hour, p.minute, p.second, p.nanos])
 }
 
-impl Date {
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
+impl super::Date {
     pub(super) fn from_fields(year: i128, month: u32, day: u32) -> Self {
-        Date(format_date(year, month, day))
+        super::Date(format_date(year, month, day))
     }
 }
 
-impl TimeOfDay {
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
+impl super::TimeOfDay {
     pub(super) fn from_fields(hour: u32, minute: u32, second: u32, nanos: u32) -> Self {
-        TimeOfDay(format_time(hour, minute, second, nanos))
+        super::TimeOfDay(format_time(hour, minute, second, nanos))
     }
 }
 
