@@ -1,6 +1,6 @@
 //! Access tokens: the [`TokenProvider`] abstraction, a static token, and the
 //! OAuth2 client-credentials flow against Microsoft Entra ID (and, with the
-//! cargo feature `azure`, any `azure_core` credential: [`AzureCredential`]).
+//! cargo feature `azure`, any `azure_core` credential: `AzureCredential`).
 //!
 //! A [`Client`](crate::Client) asks its provider for a token *of its own
 //! cloud's scope* ([`Cloud::graph_scope`]) on every attempt, through a
