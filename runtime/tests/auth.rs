@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::error::Error as _;
 use std::sync::{Arc, Mutex};
 
 use graphgen_runtime::http::{Request, Response};
@@ -241,6 +240,7 @@ mod azure {
     use azure_core::error::ErrorKind;
     use azure_core::time::{Duration, OffsetDateTime};
     use graphgen_runtime::auth::AzureCredential;
+    use std::error::Error as _;
 
     /// Stands for a managed identity: no network, records the scopes asked.
     #[derive(Debug, Default)]
