@@ -297,3 +297,12 @@ async fn send_all_puts_items_with_bounded_concurrency() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.count(), 2, "the drop sent nothing more");
 }
+
+#[test]
+fn streams_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let c = Client::builder(Cloud::Global).build().unwrap();
+    assert_send(&c.send_batch_stream(add(1), 2));
+    assert_send(&c.send_batch_stream(add(1), 2).into_outcome());
+    assert_send(&c.send_all(vec![add(1)], 2));
+}
