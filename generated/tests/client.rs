@@ -619,7 +619,10 @@ async fn malformed_json_in_a_200_is_a_decode_error() {
     let server = Server::start(vec![json(200, r#"{"value":[{"type":5}]}"#)]).await;
     let err = add(activities(1)).send(&client(&server)).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-    assert!(err.to_string().contains("invalid type"), "{err}");
+    // The message says where; its source, serde_json's error, says what.
+    let source = std::error::Error::source(&err).unwrap().to_string();
+    assert!(source.contains("invalid type"), "{source}");
+    assert!(!err.to_string().contains(&source), "{err}");
 }
 
 #[tokio::test]

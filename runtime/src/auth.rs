@@ -1,5 +1,11 @@
 //! Access tokens: the [`TokenProvider`] abstraction, a static token, and the
-//! OAuth2 client-credentials flow against Microsoft Entra ID.
+//! OAuth2 client-credentials flow against Microsoft Entra ID (and, with the
+//! cargo feature `azure`, any `azure_core` credential: `AzureCredential`).
+//!
+//! A [`Client`](crate::Client) asks its provider for a token *of its own
+//! cloud's scope* ([`Cloud::graph_scope`]) on every attempt, through a
+//! [`TokenRequest`], so a client never sends a token meant for another
+//! cloud.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,20 +20,76 @@ use crate::error::AuthError;
 use crate::transport::{BoxFuture, Transport};
 use crate::{AccessToken, BaseUrl, Cloud, Error, Secret};
 
-/// Gives the bearer token for each request. Object safe; called once per
-/// attempt, so implementations should cache.
-pub trait TokenProvider: Send + Sync {
-    /// A currently valid access token.
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>>;
+#[cfg(feature = "azure")]
+mod azure;
+#[cfg(feature = "azure")]
+pub use azure::AzureCredential;
+
+/// What a client asks a [`TokenProvider`] for: a token for `scope`, on
+/// behalf of a client of `cloud`, which sends its requests with
+/// `transport` (a provider that makes HTTP requests may use it too, so
+/// proxies and middleware carry token requests as well).
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct TokenRequest<'a> {
+    /// The OAuth2 scope, e.g. `https://graph.microsoft.us/.default`.
+    pub scope: &'a str,
+    /// The cloud of the client asking.
+    pub cloud: Cloud,
+    /// The client's transport.
+    pub transport: &'a dyn Transport,
 }
 
-impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
-        (**self).token()
+impl<'a> TokenRequest<'a> {
+    /// A request for `cloud`'s Graph scope ([`Cloud::graph_scope`]).
+    ///
+    /// ```no_run
+    /// use graphgen_runtime::auth::{ClientCredentials, TokenProvider, TokenRequest};
+    /// use graphgen_runtime::transport::ReqwestTransport;
+    /// use graphgen_runtime::Cloud;
+    ///
+    /// # async fn f() -> Result<(), graphgen_runtime::Error> {
+    /// let transport = ReqwestTransport::new()?;
+    /// let creds = ClientCredentials::from_env(Cloud::UsGovL4)?;
+    /// let token = creds.token(TokenRequest::new(Cloud::UsGovL4, &transport)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new(cloud: Cloud, transport: &'a dyn Transport) -> Self {
+        TokenRequest {
+            scope: cloud.graph_scope(),
+            cloud,
+            transport,
+        }
     }
 }
 
-/// A fixed bearer token (e.g. from the command line). Debug prints
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("scope", &self.scope)
+            .field("cloud", &self.cloud)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Gives the bearer token for each request. Object safe; called once per
+/// attempt, so implementations should cache.
+///
+/// A provider must return a token for [`TokenRequest::scope`] or fail: the
+/// client sends what it gets to its cloud's Graph.
+pub trait TokenProvider: Send + Sync {
+    /// A currently valid access token for `request.scope`.
+    fn token<'a>(&'a self, request: TokenRequest<'a>) -> BoxFuture<'a, Result<AccessToken, Error>>;
+}
+
+impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
+    fn token<'a>(&'a self, request: TokenRequest<'a>) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        (**self).token(request)
+    }
+}
+
+/// A fixed bearer token (e.g. from the command line), whatever the scope
+/// asked: getting it for the right cloud is up to you. Debug prints
 /// `StaticToken([redacted])`.
 #[derive(Clone, Debug)]
 pub struct StaticToken(Secret);
@@ -40,7 +102,7 @@ impl StaticToken {
 }
 
 impl TokenProvider for StaticToken {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
+    fn token<'a>(&'a self, _: TokenRequest<'a>) -> BoxFuture<'a, Result<AccessToken, Error>> {
         let token = AccessToken::new(self.0.clone(), None);
         Box::pin(async move { Ok(token) })
     }
@@ -58,20 +120,27 @@ const FORM_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 const TOKEN_RESPONSE_LIMIT: usize = 1 << 20;
 
 /// The OAuth2 client-credentials flow (app-only tokens with a client
-/// secret) against `<authority>/<tenant>/oauth2/v2.0/token`, with scope
-/// `<graph host>/.default` of the chosen cloud.
+/// secret) against `<authority>/<tenant>/oauth2/v2.0/token`, for the scope
+/// the client asks (its cloud's `<graph host>/.default`).
 ///
-/// Tokens are cached until five minutes before they expire (half their
-/// lifetime for tokens issued for less than ten minutes); concurrent callers
-/// share one refresh. The secret and the tokens never appear in `Debug`,
-/// errors or logs.
+/// The authority is the asking client's cloud's ([`Cloud::login_host`]).
+/// Credentials pinned to a cloud (with [`cloud`](Self::cloud) or
+/// [`from_env`](Self::from_env)) refuse, without any request, to get a token
+/// for a client of another cloud. The token request goes through the
+/// client's [`Transport`] unless another is set with
+/// [`transport`](Self::transport).
+///
+/// Tokens are cached per scope until five minutes before they expire (half
+/// their lifetime for tokens issued for less than ten minutes); concurrent
+/// callers share one refresh. The secret and the tokens never appear in
+/// `Debug`, errors or logs.
 ///
 /// ```no_run
 /// use graphgen_runtime::{auth::ClientCredentials, Client, Cloud};
 ///
 /// # async fn f() -> Result<(), graphgen_runtime::Error> {
-/// let creds = ClientCredentials::new("contoso.onmicrosoft.com", "app-id", "app-secret")
-///     .cloud(Cloud::UsGovL4);
+/// let creds = ClientCredentials::new("contoso.onmicrosoft.com", "app-id", "app-secret");
+/// // Asks login.microsoftonline.us for https://graph.microsoft.us/.default.
 /// let client = Client::builder(Cloud::UsGovL4).token_provider(creds).build()?;
 /// # Ok(()) }
 /// ```
@@ -79,12 +148,11 @@ pub struct ClientCredentials {
     tenant_id: String,
     client_id: String,
     client_secret: Secret,
-    cloud: Cloud,
+    cloud: Option<Cloud>,
     authority_host: Option<BaseUrl>,
-    scope: Option<String>,
     timeout: Duration,
-    transport: std::sync::OnceLock<Arc<dyn Transport>>,
-    cache: tokio::sync::Mutex<Option<AccessToken>>,
+    transport: Option<Arc<dyn Transport>>,
+    cache: tokio::sync::Mutex<Vec<(String, AccessToken)>>,
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -94,8 +162,7 @@ impl fmt::Debug for ClientCredentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("cloud", &self.cloud)
-            .field("token_endpoint", &self.token_endpoint())
-            .field("scope", &self.scope())
+            .field("authority_host", &self.authority_host)
             .finish_non_exhaustive()
     }
 }
@@ -134,7 +201,7 @@ fn number_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64
 }
 
 impl ClientCredentials {
-    /// Credentials for the global cloud; see [`cloud`](Self::cloud).
+    /// Credentials for whatever cloud the client using them belongs to.
     pub fn new(
         tenant_id: impl Into<String>,
         client_id: impl Into<String>,
@@ -144,16 +211,16 @@ impl ClientCredentials {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             client_secret: client_secret.into(),
-            cloud: Cloud::Global,
+            cloud: None,
             authority_host: None,
-            scope: None,
             timeout: Duration::from_secs(30),
-            transport: std::sync::OnceLock::new(),
-            cache: tokio::sync::Mutex::new(None),
+            transport: None,
+            cache: tokio::sync::Mutex::new(Vec::new()),
         }
     }
 
-    /// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`.
+    /// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`;
+    /// the credentials are pinned to `cloud` (see [`cloud`](Self::cloud)).
     pub fn from_env(cloud: Cloud) -> Result<Self, Error> {
         let var = |name: &'static str| {
             std::env::var(name)
@@ -174,10 +241,11 @@ impl ClientCredentials {
         .cloud(cloud))
     }
 
-    /// The cloud whose authority host and Graph scope are used (default
-    /// global). Use the same cloud as the [`Client`](crate::Client).
+    /// Pins the credentials to `cloud` (an app registration belongs to one
+    /// cloud): a client of another cloud gets [`Error::Auth`] and nothing is
+    /// sent.
     pub fn cloud(mut self, cloud: Cloud) -> Self {
-        self.cloud = cloud;
+        self.cloud = Some(cloud);
         self
     }
 
@@ -188,50 +256,63 @@ impl ClientCredentials {
         Ok(self)
     }
 
-    /// The scope requested: the cloud's `<graph host>/.default` unless set
-    /// with [`with_scope`](Self::with_scope).
-    pub fn scope(&self) -> &str {
-        self.scope
-            .as_deref()
-            .unwrap_or_else(|| self.cloud.graph_scope())
-    }
-
-    /// Sets the scope.
-    pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
-        self.scope = Some(scope.into());
-        self
-    }
-
     /// Timeout of one token request (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The transport for token requests (default: reqwest).
+    /// The transport for token requests (default: the asking client's).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
-        self.transport = std::sync::OnceLock::from(Arc::new(transport) as Arc<dyn Transport>);
+        self.transport = Some(Arc::new(transport));
         self
     }
 
-    /// The token endpoint URL.
-    pub fn token_endpoint(&self) -> String {
+    /// The token endpoint URL for a client of `cloud`, or why these
+    /// credentials cannot serve it.
+    ///
+    /// ```
+    /// use graphgen_runtime::{auth::ClientCredentials, Cloud};
+    ///
+    /// let creds = ClientCredentials::new("contoso.com", "app", "secret");
+    /// assert_eq!(
+    ///     creds.token_endpoint(Cloud::China)?,
+    ///     "https://login.chinacloudapi.cn/contoso.com/oauth2/v2.0/token"
+    /// );
+    /// assert!(creds.cloud(Cloud::Global).token_endpoint(Cloud::UsGovL4).is_err());
+    /// # Ok::<(), graphgen_runtime::Error>(())
+    /// ```
+    pub fn token_endpoint(&self, cloud: Cloud) -> Result<String, Error> {
+        if let Some(pinned) = self.cloud {
+            if pinned != cloud {
+                return Err(AuthError::message(
+                    format!(
+                        "these credentials are for the {pinned} cloud, not the {cloud} cloud of the client"
+                    ),
+                    None,
+                )
+                .into());
+            }
+        }
+        if self.tenant_id.is_empty() {
+            return Err(AuthError::message("the tenant id is empty", None).into());
+        }
         let host = match &self.authority_host {
             Some(h) => h.as_str(),
-            None => self.cloud.login_host(),
+            None => cloud.login_host(),
         };
-        format!(
+        Ok(format!(
             "{host}/{}/oauth2/v2.0/token",
             utf8_percent_encode(&self.tenant_id, FORM_ENCODE)
-        )
+        ))
     }
 
-    fn form(&self) -> String {
+    fn form(&self, scope: &str) -> String {
         let mut out = String::new();
         for (k, v) in [
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.expose()),
-            ("scope", self.scope()),
+            ("scope", scope),
             ("grant_type", "client_credentials"),
         ] {
             if !out.is_empty() {
@@ -244,32 +325,9 @@ impl ClientCredentials {
         out
     }
 
-    fn transport_or_default(&self) -> Result<Arc<dyn Transport>, Error> {
-        if let Some(t) = self.transport.get() {
-            return Ok(t.clone());
-        }
-        #[cfg(feature = "reqwest")]
-        {
-            // Built once, on first use; a race builds two and keeps one.
-            let built: Arc<dyn Transport> = Arc::new(crate::transport::ReqwestTransport::new()?);
-            Ok(self.transport.get_or_init(|| built).clone())
-        }
-        #[cfg(not(feature = "reqwest"))]
-        {
-            Err(AuthError::message(
-                "no transport: enable the `reqwest` feature or call ClientCredentials::transport",
-                None,
-            )
-            .into())
-        }
-    }
-
-    async fn fetch(&self) -> Result<AccessToken, Error> {
-        if self.tenant_id.is_empty() {
-            return Err(AuthError::message("the tenant id is empty", None).into());
-        }
-        let endpoint = self.token_endpoint();
-        let request = Request::builder()
+    async fn fetch(&self, request: TokenRequest<'_>) -> Result<AccessToken, Error> {
+        let endpoint = self.token_endpoint(request.cloud)?;
+        let http_request = Request::builder()
             .method(Method::POST)
             .uri(&endpoint)
             .header(
@@ -277,33 +335,41 @@ impl ClientCredentials {
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
             )
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .body(self.form().into_bytes())
+            .body(self.form(request.scope).into_bytes())
             .map_err(|_| AuthError::message("invalid token endpoint URL", None))?;
-        let transport = self.transport_or_default()?;
+        let transport: &dyn Transport = match &self.transport {
+            Some(t) => t.as_ref(),
+            None => request.transport,
+        };
         tracing::debug!(
             token_endpoint = %endpoint,
             client_id = %self.client_id,
-            scope = %self.scope(),
             "requesting an access token (client credentials)"
         );
         let started = Instant::now();
-        let response =
-            match tokio::time::timeout(self.timeout, transport.send(request, TOKEN_RESPONSE_LIMIT))
-                .await
-            {
-                Ok(Ok(r)) => r,
-                Ok(Err(e)) => {
-                    tracing::warn!(token_endpoint = %endpoint, error = %e, "token request failed");
-                    return Err(AuthError::message("the token request failed", Some(e)).into());
-                }
-                Err(_) => {
-                    let e = Error::Timeout {
-                        after: self.timeout,
-                    };
-                    tracing::warn!(token_endpoint = %endpoint, "token request timed out");
-                    return Err(AuthError::message("the token request timed out", Some(e)).into());
-                }
-            };
+        let sent = tokio::time::timeout(
+            self.timeout,
+            transport.send(http_request, TOKEN_RESPONSE_LIMIT),
+        )
+        .await;
+        let response = match sent {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                tracing::warn!(token_endpoint = %endpoint, error = %e, "token request failed");
+                return Err(
+                    AuthError::message("the token request failed", Some(Box::new(e))).into(),
+                );
+            }
+            Err(_) => {
+                let e = Error::Timeout {
+                    after: self.timeout,
+                };
+                tracing::warn!(token_endpoint = %endpoint, "token request timed out");
+                return Err(
+                    AuthError::message("the token request timed out", Some(Box::new(e))).into(),
+                );
+            }
+        };
         let status = response.status();
         let body = response.body();
         if status != StatusCode::OK {
@@ -348,18 +414,20 @@ impl ClientCredentials {
 }
 
 impl TokenProvider for ClientCredentials {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
+    fn token<'a>(&'a self, request: TokenRequest<'a>) -> BoxFuture<'a, Result<AccessToken, Error>> {
         Box::pin(async move {
             // Holding the lock across the fetch makes concurrent callers wait
             // for one refresh instead of each starting their own.
             let mut cache = self.cache.lock().await;
-            if let Some(token) = cache.as_ref() {
-                if token.is_fresh(Instant::now()) {
+            let now = Instant::now();
+            if let Some((_, token)) = cache.iter().find(|(s, _)| s == request.scope) {
+                if token.is_fresh(now) {
                     return Ok(token.clone());
                 }
             }
-            let token = self.fetch().await?;
-            *cache = Some(token.clone());
+            let token = self.fetch(request).await?;
+            cache.retain(|(s, t)| s != request.scope && t.is_fresh(now));
+            cache.push((request.scope.to_owned(), token.clone()));
             Ok(token)
         })
     }
@@ -373,23 +441,35 @@ mod tests {
     fn form_and_endpoint() {
         let c = ClientCredentials::new("contoso.com", "app id", "s&cr=t+/").cloud(Cloud::China);
         assert_eq!(
-            c.token_endpoint(),
+            c.token_endpoint(Cloud::China).unwrap(),
             "https://login.chinacloudapi.cn/contoso.com/oauth2/v2.0/token"
         );
         assert_eq!(
-            c.form(),
+            c.form(Cloud::China.graph_scope()),
             "client_id=app%20id&client_secret=s%26cr%3Dt%2B%2F&scope=https%3A%2F%2Fmicrosoftgraph.chinacloudapi.cn%2F.default&grant_type=client_credentials"
         );
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("s&cr=t"), "{dbg}");
         assert!(dbg.contains("[redacted]"), "{dbg}");
+        let e = c.token_endpoint(Cloud::Global).unwrap_err();
+        assert!(e.to_string().contains("china cloud"), "{e}");
         let c = c.authority_host("http://127.0.0.1:9/").unwrap();
         assert_eq!(
-            c.token_endpoint(),
+            c.token_endpoint(Cloud::China).unwrap(),
             "http://127.0.0.1:9/contoso.com/oauth2/v2.0/token"
         );
         assert!(ClientCredentials::new("t", "c", "s")
             .authority_host("http://login.example.com")
+            .is_err());
+        let unpinned = ClientCredentials::new("t", "c", "s");
+        for cloud in Cloud::ALL {
+            assert!(unpinned
+                .token_endpoint(*cloud)
+                .unwrap()
+                .starts_with(cloud.login_host()));
+        }
+        assert!(ClientCredentials::new("", "c", "s")
+            .token_endpoint(Cloud::Global)
             .is_err());
     }
 }

@@ -299,6 +299,15 @@ impl<I, R> BatchOutcome<I, R> {
             .collect()
     }
 
+    /// The same outcome with each entry's index moved by `by` (a call of a
+    /// split send starting at input position `by`).
+    pub(crate) fn offset(mut self, by: usize) -> Self {
+        for e in &mut self.entries {
+            e.index += by;
+        }
+        self
+    }
+
     pub(crate) fn into_parts(self) -> (StatusCode, Vec<BatchEntry<I, R>>, Vec<R>) {
         (self.status, self.entries, self.unmatched)
     }
@@ -312,7 +321,9 @@ pub struct FailedCall<I> {
     /// Its items, with their positions in the whole input.
     pub items: Vec<(usize, I)>,
     /// Items of later calls that were not sent because this error would fail
-    /// them too (see [`Client::send_batch_split`](crate::Client::send_batch_split)).
+    /// them too (see [`Client::send_batch_split`](crate::Client::send_batch_split));
+    /// empty in the outcomes of a [`SplitSend`](crate::SplitSend) stream,
+    /// which reports them as [`CallOutcome::NotSent`](crate::CallOutcome::NotSent).
     pub not_sent: Vec<(usize, I)>,
 }
 
@@ -326,6 +337,7 @@ pub struct SplitOutcome<I, R> {
     pub(crate) unmatched: Vec<R>,
     pub(crate) statuses: Vec<StatusCode>,
     pub(crate) failed_calls: Vec<FailedCall<I>>,
+    pub(crate) not_sent: Vec<(usize, I)>,
 }
 
 impl<I, R> SplitOutcome<I, R> {
@@ -335,6 +347,7 @@ impl<I, R> SplitOutcome<I, R> {
             unmatched: Vec::new(),
             statuses: Vec::new(),
             failed_calls: Vec::new(),
+            not_sent: Vec::new(),
         }
     }
 
@@ -393,9 +406,17 @@ impl<I, R> SplitOutcome<I, R> {
         &self.failed_calls
     }
 
+    /// Items never sent because the send was stopped
+    /// ([`SplitSend::stop`](crate::SplitSend::stop)) rather than by a failed
+    /// call (those are in its [`not_sent`](FailedCall::not_sent)).
+    pub fn not_sent(&self) -> &[(usize, I)] {
+        &self.not_sent
+    }
+
     /// Whether every call succeeded and every item in it.
     pub fn is_complete_success(&self) -> bool {
         self.failed_calls.is_empty()
+            && self.not_sent.is_empty()
             && self.unmatched.is_empty()
             && self.entries.iter().all(|e| e.status.is_success())
     }
@@ -420,6 +441,7 @@ impl<I, R> SplitOutcome<I, R> {
             }
             all.extend(call.not_sent);
         }
+        all.extend(self.not_sent);
         all.sort_by_key(|(i, _)| *i);
         all.into_iter().map(|(_, item)| item).collect()
     }

@@ -8,8 +8,8 @@ use http::header::{HeaderValue, AUTHORIZATION};
 use http::{Request, Response};
 use tracing::Instrument as _;
 
-use crate::auth::{StaticToken, TokenProvider};
-use crate::batch::{BatchOperation, BatchOutcome, FailedCall, SplitOutcome};
+use crate::auth::{StaticToken, TokenProvider, TokenRequest};
+use crate::batch::{BatchOperation, BatchOutcome};
 use crate::error::ServiceError;
 use crate::retry::{is_retryable_status, parse_retry_after};
 use crate::sansio::{bearer, REQUEST_ID, RETRY_ATTEMPT};
@@ -233,11 +233,16 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The token for the client's cloud's scope, from the provider.
     async fn token(&self) -> Result<Option<Secret>, Error> {
-        match &self.inner.token {
-            Some(p) => Ok(Some(p.token().await?.secret)),
-            None => Ok(None),
-        }
+        let inner = &*self.inner;
+        let Some(provider) = &inner.token else {
+            return Ok(None);
+        };
+        let request = TokenRequest::new(inner.cloud, &*inner.transport);
+        let span = tracing::info_span!("graph_token", scope = request.scope, cloud = %inner.cloud);
+        let token = provider.token(request).instrument(span).await?;
+        Ok(Some(token.secret))
     }
 
     /// Sends an operation and parses its response.
@@ -269,6 +274,8 @@ impl Client {
             "graph_call",
             operation = name,
             client_request_id = %ctx.client_request_id,
+            request_id = tracing::field::Empty,
+            status = tracing::field::Empty,
         );
         async move {
             ctx.token = self.token().await?;
@@ -276,6 +283,9 @@ impl Client {
             let response = self.send_with_retries(request).await?;
             let status = response.status();
             let request_id = header_str(&response, &REQUEST_ID).to_owned();
+            let current = tracing::Span::current();
+            current.record("request_id", request_id.as_str());
+            current.record("status", status.as_u16());
             let result = parse_response(op, response);
             match &result {
                 Ok(_) => tracing::debug!(status = %status, request_id, "call succeeded"),
@@ -306,15 +316,26 @@ impl Client {
                     req.headers_mut().insert(AUTHORIZATION, bearer(&t)?);
                 }
             }
-            tracing::debug!(attempt = attempts, method = %req.method(), "sending request");
+            let attempt_span = tracing::info_span!(
+                "graph_attempt",
+                attempt = attempts,
+                request_id = tracing::field::Empty,
+                status = tracing::field::Empty,
+            );
+            tracing::debug!(parent: &attempt_span, method = %req.method(), "sending request");
             let sent = tokio::time::timeout(
                 inner.timeout,
                 inner.transport.send(req, inner.max_response_bytes),
             )
+            .instrument(attempt_span.clone())
             .await;
+            if let Ok(Ok(response)) = &sent {
+                attempt_span.record("request_id", header_str(response, &REQUEST_ID));
+                attempt_span.record("status", response.status().as_u16());
+            }
             let (retry_after, last) = match sent {
                 Err(_) => {
-                    tracing::warn!(attempt = attempts, timeout = ?inner.timeout, "attempt timed out");
+                    tracing::warn!(parent: &attempt_span, timeout = ?inner.timeout, "attempt timed out");
                     return Err(Error::Timeout {
                         after: inner.timeout,
                     });
@@ -327,7 +348,7 @@ impl Client {
                     // Nothing was sent: a retry cannot duplicate anything.
                     match inner.retry.next_wait(attempts, None, waited) {
                         Some(wait) => {
-                            tracing::warn!(attempt = attempts, wait = ?wait, error = %message, "cannot connect; retrying");
+                            tracing::warn!(parent: &attempt_span, wait = ?wait, error = %message, "cannot connect; retrying");
                             tokio::time::sleep(wait).await;
                             waited += wait;
                             continue;
@@ -342,7 +363,7 @@ impl Client {
                     }
                 }
                 Ok(Err(e)) => {
-                    tracing::warn!(attempt = attempts, error = %e, "request failed");
+                    tracing::warn!(parent: &attempt_span, error = %e, "request failed");
                     return Err(e);
                 }
                 Ok(Ok(response)) if is_retryable_status(response.status()) => {
@@ -353,7 +374,7 @@ impl Client {
                 }
                 Ok(Ok(response)) => {
                     tracing::debug!(
-                        attempt = attempts,
+                        parent: &attempt_span,
                         status = %response.status(),
                         request_id = header_str(&response, &REQUEST_ID),
                         "response"
@@ -364,7 +385,7 @@ impl Client {
             match inner.retry.next_wait(attempts, retry_after, waited) {
                 Some(wait) => {
                     tracing::warn!(
-                        attempt = attempts,
+                        parent: &attempt_span,
                         status = %last.status,
                         request_id = last.request_id.as_deref().unwrap_or(""),
                         retry_after = ?retry_after,
@@ -376,7 +397,7 @@ impl Client {
                 }
                 None => {
                     tracing::warn!(
-                        attempt = attempts,
+                        parent: &attempt_span,
                         status = %last.status,
                         request_id = last.request_id.as_deref().unwrap_or(""),
                         retry_after = ?retry_after,
@@ -403,81 +424,5 @@ impl Client {
     ) -> Result<BatchOutcome<B::Item, B::Result>, Error> {
         op.check_items()?;
         self.send(op).await
-    }
-
-    /// Sends any number of items as consecutive calls of at most
-    /// [`MAX_ITEMS`](BatchOperation::MAX_ITEMS) each, in order, and merges
-    /// the outcomes: every item appears exactly once, with its index in the
-    /// whole input, either in [`SplitOutcome::entries`] or in a
-    /// [`FailedCall`].
-    ///
-    /// After a call fails as a whole, the next calls are still sent, unless
-    /// the error would fail them too: [`Error::Auth`],
-    /// [`Error::NotAvailable`], [`Error::Throttled`] (the budget is spent),
-    /// an invalid path or base URL, or a 401/403/404 answer (same path, same
-    /// token). Their items are then in that call's
-    /// [`not_sent`](FailedCall::not_sent).
-    ///
-    /// No input yields no call and an empty outcome.
-    pub async fn send_batch_split<B>(&self, op: B) -> SplitOutcome<B::Item, B::Result>
-    where
-        B: BatchOperation + Send,
-        B::Item: Clone + Send,
-        B::Result: Send,
-    {
-        let max = B::MAX_ITEMS.max(1);
-        let all = op.items();
-        let mut outcome = SplitOutcome::new();
-        let mut offset = 0;
-        while offset < all.len() {
-            let end = (offset + max).min(all.len());
-            let chunk: Vec<B::Item> = all[offset..end].to_vec();
-            let call = op.with_items(chunk);
-            match self.send_batch(call).await {
-                Ok(o) => outcome.add_outcome(offset, o),
-                Err(error) => {
-                    let stop = stops_the_split(&error);
-                    let items = (offset..end)
-                        .zip(all[offset..end].iter().cloned())
-                        .collect();
-                    let not_sent = if stop {
-                        (end..all.len()).zip(all[end..].iter().cloned()).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    tracing::warn!(
-                        operation = op.name(),
-                        first_index = offset,
-                        items = end - offset,
-                        stop,
-                        error = %error,
-                        "a call of a split batch failed"
-                    );
-                    outcome.failed_calls.push(FailedCall {
-                        error,
-                        items,
-                        not_sent,
-                    });
-                    if stop {
-                        break;
-                    }
-                }
-            }
-            offset = end;
-        }
-        outcome
-    }
-}
-
-fn stops_the_split(e: &Error) -> bool {
-    match e {
-        Error::Auth(_)
-        | Error::NotAvailable { .. }
-        | Error::Throttled { .. }
-        | Error::InvalidKey { .. }
-        | Error::InvalidBaseUrl { .. }
-        | Error::InvalidRequest(_) => true,
-        Error::Service(s) => matches!(s.status.as_u16(), 401 | 403 | 404),
-        _ => false,
     }
 }

@@ -121,7 +121,7 @@ pub enum Error {
     },
 
     /// A 2xx response whose body is not the expected JSON.
-    #[error("cannot decode the {status} response body at line {line}, column {column}: {source}")]
+    #[error("cannot decode the {status} response body at line {line}, column {column}")]
     Decode {
         /// The response status.
         status: StatusCode,
@@ -135,7 +135,7 @@ pub enum Error {
     },
 
     /// A request body could not be serialized.
-    #[error("cannot encode the request body: {0}")]
+    #[error("cannot encode the request body")]
     Encode(#[source] serde_json::Error),
 
     /// Getting an access token failed.
@@ -497,19 +497,25 @@ pub struct AuthError {
     /// What went wrong when there is no OAuth2 error body (unreachable
     /// endpoint, malformed answer, …).
     pub message: Option<String>,
-    /// The underlying error (e.g. the transport failure).
-    pub source: Option<Box<Error>>,
+    /// The underlying error (e.g. the transport failure, or the Azure
+    /// credential's error).
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl AuthError {
-    pub(crate) fn message(message: impl Into<String>, source: Option<Error>) -> Self {
+    /// An error that is not the token endpoint's answer: `message` says
+    /// what failed, `source` why (its text is not repeated in `message`).
+    pub fn message(
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
         AuthError {
             status: None,
             error: None,
             error_description: None,
             error_codes: Vec::new(),
             message: Some(message.into()),
-            source: source.map(Box::new),
+            source,
         }
     }
 }
@@ -544,6 +550,45 @@ impl std::error::Error for AuthError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::error::Error as _;
+
+    /// Every variant that has a source: its message says what failed, the
+    /// source says why, and a report printing the chain says each once.
+    #[test]
+    fn display_does_not_repeat_the_source() {
+        let json_error = || serde_json::from_str::<u32>("1 x").unwrap_err();
+        let io_error =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by peer");
+        let errors = [
+            Error::transport("cannot connect", true, Some(Box::new(io_error))),
+            Error::decode(StatusCode::OK, json_error()),
+            Error::Encode(json_error()),
+            Error::from(AuthError::message(
+                "the token request failed",
+                Some(Box::new(Error::Timeout {
+                    after: Duration::from_secs(3),
+                })),
+            )),
+            Error::from(AuthError::message(
+                "the Azure credential failed",
+                Some(Box::new(json_error())),
+            )),
+        ];
+        for e in errors {
+            let source = e.source().unwrap_or_else(|| panic!("{e:?} has no source"));
+            let (text, cause) = (e.to_string(), source.to_string());
+            assert!(!cause.is_empty());
+            assert!(
+                !text.contains(&cause),
+                "{text:?} repeats its source {cause:?}"
+            );
+        }
+        let e = Error::decode(StatusCode::OK, json_error());
+        assert_eq!(
+            e.to_string(),
+            "cannot decode the 200 OK response body at line 1, column 3"
+        );
+    }
 
     #[test]
     fn parses_graph_error_with_offsetless_date() {

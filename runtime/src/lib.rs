@@ -2,8 +2,9 @@
 //! Graph's OData CSDL metadata.
 //!
 //! Models:
-//! - [`edm`]: Rust types for OData primitive types (text-preserving dates,
-//!   base64 binary, decimal text, GUIDs).
+//! - [`edm`]: Rust types for OData primitive types (text-preserving dates
+//!   converting from and to `SystemTime` and, under features, chrono, time
+//!   and jiff types; base64 binary, decimal text, GUIDs).
 //! - [`enums`], [`EnumMember`], [`Flags`]: open enums and flags enums.
 //! - [`poly`]: reading `@odata.type` to pick a derived type.
 //!
@@ -12,20 +13,76 @@
 //!   [`BaseUrl`], [`Cloud`].
 //! - Sans-IO: [`build_request`] and [`parse_response`], usable with any
 //!   HTTP library.
-//! - [`Client`]: availability check, auth ([`auth`]), retries
-//!   ([`RetryPolicy`]), a pluggable [`Transport`] (reqwest by default, cargo
-//!   feature `reqwest`).
+//! - [`Client`]: availability check, auth ([`auth`]: a [`TokenProvider`] is
+//!   asked for the client's own cloud's scope), retries ([`RetryPolicy`]), a
+//!   pluggable [`Transport`] (reqwest by default; a
+//!   `reqwest_middleware` client or a `tower` service under features).
 //! - [`resource`]: typed paths ([`Path`], [`CollectionPath`]) whose
 //!   generic verbs are requests; listing page by page ([`Page`], streams
 //!   following `@odata.nextLink`); long-running operations
 //!   ([`LongRunning`]); what a path allows ([`caps`](mod@caps)).
 //! - [`batch`](mod@batch): operations sending many items (e.g. `addActivities`), each
 //!   item paired with its result, and splitting into calls the service
-//!   accepts.
+//!   accepts, collected ([`Client::send_batch_split`]) or as a stream of
+//!   per-call outcomes with bounded concurrency
+//!   ([`Client::send_batch_stream`]); many independent requests at once
+//!   ([`Client::send_all`]).
 //! - [`Error`]: every failure, with the service's OData error.
 //!
+//! # Cargo features
+//!
+//! | feature | adds |
+//! | --- | --- |
+//! | `reqwest` (default) | the default transport, `transport::ReqwestTransport` |
+//! | `reqwest-middleware` | `transport::MiddlewareTransport`: a `reqwest_middleware::ClientWithMiddleware` as the transport |
+//! | `tower` | `transport::TowerTransport`: a `tower::Service<http::Request<_>>` as the transport |
+//! | `azure` | `auth::AzureCredential`: any `azure_core` `TokenCredential` (`azure_identity`'s managed identity, workload identity, certificate, Azure CLI, client secret) as the token provider |
+//! | `chrono`, `time`, `jiff` | conversions between the [`edm`] date and time types and those crates' |
+//!
+//! # Logging
+//!
 //! Logging goes through `tracing`; no token or client secret is ever logged
-//! or printed by `Debug` (see [`Secret`]).
+//! or printed by `Debug` (see [`Secret`]). Spans: `graph_call` (one call:
+//! `operation`, `client_request_id`, then `request_id` and `status`),
+//! `graph_attempt` (each attempt, retries included: `attempt`,
+//! `request_id`, `status`), `graph_token` (a token fetch: `scope`, `cloud`),
+//! `graph_split_send` and `graph_split_call` (a split send and each of its
+//! calls), `graph_send_all` and `graph_send_all_item`. A subscriber driven
+//! by `RUST_LOG` (`tracing-subscriber` with its `env-filter` feature):
+//!
+//! ```
+//! // RUST_LOG=graphgen_runtime=debug shows each attempt; =warn only retries and failures.
+//! let _ = tracing_subscriber::fmt()
+//!     .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+//!     .with_writer(std::io::stderr)
+//!     .try_init();
+//! ```
+//!
+//! # Blocking use
+//!
+//! The client is async. A program without an async runtime builds one
+//! (tokio, with its `rt` feature; this crate already depends on tokio) and
+//! blocks on each call:
+//!
+//! ```no_run
+//! use graphgen_runtime::{Client, ClientCredentials, Cloud, Clouds, CollectionPath};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let runtime = tokio::runtime::Builder::new_current_thread()
+//!         .enable_all()
+//!         .build()?;
+//!     let client = Client::builder(Cloud::Global)
+//!         .token_provider(ClientCredentials::from_env(Cloud::Global)?)
+//!         .build()?;
+//!     let users = CollectionPath::<serde_json::Value>::root("users", Clouds::ALL);
+//!     let user = runtime.block_on(users.key("42").get().send(&client))?;
+//!     println!("{user}");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Keep one runtime for the program (building one per call is slow), and do
+//! not call `block_on` from inside async code.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -48,9 +105,10 @@ pub mod resource;
 pub mod retry;
 mod sansio;
 mod secret;
+mod sending;
 pub mod transport;
 
-pub use auth::{ClientCredentials, StaticToken, TokenProvider};
+pub use auth::{ClientCredentials, StaticToken, TokenProvider, TokenRequest};
 pub use batch::{BatchEntry, BatchOperation, BatchOutcome, EntryStatus, ItemResult, SplitOutcome};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use cloud::{Cloud, Clouds, UnknownCloud};
@@ -69,6 +127,7 @@ pub use sansio::{
     DEFAULT_USER_AGENT, PREFER, REQUEST_ID, RETRY_ATTEMPT,
 };
 pub use secret::{AccessToken, Secret};
+pub use sending::{CallOutcome, SplitSend, DEFAULT_CONCURRENCY};
 pub use transport::Transport;
 
 /// Re-exported so generated code and users name the same `http` version.

@@ -1,5 +1,11 @@
-//! Carrying a request to the service: the [`Transport`] trait and the default
-//! reqwest implementation.
+//! Carrying a request to the service: the [`Transport`] trait, the default
+//! reqwest implementation (`ReqwestTransport`, cargo feature `reqwest`),
+//! and adapters keeping a team's own middleware: `MiddlewareTransport` for
+//! a `reqwest_middleware::ClientWithMiddleware` (feature
+//! `reqwest-middleware`) and `TowerTransport` for a
+//! `tower::Service<http::Request<_>>` (feature `tower`). Token requests of
+//! [`ClientCredentials`](crate::ClientCredentials) go through the client's
+//! transport too.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -58,6 +64,46 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 #[cfg(feature = "reqwest")]
 pub use self::reqwest_transport::ReqwestTransport;
 
+#[cfg(feature = "reqwest-middleware")]
+mod middleware;
+#[cfg(feature = "reqwest-middleware")]
+pub use self::middleware::MiddlewareTransport;
+
+#[cfg(feature = "tower")]
+mod tower;
+#[cfg(feature = "tower")]
+pub use self::tower::TowerTransport;
+
+/// A response body read up to a limit.
+#[cfg_attr(not(any(feature = "reqwest", feature = "tower")), allow(dead_code))]
+struct Body {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+#[cfg_attr(not(any(feature = "reqwest", feature = "tower")), allow(dead_code))]
+impl Body {
+    /// Refuses a announced length over the limit before reading anything.
+    fn new(announced: Option<u64>, limit: usize) -> Result<Self, Error> {
+        if announced.is_some_and(|len| len > limit as u64) {
+            return Err(Error::BodyTooLarge { limit });
+        }
+        let capacity = announced.map_or(0, |l| l as usize).min(limit);
+        Ok(Body {
+            bytes: Vec::with_capacity(capacity),
+            limit,
+        })
+    }
+
+    fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        if self.bytes.len() + chunk.len() > self.limit {
+            return Err(Error::BodyTooLarge { limit: self.limit });
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+}
+
 #[cfg(feature = "reqwest")]
 mod reqwest_transport {
     use super::*;
@@ -95,63 +141,59 @@ mod reqwest_transport {
             max_response_bytes: usize,
         ) -> BoxFuture<'_, Result<Response<Vec<u8>>, Error>> {
             Box::pin(async move {
-                let request = reqwest::Request::try_from(request).map_err(|e| {
-                    Error::transport("cannot convert the request", true, Some(Box::new(e)))
-                })?;
-                let mut response = self.client.execute(request).await.map_err(|e| {
-                    let connect = e.is_connect();
-                    Error::transport(
-                        if connect {
-                            "cannot connect"
-                        } else {
-                            "request failed"
-                        },
-                        connect,
-                        Some(Box::new(e.without_url())),
-                    )
-                })?;
-                let status = response.status();
-                if let Some(len) = response.content_length() {
-                    if len > max_response_bytes as u64 {
-                        return Err(Error::BodyTooLarge {
-                            limit: max_response_bytes,
-                        });
-                    }
-                }
-                let mut body = Vec::with_capacity(
-                    response
-                        .content_length()
-                        .map_or(0, |l| l as usize)
-                        .min(max_response_bytes),
-                );
-                loop {
-                    match response.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if body.len() + chunk.len() > max_response_bytes {
-                                return Err(Error::BodyTooLarge {
-                                    limit: max_response_bytes,
-                                });
-                            }
-                            body.extend_from_slice(&chunk);
-                        }
-                        Ok(None) => break,
-                        // Keep the status of an error response whose body broke off.
-                        Err(_) if !status.is_success() => break,
-                        Err(e) => {
-                            return Err(Error::transport(
-                                "reading the response body failed",
-                                false,
-                                Some(Box::new(e.without_url())),
-                            ))
-                        }
-                    }
-                }
-                let mut out = Response::new(body);
-                *out.status_mut() = status;
-                *out.version_mut() = response.version();
-                *out.headers_mut() = std::mem::take(response.headers_mut());
-                Ok(out)
+                let request = convert_request(request)?;
+                let response = self.client.execute(request).await.map_err(reqwest_error)?;
+                read_response(response, max_response_bytes).await
             })
         }
+    }
+
+    /// An `http` request as reqwest's.
+    pub(super) fn convert_request(request: Request<Vec<u8>>) -> Result<reqwest::Request, Error> {
+        reqwest::Request::try_from(request)
+            .map_err(|e| Error::transport("cannot convert the request", true, Some(Box::new(e))))
+    }
+
+    /// A reqwest failure, `connect` only when nothing was sent.
+    pub(super) fn reqwest_error(e: reqwest::Error) -> Error {
+        let connect = e.is_connect();
+        Error::transport(
+            if connect {
+                "cannot connect"
+            } else {
+                "request failed"
+            },
+            connect,
+            Some(Box::new(e.without_url())),
+        )
+    }
+
+    /// Reads a reqwest response within the limit (see [`Transport`]).
+    pub(super) async fn read_response(
+        mut response: reqwest::Response,
+        max_response_bytes: usize,
+    ) -> Result<Response<Vec<u8>>, Error> {
+        let status = response.status();
+        let mut body = Body::new(response.content_length(), max_response_bytes)?;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.push(&chunk)?,
+                Ok(None) => break,
+                // Keep the status of an error response whose body broke off.
+                Err(_) if !status.is_success() => break,
+                Err(e) => {
+                    return Err(Error::transport(
+                        "reading the response body failed",
+                        false,
+                        Some(Box::new(e.without_url())),
+                    ))
+                }
+            }
+        }
+        let mut out = Response::new(body.bytes);
+        *out.status_mut() = status;
+        *out.version_mut() = response.version();
+        *out.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(out)
     }
 }

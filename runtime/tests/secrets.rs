@@ -145,6 +145,22 @@ fn logs_and_errors_never_hold_secrets() {
             graph.requests()[0].header("authorization"),
             Some(format!("Bearer {ACCESS}").as_str())
         );
+
+        // A split send through the client credentials' cached token.
+        let graph = Server::start(vec![response(
+            200,
+            &[("request-id", "req-split")],
+            r#"{"value":[]}"#,
+        )])
+        .await;
+        let c = Client::builder(Cloud::Global)
+            .base_url(graph.url())
+            .bearer_token(BEARER)
+            .build()
+            .unwrap();
+        let out = c.send_batch_split(add(25)).await;
+        assert_eq!(out.missing().count(), 25);
+        assert_eq!(graph.count(), 2);
     });
     drop(_guard);
 
@@ -159,6 +175,15 @@ fn logs_and_errors_never_hold_secrets() {
         "req-1",
         "call failed",
         "got an access token",
+        // Spans: the call, each attempt with its request id, the token
+        // fetch with its scope, the split send and each of its calls.
+        "graph_call{operation=\"microsoft.graph.externalConnectors.addActivities\" client_request_id=",
+        "graph_attempt{attempt=1 request_id=\"req-1\" status=429}",
+        "graph_attempt{attempt=2",
+        "graph_token{scope=\"https://graph.microsoft.com/.default\" cloud=global}",
+        "graph_split_send{operation=\"microsoft.graph.externalConnectors.addActivities\" items=25 calls=2 concurrency=1}",
+        "graph_split_call{first_index=20 items=5}",
+        "request_id=\"req-split\"",
     ] {
         assert!(logs.contains(expected), "logs lack {expected:?}:\n{logs}");
     }

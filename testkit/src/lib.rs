@@ -83,6 +83,32 @@ pub enum Reply {
     },
     /// Never answer.
     Hang,
+    /// Wait, then reply.
+    Delayed(Duration, Box<Reply>),
+}
+
+/// Requests being answered now, and the most at once.
+#[derive(Default)]
+struct InFlight {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+/// Counts a request as in flight until dropped.
+struct InFlightGuard(Arc<InFlight>);
+
+impl InFlightGuard {
+    fn new(f: &Arc<InFlight>) -> Self {
+        let now = f.now.fetch_add(1, Ordering::SeqCst) + 1;
+        f.max.fetch_max(now, Ordering::SeqCst);
+        InFlightGuard(f.clone())
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Reply {
@@ -94,6 +120,7 @@ impl Reply {
             | Reply::Endless(b)
             | Reply::ResetAfter(b)
             | Reply::Stream { head: b, .. } => b,
+            Reply::Delayed(_, then) => return then.status(),
             Reply::Reset | Reply::Hang => return None,
         };
         let line = head.split(|&b| b == b'\r').next()?;
@@ -158,6 +185,7 @@ type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 pub struct Server {
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    in_flight: Arc<InFlight>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -190,6 +218,18 @@ impl Server {
         .await
     }
 
+    /// A server answering each request with `respond(request, arrival
+    /// number)` (0-based), e.g. echoing what was sent.
+    pub async fn respond_with(
+        respond: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        Server::start_handler(|_| {
+            let next = AtomicUsize::new(0);
+            move |req: &Recorded| respond(req, next.fetch_add(1, Ordering::SeqCst))
+        })
+        .await
+    }
+
     /// A server whose replies come from a handler, made from the server's
     /// `http://127.0.0.1:PORT`; it is called once per request, in the order
     /// they are recorded.
@@ -201,23 +241,30 @@ impl Server {
         let addr = listener.local_addr().unwrap();
         let handler: Arc<Handler> = Arc::new(make(&format!("http://{addr}")));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let recs = requests.clone();
+        let in_flight = Arc::new(InFlight::default());
+        let (recs, flight) = (requests.clone(), in_flight.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let (recs, handler) = (recs.clone(), handler.clone());
+                let (recs, handler, flight) = (recs.clone(), handler.clone(), flight.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, recs, handler).await;
+                    let _ = serve(stream, recs, handler, flight).await;
                 });
             }
         });
         Server {
             addr,
             requests,
+            in_flight,
             task,
         }
+    }
+
+    /// The most requests that were being answered at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.max.load(Ordering::SeqCst)
     }
 
     /// `http://127.0.0.1:PORT`
@@ -238,21 +285,27 @@ async fn serve(
     mut stream: TcpStream,
     recs: Arc<Mutex<Vec<Recorded>>>,
     handler: Arc<Handler>,
+    in_flight: Arc<InFlight>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
         let Some(mut req) = read_request(&mut stream, &mut buf).await? else {
             return Ok(());
         };
+        let _answering = InFlightGuard::new(&in_flight);
         // Made and recorded under one lock: the record's order is the
         // order the handler saw.
-        let reply = {
+        let mut reply = {
             let mut recs = recs.lock().unwrap();
             let reply = handler(&req);
             req.status = reply.status();
             recs.push(req);
             reply
         };
+        while let Reply::Delayed(wait, then) = reply {
+            tokio::time::sleep(wait).await;
+            reply = *then;
+        }
         match reply {
             Reply::Raw(bytes) => {
                 stream.write_all(&bytes).await?;
@@ -292,6 +345,7 @@ async fn serve(
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return Ok(());
             }
+            Reply::Delayed(..) => unreachable!("unwrapped above"),
         }
     }
 }

@@ -11,6 +11,30 @@
 //! the lexical form when *you* build a value, and [`DateTimeOffset::is_valid`]
 //! tells whether a received one is well formed.
 //!
+//! They convert from and to what programs hold: `std::time::SystemTime` and
+//! `std::time::Duration` always, and chrono's, time's and jiff's types under
+//! the cargo features of those names.
+//!
+//! Values built from another type are written the way the service writes
+//! them: `2021-04-06T18:04:31.033Z` (the fraction to at most seven digits,
+//! the service's 100 ns ticks, so finer parts are dropped; none when zero),
+//! `2021-04-06`, `18:04:31.5`, and durations as days and time
+//! (`P1DT2H3M4.5S`; weeks become days, and OData durations have no years or
+//! months). Reading accepts every valid text, a date-time without an offset
+//! (which the service sends) as UTC; a value the target cannot hold (out of
+//! its range, an offset with seconds, a negative `std::time::Duration`) is a
+//! [`ConvertError`], never a panic.
+//!
+//! ```
+//! use graphgen_runtime::edm::DateTimeOffset;
+//! use std::time::{Duration, SystemTime, UNIX_EPOCH};
+//!
+//! let start = DateTimeOffset::from(UNIX_EPOCH + Duration::from_secs(1_617_732_271));
+//! assert_eq!(start.as_str(), "2021-04-06T18:04:31Z");
+//! let received = DateTimeOffset::new("2021-04-06T20:04:31.0000000+02:00").unwrap();
+//! assert_eq!(SystemTime::try_from(&received).unwrap(), UNIX_EPOCH + Duration::from_secs(1_617_732_271));
+//! ```
+//!
 //! ```
 //! use graphgen_runtime::edm::DateTimeOffset;
 //!
@@ -26,8 +50,23 @@ use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine as _;
+
+use self::lexical::{
+    check_date, check_date_time_offset, check_duration, check_time_of_day, Cursor,
+};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+
+mod convert;
+mod lexical;
+#[cfg(feature = "chrono")]
+mod with_chrono;
+#[cfg(feature = "jiff")]
+mod with_jiff;
+#[cfg(feature = "time")]
+mod with_time;
+
+pub use convert::ConvertError;
 
 /// `Edm.Guid`: a re-export of [`uuid::Uuid`] (serialized as the hyphenated
 /// lower-case text form).
@@ -210,250 +249,6 @@ text_type!(
     check_duration,
     "PT1H30M"
 );
-
-// ---------------------------------------------------------------------------
-// Lexical checks (no allocation).
-
-struct Cursor<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(s: &'a str) -> Self {
-        Cursor {
-            b: s.as_bytes(),
-            i: 0,
-        }
-    }
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-    fn eat(&mut self, c: u8) -> bool {
-        if self.peek() == Some(c) {
-            self.i += 1;
-            true
-        } else {
-            false
-        }
-    }
-    fn eat_ci(&mut self, c: u8) -> bool {
-        self.eat(c) || self.eat(c.to_ascii_lowercase())
-    }
-    fn expect(&mut self, c: u8, reason: &'static str) -> Result<(), &'static str> {
-        if self.eat(c) {
-            Ok(())
-        } else {
-            Err(reason)
-        }
-    }
-    /// Exactly `n` digits as a number.
-    fn digits(&mut self, n: usize, reason: &'static str) -> Result<u32, &'static str> {
-        let mut v = 0u32;
-        for _ in 0..n {
-            match self.peek() {
-                Some(c @ b'0'..=b'9') => {
-                    v = v * 10 + u32::from(c - b'0');
-                    self.i += 1;
-                }
-                _ => return Err(reason),
-            }
-        }
-        Ok(v)
-    }
-    /// One or more digits; returns how many.
-    fn digit_run(&mut self) -> usize {
-        let start = self.i;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.i += 1;
-        }
-        self.i - start
-    }
-    fn done(&self) -> bool {
-        self.i == self.b.len()
-    }
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn date_part(c: &mut Cursor<'_>) -> Result<(), &'static str> {
-    let negative = c.eat(b'-');
-    let start = c.i;
-    let n = c.digit_run();
-    if n < 4 {
-        return Err("the year needs at least four digits");
-    }
-    if n > 4 && c.b[start] == b'0' {
-        return Err("a year of more than four digits cannot start with 0");
-    }
-    let year_text = std::str::from_utf8(&c.b[start..c.i]).unwrap_or("0");
-    // Years too long for i64 are still lexically valid; treat them as non-leap.
-    let year = year_text.parse::<i64>().unwrap_or(1) * if negative { -1 } else { 1 };
-    c.expect(b'-', "expected '-' after the year")?;
-    let month = c.digits(2, "the month needs two digits")?;
-    if !(1..=12).contains(&month) {
-        return Err("the month is out of range");
-    }
-    c.expect(b'-', "expected '-' after the month")?;
-    let day = c.digits(2, "the day needs two digits")?;
-    let max_day = match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if day == 0 || day > max_day {
-        return Err("the day is out of range for the month");
-    }
-    Ok(())
-}
-
-fn time_part(c: &mut Cursor<'_>) -> Result<(), &'static str> {
-    let hour = c.digits(2, "the hour needs two digits")?;
-    if hour > 23 {
-        return Err("the hour is out of range");
-    }
-    c.expect(b':', "expected ':' after the hour")?;
-    let minute = c.digits(2, "the minute needs two digits")?;
-    if minute > 59 {
-        return Err("the minute is out of range");
-    }
-    if c.eat(b':') {
-        let second = c.digits(2, "the second needs two digits")?;
-        if second > 59 {
-            return Err("the second is out of range");
-        }
-        if c.eat(b'.') {
-            let n = c.digit_run();
-            if n == 0 {
-                return Err("expected digits after '.'");
-            }
-            if n > 12 {
-                return Err("more than 12 fractional digits");
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_date_time_offset(s: &str) -> Result<(), &'static str> {
-    let mut c = Cursor::new(s);
-    date_part(&mut c)?;
-    if !c.eat_ci(b'T') {
-        return Err("expected 'T' between the date and the time");
-    }
-    time_part(&mut c)?;
-    if c.eat_ci(b'Z') {
-    } else if c.eat(b'+') || c.eat(b'-') {
-        let h = c.digits(2, "the offset hour needs two digits")?;
-        c.expect(b':', "expected ':' in the offset")?;
-        let m = c.digits(2, "the offset minute needs two digits")?;
-        if h > 23 || m > 59 {
-            return Err("the offset is out of range");
-        }
-    } else if c.done() {
-        return Err("missing time-zone offset ('Z' or ±hh:mm)");
-    } else {
-        return Err("unexpected character after the time");
-    }
-    if c.done() {
-        Ok(())
-    } else {
-        Err("unexpected text after the offset")
-    }
-}
-
-fn check_date(s: &str) -> Result<(), &'static str> {
-    let mut c = Cursor::new(s);
-    date_part(&mut c)?;
-    if c.done() {
-        Ok(())
-    } else {
-        Err("unexpected text after the date")
-    }
-}
-
-fn check_time_of_day(s: &str) -> Result<(), &'static str> {
-    let mut c = Cursor::new(s);
-    time_part(&mut c)?;
-    if c.done() {
-        Ok(())
-    } else {
-        Err("unexpected text after the time")
-    }
-}
-
-fn check_duration(s: &str) -> Result<(), &'static str> {
-    let mut c = Cursor::new(s);
-    let _ = c.eat(b'-') || c.eat(b'+');
-    if !c.eat(b'P') {
-        return Err("a duration starts with 'P'");
-    }
-    let mut any = false;
-    // Date components, in order.
-    let mut order = [b'Y', b'M', b'W', b'D'].iter();
-    loop {
-        let save = c.i;
-        if c.digit_run() == 0 {
-            c.i = save;
-            break;
-        }
-        let Some(unit) = c.peek() else {
-            return Err("a number needs a unit designator");
-        };
-        if unit == b'.' || unit == b'T' {
-            return Err("only seconds may have a fraction");
-        }
-        if !order.by_ref().any(|u| *u == unit) {
-            return Err("unexpected or out-of-order designator in the date part");
-        }
-        c.i += 1;
-        any = true;
-    }
-    if c.eat(b'T') {
-        let mut any_time = false;
-        let mut order = [b'H', b'M', b'S'].iter();
-        while !c.done() {
-            if c.digit_run() == 0 {
-                return Err("expected a number");
-            }
-            if c.eat(b'.') {
-                if c.digit_run() == 0 {
-                    return Err("expected digits after '.'");
-                }
-                if !c.eat(b'S') {
-                    return Err("only seconds may have a fraction");
-                }
-                if !order.by_ref().any(|u| *u == b'S') {
-                    return Err("out-of-order designator in the time part");
-                }
-                any_time = true;
-                continue;
-            }
-            let Some(unit) = c.peek() else {
-                return Err("a number needs a unit designator");
-            };
-            if !order.by_ref().any(|u| *u == unit) {
-                return Err("unexpected or out-of-order designator in the time part");
-            }
-            c.i += 1;
-            any_time = true;
-        }
-        if !any_time {
-            return Err("'T' must be followed by at least one time component");
-        }
-        any = true;
-    }
-    if !c.done() {
-        return Err("unexpected text in the duration");
-    }
-    if !any {
-        return Err("a duration needs at least one component");
-    }
-    Ok(())
-}
 
 // ---------------------------------------------------------------------------
 // Binary
@@ -881,125 +676,5 @@ mod tests {
             serde_json::to_string(&g).unwrap(),
             r#""6ba7b810-9dad-11d1-80b4-00c04fd430c8""#
         );
-    }
-}
-
-impl DateTimeOffset {
-    /// Whether both values name the same instant, whatever their text:
-    /// `2021-04-06T18:04:31.033Z`, `2021-04-06T18:04:31.0330000Z` and
-    /// `2021-04-06T20:04:31.033+02:00` all do. A value without an offset is
-    /// read as UTC (the service writes some that way). `false` when either
-    /// text is not a date-time.
-    ///
-    /// ```
-    /// use graphgen_runtime::edm::DateTimeOffset;
-    ///
-    /// let a = DateTimeOffset::new("2021-04-06T18:04:31.033Z")?;
-    /// let b = DateTimeOffset::new("2021-04-06T20:04:31.0330000+02:00")?;
-    /// assert!(a.same_instant(&b));
-    /// assert_ne!(a, b); // equality compares the text
-    /// # Ok::<(), graphgen_runtime::edm::ParseError>(())
-    /// ```
-    pub fn same_instant(&self, other: &DateTimeOffset) -> bool {
-        match (instant(self.as_str()), instant(other.as_str())) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-/// Seconds since the Unix epoch and nanoseconds, from an ISO 8601 date-time
-/// with an optional fraction (extra digits past nanoseconds are ignored) and
-/// an optional `Z` or `+hh:mm` offset.
-fn instant(text: &str) -> Option<(i64, u32)> {
-    let b = text.as_bytes();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let s = b.get(range)?;
-        if s.iter().all(u8::is_ascii_digit) && !s.is_empty() {
-            std::str::from_utf8(s).ok()?.parse().ok()
-        } else {
-            None
-        }
-    };
-    if b.len() < 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut i = 19;
-    let mut nanos: u32 = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 9 {
-                nanos = nanos * 10 + u32::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        for _ in (i - start)..9 {
-            nanos *= 10;
-        }
-    }
-    let offset_minutes = match b.get(i) {
-        None => 0,
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
-            let m = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
-            if sign == b'-' {
-                -m
-            } else {
-                m
-            }
-        }
-        _ => return None,
-    };
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    // Days from civil (proleptic Gregorian), Howard Hinnant's algorithm.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some((seconds, nanos))
-}
-
-#[cfg(test)]
-mod instant_tests {
-    use super::*;
-
-    #[test]
-    fn instants() {
-        let d = |s: &str| DateTimeOffset::new_unchecked(s);
-        assert_eq!(instant("1970-01-01T00:00:00Z"), Some((0, 0)));
-        assert_eq!(
-            instant("2021-04-06T18:04:31.033Z"),
-            Some((1_617_732_271, 33_000_000))
-        );
-        assert!(d("2021-04-06T18:04:31.033Z").same_instant(&d("2021-04-06T18:04:31.0330000Z")));
-        assert!(d("2025-02-13T10:17:05").same_instant(&d("2025-02-13T10:17:05Z")));
-        assert!(d("2021-04-06T18:04:31Z").same_instant(&d("2021-04-06T13:04:31-05:00")));
-        assert!(!d("2021-04-06T18:04:31Z").same_instant(&d("2021-04-06T18:04:32Z")));
-        assert!(!d("garbage").same_instant(&d("garbage")));
-        assert!(!d("2021-04-06T18:04:31.Z").same_instant(&d("2021-04-06T18:04:31Z")));
     }
 }
