@@ -48,11 +48,11 @@ graphgen_runtime::navigation! {
         fn groups() -> graphgen_runtime::CollectionPath<ExternalGroup> = collection("groups") [Global, UsGovL4, UsGovL5];
         /// `items` (contained): `Collection(microsoft.graph.externalConnectors.externalItem)`.
         ///
-        /// Allows: list, get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete. Not: create (`POST`) (created with PUT at the key: https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0).
+        /// Allows: list, get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete. Not: create (`POST`) (created with PUT at the key: <https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0>).
         fn items() -> graphgen_runtime::CollectionPath<ExternalItem, ExternalConnectionItemsCaps> = collection("items") [Global, UsGovL4, UsGovL5];
         /// `operations` (contained): `Collection(microsoft.graph.externalConnectors.connectionOperation)`.
         ///
-        /// Allows: list, get. Not: create (`POST`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), update (`PATCH`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), delete (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0).
+        /// Allows: list, get. Not: create (`POST`) (read-only: <https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0>), update (`PATCH`) (read-only: <https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0>), delete (read-only: <https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0>).
         fn operations() -> graphgen_runtime::CollectionPath<ConnectionOperation, ExternalConnectionOperationsCaps> = collection("operations") [Global, UsGovL4, UsGovL5];
         /// `schema` (contained): `microsoft.graph.externalConnectors.schema`.
         ///
@@ -103,7 +103,7 @@ graphgen_runtime::caps! {
 
 /// What `microsoft.graph.externalConnectors.externalConnection/items` allows, as the metadata and the service's documentation say.
 ///
-/// Allows: list, get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete. Not: create (`POST`) (created with PUT at the key: https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0).
+/// Allows: list, get, replace (`PUT`) (UpdateRestrictions/UpdateMethod on microsoft.graph.externalConnectors.externalConnection/items), delete. Not: create (`POST`) (created with PUT at the key: <https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-put-items?view=graph-rest-1.0>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ExternalConnectionItemsCaps;
 
@@ -116,7 +116,7 @@ graphgen_runtime::caps! {
 
 /// What `microsoft.graph.externalConnectors.externalConnection/operations` allows, as the metadata and the service's documentation say.
 ///
-/// Allows: list, get. Not: create (`POST`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), update (`PATCH`) (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0), delete (read-only: https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0).
+/// Allows: list, get. Not: create (`POST`) (read-only: <https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0>), update (`PATCH`) (read-only: <https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0>), delete (read-only: <https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-1.0>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ExternalConnectionOperationsCaps;
 

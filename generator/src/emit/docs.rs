@@ -47,7 +47,7 @@ pub fn lines(paragraphs: &[String]) -> Vec<String> {
 /// markup characters are escaped, and lines lose the leading spaces and
 /// block markers that would make a heading, a list, a quote or a code block
 /// (a doctest).
-fn markdown(text: &str) -> String {
+pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for (i, line) in text.lines().enumerate() {
         if i > 0 {

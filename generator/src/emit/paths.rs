@@ -295,7 +295,8 @@ fn nav_method(
 /// What a path allows, with the annotation that decided each where one did.
 fn verbs(c: &ResolvedCapabilities, spec: &CapsSpec, collection: bool, singleton: bool) -> String {
     let said = |what: &str, by: &Option<String>| match by {
-        Some(by) => format!("{what} ({by})"),
+        // A fact's source is a bare URL: Markdown makes it a link.
+        Some(by) => format!("{what} ({})", docs::markdown(by)),
         None => what.to_string(),
     };
     let mut allowed = Vec::new();
