@@ -165,8 +165,8 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
     }
 }
 
-/// The namespace features of a generated crate: every feature of its
-/// manifest but `default` and the transport's.
+/// The namespace features of a generated crate: the features of its
+/// manifest that turn on nothing else (the runtime's forward to it).
 fn namespace_features(dir: &Path) -> Result<Vec<String>, String> {
     let path = dir.join("Cargo.toml");
     let manifest =
@@ -176,8 +176,9 @@ fn namespace_features(dir: &Path) -> Result<Vec<String>, String> {
         .skip_while(|l| l.trim() != "[features]")
         .skip(1)
         .take_while(|l| !l.starts_with('['))
-        .filter_map(|l| l.split_once(" = ").map(|(name, _)| name.trim()))
-        .filter(|name| !name.starts_with('#') && !["default", "reqwest"].contains(name))
+        .filter_map(|l| l.split_once(" = "))
+        .filter(|(name, value)| !name.starts_with('#') && value.trim() == "[]")
+        .map(|(name, _)| name.trim())
         .map(str::to_string)
         .collect())
 }

@@ -7,7 +7,7 @@ use crate::model::TypeKind;
 
 use super::plan::{Features, ItemFile, ModulePlan, PathUnit, Plan};
 use super::types::{ident, Cx, Imports};
-use super::{enums, operations, paths, structs, RuntimeDependency};
+use super::{enums, naming, operations, paths, structs, RuntimeDependency};
 
 /// One top-level item (or pair of items) of an item file: the unit the
 /// emitter builds and formats independently.
@@ -367,9 +367,7 @@ serde_json = "1"
 
 [features]
 default = [{defaults}]
-# The default async transport: reqwest with rustls. Turn it off to bring your own.
-reqwest = ["graphgen-runtime/reqwest"]
-{namespaces}"#,
+{runtime_features}{namespaces}"#,
         preamble = o.preamble,
         name = o.crate_name,
         version = o.crate_version,
@@ -378,6 +376,10 @@ reqwest = ["graphgen-runtime/reqwest"]
             .map(|f| format!("{f:?}"))
             .collect::<Vec<_>>()
             .join(", "),
+        runtime_features = naming::RUNTIME_FEATURES
+            .iter()
+            .map(|(f, what)| format!("# {what}\n{f} = [\"graphgen-runtime/{f}\"]\n"))
+            .collect::<String>(),
         namespaces = if plan.features.is_empty() {
             String::new()
         } else {

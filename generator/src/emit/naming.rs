@@ -49,6 +49,49 @@ const TYPE_NAMES_IN_USE: &[&str] = &[
     "Vec",
 ];
 
+/// The generated crate's features that turn on the runtime's, with what
+/// each brings; a namespace's feature never takes one of these names.
+pub const RUNTIME_FEATURES: &[(&str, &str)] = &[
+    (
+        "reqwest",
+        "The default async transport: reqwest with rustls. Turn it off to bring your own.",
+    ),
+    (
+        "reqwest-middleware",
+        "A `reqwest_middleware::ClientWithMiddleware` as the transport.",
+    ),
+    (
+        "tower",
+        "A `tower::Service<http::Request<_>>` as the transport.",
+    ),
+    (
+        "azure",
+        "Any `azure_core` `TokenCredential` (azure_identity's) as the token provider.",
+    ),
+    (
+        "chrono",
+        "Conversions between the Edm date and time types and chrono's.",
+    ),
+    (
+        "time",
+        "Conversions between the Edm date and time types and time's.",
+    ),
+    (
+        "jiff",
+        "Conversions between the Edm date and time types and jiff's.",
+    ),
+];
+
+/// The Cargo feature of a namespace: its module's name, unless the
+/// runtime's features have it (`time` becomes `time_namespace`).
+pub fn namespace_feature(module: &str) -> String {
+    if RUNTIME_FEATURES.iter().any(|(f, _)| *f == module) {
+        format!("{module}_namespace")
+    } else {
+        module.to_string()
+    }
+}
+
 /// The name of the catch-all variant of every generated enum: holds a member
 /// (or, on polymorphic enums, a derived type) this crate does not know.
 pub const UNRECOGNIZED_VARIANT: &str = "Unrecognized";
@@ -202,6 +245,13 @@ mod tests {
         );
         assert_eq!(module_name("microsoft.graph.security", p), "security");
         assert_eq!(module_name("contoso.hr", p), "contoso_hr");
+    }
+
+    #[test]
+    fn namespace_features_never_take_a_runtime_feature() {
+        assert_eq!(namespace_feature("search"), "search");
+        assert_eq!(namespace_feature("time"), "time_namespace");
+        assert_eq!(namespace_feature("reqwest"), "reqwest_namespace");
     }
 
     #[test]

@@ -486,7 +486,7 @@ impl<'m> Plan<'m> {
             .iter()
             .map(|ns| {
                 (
-                    self.modules[self.module_of_ns[ns.as_str()]].name.clone(),
+                    naming::namespace_feature(&self.modules[self.module_of_ns[ns.as_str()]].name),
                     ns.as_str(),
                 )
             })
@@ -533,8 +533,8 @@ impl<'m> Plan<'m> {
     /// The features under which an operation of `namespace` is compiled:
     /// its namespace's.
     pub fn namespace_features(&self, namespace: &str) -> Features {
-        let name = self.module_name(namespace);
-        match self.features.iter().position(|f| f == name) {
+        let name = naming::namespace_feature(self.module_name(namespace));
+        match self.features.iter().position(|f| *f == name) {
             Some(f) => Features {
                 always: false,
                 any: BTreeSet::from([f]),
