@@ -1036,3 +1036,26 @@ fn futures_are_send() {
     assert_send(add(activities(1)).send(&c));
     assert_send(add(activities(1)).send_split(&c));
 }
+
+#[tokio::test]
+async fn send_stream_reports_each_call_as_it_ends() {
+    let server = Server::respond_with(|req, _| {
+        let sent: Vec<AnyExternalActivity> =
+            serde_json::from_value(request_body(req)["activities"].clone()).unwrap();
+        ok_reply(&sent)
+    })
+    .await;
+    let c = client(&server);
+    let mut calls = add(activities(45)).send_stream(&c, 2);
+    let mut seen = Vec::new();
+    while let Some(outcome) = calls.next_outcome().await {
+        let graphgen_runtime::CallOutcome::Answered(answered) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(answered.is_complete_success());
+        seen.extend(answered.entries().iter().map(|e| e.index));
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (0..45).collect::<Vec<_>>());
+    assert_eq!(server.count(), 3, "45 activities go as 20 + 20 + 5");
+}

@@ -770,6 +770,17 @@ macro_rules! batch {
             ) -> impl ::core::future::Future<Output = $crate::SplitOutcome<$($item)::+, $result>> + '_ {
                 client.send_batch_split(self)
             }
+
+            /// Sends the items as calls of at most `MAX_ITEMS`, up to
+            /// `concurrency` at once, yielding what became of each call as it
+            /// ends (see [`SplitSend`](graphgen_runtime::SplitSend)).
+            pub fn send_stream<'a>(
+                self,
+                client: &$crate::Client,
+                concurrency: usize,
+            ) -> $crate::SplitSend<'a, Self> {
+                client.send_batch_stream(self, concurrency)
+            }
         }
         impl $crate::BatchOperation for $name {
             type Item = $($item)::+;

@@ -123,6 +123,12 @@ where
         self.stopped = true;
     }
 
+    /// The next outcome, `None` after the last: the stream read without
+    /// `StreamExt`.
+    pub async fn next_outcome(&mut self) -> Option<CallOutcome<B::Item, B::Result>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
     /// Reads the stream to its end and merges the outcomes, in input order.
     pub async fn into_outcome(mut self) -> SplitOutcome<B::Item, B::Result> {
         let mut answered = Vec::new();

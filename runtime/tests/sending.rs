@@ -306,3 +306,17 @@ fn streams_are_send() {
     assert_send(&c.send_batch_stream(add(1), 2).into_outcome());
     assert_send(&c.send_all(vec![add(1)], 2));
 }
+
+#[tokio::test]
+async fn next_outcome_reads_the_stream_without_stream_ext() {
+    let server = Server::respond_with(|req, _| echo(req)).await;
+    let mut calls = client(&server).send_batch_stream(add(45), 2);
+    let mut counts = Vec::new();
+    while let Some(outcome) = calls.next_outcome().await {
+        assert!(matches!(outcome, CallOutcome::Answered(_)), "{outcome:?}");
+        counts.push(outcome.item_count());
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, [5, 20, 20]);
+    assert_eq!(server.count(), 3);
+}
