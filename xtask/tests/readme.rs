@@ -23,7 +23,7 @@ fn opens_with_the_two_commands_and_stays_short() {
     assert!(first[2].starts_with("cargo test --workspace "), "{first:?}");
     assert_eq!(first[3], "```");
     assert!(
-        text.len() < 15 * 1024,
+        text.len() < 15_000,
         "README.md is {} bytes: keep it under 15 KB (details go to docs/)",
         text.len()
     );
@@ -82,4 +82,20 @@ fn every_rust_block_compiles_as_a_users_crate_sees_it() {
     // One doctest per block: none was skipped.
     let summary = format!("test result: ok. {blocks} passed; 0 failed; 0 ignored");
     assert!(stdout.contains(&summary), "expected `{summary}`:\n{stdout}");
+}
+
+#[test]
+fn the_example_report_is_the_one_api_diff_writes() {
+    let text = readme();
+    let block = text
+        .split("```markdown\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows an API change report");
+    let snapshot = std::fs::read_to_string(
+        root().join("xtask/tests/snapshots/history_2023-05-24_to_2023-10-27.snap"),
+    )
+    .unwrap();
+    let report = snapshot.splitn(3, "---\n").nth(2).unwrap();
+    assert_eq!(block.trim(), report.trim());
 }
