@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// The executable of `example` of `package`, built once per process
@@ -118,31 +119,41 @@ pub async fn run(
     .unwrap()
 }
 
-/// A file removed when dropped (with its folder, once empty).
+/// A file in a folder of its own, both removed when dropped. Tests run at
+/// once: a shared folder would be removed by one test's cleanup while
+/// another writes into it.
 #[derive(Debug)]
-pub struct TempFile(PathBuf);
+pub struct TempFile {
+    dir: PathBuf,
+    path: PathBuf,
+}
 
 impl TempFile {
-    /// A file named `name` in a folder of this process, holding `text`.
+    /// A file named `name`, holding `text`, in a new folder of this process.
     pub fn new(name: &str, text: &str) -> TempFile {
-        let dir = std::env::temp_dir().join(format!("graphgen-examples-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "graphgen-examples-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("create a temporary folder");
         let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        TempFile(path)
+        std::fs::write(&path, text).expect("write a temporary file");
+        TempFile { dir, path }
     }
 
     /// The path, as an argument.
     pub fn arg(&self) -> String {
-        self.0.to_str().expect("a UTF-8 temporary path").to_owned()
+        self.path
+            .to_str()
+            .expect("a UTF-8 temporary path")
+            .to_owned()
     }
 }
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        if let Some(dir) = self.0.parent() {
-            let _ = std::fs::remove_dir(dir);
-        }
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
