@@ -28,6 +28,12 @@
 //! other than 1 to 128 letters and digits, a body over 4 MB, a schema of
 //! more than 128 properties) is never sent.
 //!
+//! The items are put `--concurrency` (default 4) at a time, so their lines
+//! come in the order the PUTs end. After a PUT fails no further one starts;
+//! those in flight end and are printed, then the flow fails with the first
+//! item that failed. More than 20 items show progress on standard error: a
+//! bar on a terminal, else lines such as `put 20/45`.
+//!
 //! `--schema FILE` holds the schema body (`{"baseType":
 //! "microsoft.graph.externalItem", "properties": [...]}`); `--items FILE`
 //! holds JSON Lines, one `externalItem` a line with its `id`. Without them,
@@ -40,24 +46,32 @@
 //! overrides the authority). The app needs `ExternalConnection.ReadWrite.OwnedBy`
 //! and `ExternalItem.ReadWrite.OwnedBy`. The service documents no list of
 //! items; where it refuses step 5, the flow fails there.
+//!
+//! `RUST_LOG` (e.g. `RUST_LOG=graphgen_runtime=debug`) logs the runtime's
+//! calls on standard error.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
+use futures_util::StreamExt as _;
 use graphgen_testkit::connectors::Double;
 use msgraph_connectors::external_connectors::{
     external, AccessType, Acl, AclType, AddActivities, ExternalActivity, ExternalActivityType,
-    ExternalConnection, ExternalConnectionNav, ExternalItem, ExternalItemContent,
-    ExternalItemContentType, ExternalNav, Label, Properties, Property, PropertyType, Schema,
+    ExternalConnection, ExternalConnectionItemsCaps, ExternalConnectionNav, ExternalItem,
+    ExternalItemContent, ExternalItemContentType, ExternalNav, Label, Properties, Property,
+    PropertyType, Schema,
 };
 use msgraph_connectors::runtime::edm::DateTimeOffset;
 use msgraph_connectors::runtime::http::{Request, Response, StatusCode};
 use msgraph_connectors::runtime::transport::{BoxFuture, ReqwestTransport};
-use msgraph_connectors::runtime::{BaseUrl, Client, Cloud, Error, Transport};
-use support::{describe, fail};
+use msgraph_connectors::runtime::{
+    BaseUrl, Client, Cloud, CollectionPath, Error, Transport, DEFAULT_CONCURRENCY,
+};
+use support::{describe, err_line, fail, out_line, Progress};
 
 /// Create a Microsoft Search connection, register its schema, put items,
 /// record an activity and list the items, printing each request.
@@ -80,6 +94,11 @@ struct Args {
     /// Then delete each item and the connection.
     #[arg(long)]
     cleanup: bool,
+
+    /// Item PUTs in flight at once.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u16,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
 
     /// National cloud: global, usgov-l4, usgov-l5 or china.
     #[arg(long, value_name = "CLOUD")]
@@ -266,11 +285,43 @@ impl Transport for Printed {
         Box::pin(async move {
             let response = self.inner.send(request, max_response_bytes).await;
             match &response {
-                Ok(r) => println!("{method} {path} {}", r.status().as_u16()),
-                Err(_) => println!("{method} {path} -"),
+                Ok(r) => out_line(format_args!("{method} {path} {}", r.status().as_u16())),
+                Err(_) => out_line(format_args!("{method} {path} -")),
             }
             response
         })
+    }
+}
+
+/// Puts every item, `concurrency` at a time, until one fails: then the
+/// PUTs in flight end (the transport prints them) and the failure of the
+/// first item, in file order, that failed is the error.
+async fn put_items(
+    client: &Client,
+    to: &CollectionPath<ExternalItem, ExternalConnectionItemsCaps>,
+    items: &[(String, ExternalItem)],
+    concurrency: usize,
+) -> Result<(), String> {
+    let mut progress = Progress::new("put", items.len());
+    let failed = AtomicBool::new(false);
+    let puts = items
+        .iter()
+        .take_while(|_| !failed.load(Ordering::Relaxed))
+        .map(|(id, item)| to.key(id).put(item));
+    let mut results = client.send_all(puts, concurrency);
+    let mut first: Option<(usize, Error)> = None;
+    while let Some((index, result)) = results.next().await {
+        progress.advance(1);
+        if let Err(e) = result {
+            failed.store(true, Ordering::Relaxed);
+            if first.as_ref().is_none_or(|(i, _)| index < *i) {
+                first = Some((index, e));
+            }
+        }
+    }
+    match first {
+        Some((index, e)) => Err(format!("putting item {}: {}", items[index].0, describe(&e))),
+        None => Ok(()),
     }
 }
 
@@ -295,7 +346,10 @@ async fn flow(
     match connections.create(&new).send(client).await {
         Ok(_) => {}
         Err(e) if e.status() == Some(StatusCode::CONFLICT) => {
-            eprintln!("note: connection {} exists; going on", args.connection);
+            err_line(format_args!(
+                "note: connection {} exists; going on",
+                args.connection
+            ));
         }
         Err(e) => return Err(at("creating the connection")(e)),
     }
@@ -310,10 +364,8 @@ async fn flow(
         .await
         .map_err(at("waiting for the schema"))?;
 
-    for (id, item) in items {
-        let put = connection.items().key(id).put(item).send(client).await;
-        put.map_err(|e| format!("putting item {id}: {}", describe(&e)))?;
-    }
+    let to = connection.items();
+    put_items(client, &to, items, usize::from(args.concurrency)).await?;
 
     let first = &items[0].0;
     let time = DateTimeOffset::new(ACTIVITY_TIME).map_err(|e| describe(&e))?;
@@ -336,7 +388,7 @@ async fn flow(
     {
         count += 1;
     }
-    eprintln!("{count} item(s) listed");
+    err_line(format_args!("{count} item(s) listed"));
 
     if args.cleanup {
         for (id, _) in items {

@@ -27,6 +27,26 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// `lines` with each run of item PUTs sorted: they go several at a time
+/// (`--concurrency`), so they end in any order.
+fn puts_sorted<S: AsRef<str> + Ord + Clone>(lines: &[S]) -> Vec<S> {
+    let is_put = |l: &S| l.as_ref().starts_with("PUT ");
+    let mut out: Vec<S> = Vec::new();
+    let mut run: Vec<S> = Vec::new();
+    for l in lines {
+        if is_put(l) {
+            run.push(l.clone());
+        } else {
+            run.sort();
+            out.append(&mut run);
+            out.push(l.clone());
+        }
+    }
+    run.sort();
+    out.append(&mut run);
+    out
+}
+
 /// A double that completes registrations at the first poll.
 async fn quick_double(config: Config) -> Double {
     Double::start_with(Config {
@@ -70,7 +90,8 @@ async fn without_arguments_the_flow_runs_against_an_in_process_double() {
         format!("GET {items}?$skiptoken=2 200"),
         format!("GET {items}?$skiptoken=4 200"),
     ]);
-    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), expected);
+    let out = stdout(&o);
+    assert_eq!(puts_sorted(&out.lines().collect::<Vec<_>>()), expected);
     assert_eq!(stderr(&o), "5 item(s) listed\n");
 }
 
@@ -114,7 +135,8 @@ async fn files_an_existing_connection_and_cleanup_against_a_given_url() {
     ]);
     expected.extend(["A1", "A2", "A3"].map(|id| format!("DELETE {hr2}/items/{id} 204")));
     expected.push(format!("DELETE {hr2} 204"));
-    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), expected);
+    let out = stdout(&o);
+    assert_eq!(puts_sorted(&out.lines().collect::<Vec<_>>()), expected);
     assert_eq!(
         stderr(&o),
         "note: connection hr2 exists; going on\n3 item(s) listed\n"
@@ -126,7 +148,7 @@ async fn files_an_existing_connection_and_cleanup_against_a_given_url() {
         .iter()
         .map(|l| l.replacen(" /", " /v1.0/", 1))
         .collect();
-    assert_eq!(sent, printed);
+    assert_eq!(puts_sorted(&sent), printed);
     let requests = double.requests();
     assert!(requests
         .iter()
@@ -175,7 +197,9 @@ async fn an_item_the_client_refuses_is_never_sent_and_exits_1() {
     let bad = ITEMS.replace("\"A2\"", "\"A-2\"");
     let items = TempFile::new("bad-id.jsonl", &bad);
     let base = double.base_url();
-    let o = run(&["--base-url", &base, "--token", "t", "--items", &items.arg()]).await;
+    // One PUT at a time: none starts after the refused one.
+    let flags = ["--base-url", &base, "--token", "t", "--concurrency", "1"];
+    let o = run(&[&flags[..], &["--items", &items.arg()]].concat()).await;
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
@@ -185,6 +209,20 @@ async fn an_item_the_client_refuses_is_never_sent_and_exits_1() {
     let err = stderr(&o);
     assert!(
         err.starts_with("error: putting item A-2: invalid key for `items`"),
+        "{err}"
+    );
+    assert!(double.lines().iter().all(|l| !l.contains("A-2")));
+
+    // Four at a time: the PUT of A3 may have started, and ends; the error
+    // is still the refused item's (after a note: the connection is there).
+    let o = run(&["--base-url", &base, "--token", "t", "--items", &items.arg()]).await;
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.ends_with(
+            "\nerror: putting item A-2: invalid key for `items`: the key must be \
+             letters and digits only, of the length the service allows\n"
+        ),
         "{err}"
     );
     assert!(double.lines().iter().all(|l| !l.contains("A-2")));

@@ -26,9 +26,12 @@ pub const SLICES: &[(&str, &str)] = &[
 const MANIFEST_EXTRA: &str = r#"[dev-dependencies]
 clap = { version = "4", features = ["derive"] }
 criterion = { version = "0.5", default-features = false }
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
 graphgen-testkit = { path = "../testkit" }
+indicatif = { version = "0.18", default-features = false }
 serde = { version = "1", features = ["derive"] }
-tokio = { version = "1", features = ["macros", "rt-multi-thread", "io-std", "io-util", "net", "time", "sync"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread", "io-std", "io-util", "net", "time", "sync", "signal"] }
+tracing-subscriber = { version = "0.3", default-features = false, features = ["fmt", "ansi", "env-filter"] }
 
 [[example]]
 name = "add_activities"

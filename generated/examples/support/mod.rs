@@ -1,16 +1,23 @@
-//! What the example programs share: starting, failing, describing errors,
-//! and the options saying where the service is and how to authenticate.
+//! What the example programs share: starting, logging, failing,
+//! describing errors, showing progress, and the options saying where the
+//! service is and how to authenticate.
+
+mod progress;
 
 use std::future::Future;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 use msgraph_connectors::runtime::{ClientBuilder, ClientCredentials, Cloud};
 
-/// Parses the arguments and runs `run` on a single-threaded runtime. A
-/// usage error is exit status 1; `--help` and `--version` print to
-/// standard output and succeed.
+pub use progress::{err_line, out_line, Progress};
+
+/// Parses the arguments, installs the `RUST_LOG` subscriber and runs `run`
+/// on a single-threaded runtime. A usage error is exit status 1; `--help`
+/// and `--version` print to standard output and succeed.
 pub fn main<A: Parser, F: Future<Output = ExitCode>>(run: impl FnOnce(A) -> F) -> ExitCode {
+    logging();
     let args = match A::try_parse() {
         Ok(args) => args,
         Err(e) => {
@@ -38,16 +45,29 @@ pub fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// An error with its causes, one per `: `.
+/// The runtime's spans and events on standard error, as `RUST_LOG` says
+/// (e.g. `RUST_LOG=graphgen_runtime=debug` shows each attempt). Without it
+/// only errors would show, and the runtime logs none: the output stays as
+/// it is.
+fn logging() {
+    // Colours only where a person reads them; `NO_COLOR` still turns them off.
+    let ansi = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .init();
+}
+
+/// An error and each of its sources, joined by `: `. The runtime's errors
+/// keep their source out of their own text, so nothing repeats.
 pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     let mut s = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
-        let text = cause.to_string();
-        if !s.contains(&text) {
-            s.push_str(": ");
-            s.push_str(&text);
-        }
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
         source = cause.source();
     }
     s
