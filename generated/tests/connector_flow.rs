@@ -12,9 +12,9 @@ use graphgen_testkit::Recorded;
 use msgraph_connectors::external_connectors::{
     external, AccessType, Acl, AclType, AddActivities, AnyExternalActivity, ConnectionOperation,
     ConnectionOperationStatus, ConnectionState, ExternalActivity, ExternalActivityType,
-    ExternalConnection, ExternalConnectionNav, ExternalGroup, ExternalGroupNav, ExternalItem,
-    ExternalItemContent, ExternalItemContentType, ExternalNav, Identity, IdentityType, Label,
-    Properties, Property, PropertyType, Schema,
+    ExternalConnection, ExternalConnectionNav, ExternalConnectionsCaps, ExternalGroup,
+    ExternalGroupNav, ExternalItem, ExternalItemContent, ExternalItemContentType, ExternalNav,
+    Identity, IdentityType, Label, Properties, Property, PropertyType, Schema,
 };
 use msgraph_connectors::runtime::batch::EntryStatus;
 use msgraph_connectors::runtime::caps::Standard;
@@ -201,6 +201,26 @@ async fn the_whole_flow_sends_exactly_these_requests() {
         ),
         "{err:?}"
     );
+    // And connection ids out of 3 to 32 letters and digits.
+    for id in ["hr", "hr-tickets", &"a".repeat(33)] {
+        let err = external()
+            .connections()
+            .key(id)
+            .get()
+            .send(&c)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidKey {
+                    segment: "connections",
+                    ..
+                }
+            ),
+            "{id}: {err:?}"
+        );
+    }
     let mut big = item(1);
     let mut content = ExternalItemContent::new(ExternalItemContentType::Text);
     content.value = "x".repeat(4_000_000).into();
@@ -338,7 +358,7 @@ async fn the_whole_flow_sends_exactly_these_requests() {
 }
 
 /// The path of connection `contosohr`, created.
-async fn created(c: &Client) -> Path<ExternalConnection> {
+async fn created(c: &Client) -> Path<ExternalConnection, ExternalConnectionsCaps> {
     let connections = external().connections();
     connections
         .create(&connection(CONNECTION))

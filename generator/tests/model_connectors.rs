@@ -165,6 +165,13 @@ fn the_documented_facts_resolve_on_the_connectors_metadata() {
                 max_len: 128,
                 alphanumeric: true
             },
+            &Fact::KeyRule {
+                owner: id(&m, NS, "external"),
+                navigation: "connections".into(),
+                min_len: 3,
+                max_len: 32,
+                alphanumeric: true
+            },
             &Fact::MaxRequestBody {
                 owner: connection,
                 navigation: "items".into(),

@@ -25,7 +25,7 @@ graphgen_runtime::navigation! {
         /// `connections` (contained): `Collection(microsoft.graph.externalConnectors.externalConnection)`.
         ///
         /// Allows: list, create (`POST`), get, update (`PATCH`), delete.
-        fn connections() -> graphgen_runtime::CollectionPath<ExternalConnection> = collection("connections") [Global, UsGovL4, UsGovL5];
+        fn connections() -> graphgen_runtime::CollectionPath<ExternalConnection, ExternalConnectionsCaps> = collection("connections") [Global, UsGovL4, UsGovL5];
     }
 }
 
@@ -134,6 +134,18 @@ graphgen_runtime::caps! {
     ExternalConnectionSchemaCaps: Read, Update(graphgen_runtime::LongRunning<ConnectionOperation>) {
         const MAX_COLLECTION_ITEMS = Some(("properties", 128));
         const PREFER_UNKNOWN_ENUM_MEMBERS = true;
+    };
+}
+
+/// What `microsoft.graph.externalConnectors.external/connections` allows, as the metadata and the service's documentation say.
+///
+/// Allows: list, create (`POST`), get, update (`PATCH`), delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ExternalConnectionsCaps;
+
+graphgen_runtime::caps! {
+    ExternalConnectionsCaps: Read, Insert, Update, Delete {
+        fn check_key = graphgen_runtime::caps::alphanumeric::<3, 32>;
     };
 }
 

@@ -170,6 +170,20 @@ const FACTS: &[Entry] = &[
         source: "https://learn.microsoft.com/graph/api/resources/externalconnectors-externalitem?view=graph-rest-1.0",
     },
     Entry {
+        name: "externalConnection ids",
+        about: (CONNECTORS, "external"),
+        // `id`: "Must be between 3 and 32 characters in length. Must only
+        // contain alphanumeric characters." (The names it may not start
+        // with or be are left to the service.)
+        row: Row::KeyRule {
+            navigation: "connections",
+            min_len: 3,
+            max_len: 32,
+            alphanumeric: true,
+        },
+        source: "https://learn.microsoft.com/graph/api/resources/externalconnectors-externalconnection?view=graph-rest-1.0",
+    },
+    Entry {
         name: "externalItem request body",
         about: (CONNECTORS, "externalConnection"),
         // "Item size; this limit applies to the request body when
