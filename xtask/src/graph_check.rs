@@ -145,6 +145,13 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
             }
         }
         if case.name == "clean-all" {
+            if !args.doc {
+                write_read_test(&dir)?;
+                runs.push((
+                    "reading documented responses".into(),
+                    Cargo::test(READ_TEST),
+                ));
+            }
             runs.push(("cargo doc".into(), Cargo::doc()));
         }
         for (what, cargo) in runs {
@@ -164,6 +171,67 @@ pub fn run(root: &Path, args: Args) -> Result<(), String> {
         ))
     }
 }
+
+/// The test `graph-check` adds to the whole-Graph crate: a response as
+/// Microsoft documents it reads, though it carries a few of the entity's
+/// properties (`Nullable="false"` means never null, not always present).
+const READ_TEST: &str = "read_documented_responses";
+
+fn write_read_test(dir: &Path) -> Result<(), String> {
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
+    let path = tests.join(format!("{READ_TEST}.rs"));
+    std::fs::write(&path, READ_TEST_SOURCE).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+const READ_TEST_SOURCE: &str = r####"//! Written by `cargo xtask graph-check`.
+
+use graph_check_clean_all::graph::{users, AnyUser};
+use graph_check_clean_all::runtime::{http, parse_response, Operation};
+
+/// The response of "Get user" (`GET /users/{id}`) in the v1.0 reference:
+/// the default properties only.
+const ADELE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+  "businessPhones": ["+1 425 555 0109"],
+  "displayName": "Adele Vance",
+  "givenName": "Adele",
+  "jobTitle": "Retail Manager",
+  "mail": "AdeleV@contoso.com",
+  "mobilePhone": null,
+  "officeLocation": "18/2111",
+  "preferredLanguage": "en-US",
+  "surname": "Vance",
+  "userPrincipalName": "AdeleV@contoso.com",
+  "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
+}"#;
+
+#[test]
+fn get_user_reads_the_default_properties() {
+    let get = users().key("87d349ed-44d7-43e1-9a83-5f2406dee5bd").get();
+    assert_eq!(get.path().unwrap(), "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd");
+    let response = http::Response::builder().status(200).body(ADELE).unwrap();
+    let AnyUser::User(user) = parse_response(get, response).unwrap() else {
+        panic!("not read as a user");
+    };
+    assert_eq!(user.display_name.as_deref(), Some("Adele Vance"));
+    assert_eq!(user.business_phones.as_deref(), Some(&["+1 425 555 0109".to_string()][..]));
+    // `Nullable="false"` and not sent: absent. Sent as null: null.
+    assert!(user.assigned_licenses.is_absent());
+    assert!(user.account_enabled.is_absent());
+    assert!(user.mobile_phone.is_null());
+}
+
+#[test]
+fn a_select_reads_what_it_names() {
+    let body = r#"{"displayName": "Adele Vance", "accountEnabled": true}"#;
+    let AnyUser::User(user) = serde_json::from_str::<AnyUser>(body).unwrap() else {
+        panic!("not read as a user");
+    };
+    assert_eq!(user.account_enabled.value(), Some(&true));
+    assert!(user.id.is_absent());
+}
+"####;
 
 /// The namespace features of a generated crate: the features of its
 /// manifest that turn on nothing else (the runtime's forward to it).
@@ -196,6 +264,22 @@ impl Cargo {
             .chain(extra)
             .map(|a| a.to_string())
             .collect();
+        Cargo { args, doc: false }
+    }
+
+    /// Builds the crate's test `name` (a debug build of the whole crate)
+    /// and runs it.
+    fn test(name: &str) -> Self {
+        let args = [
+            "test",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--test",
+            name,
+        ]
+        .map(str::to_string)
+        .to_vec();
         Cargo { args, doc: false }
     }
 
@@ -261,6 +345,13 @@ impl Cargo {
         );
         if !ok && diagnostics.is_empty() {
             for l in stderr.lines().filter(|l| !l.starts_with('\t')).take(20) {
+                println!("    {l}");
+            }
+        }
+        // A failing test says why on standard output.
+        if !ok && self.args[0] == "test" {
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            for l in stdout.lines().filter(|l| !l.trim().is_empty()).take(40) {
                 println!("    {l}");
             }
         }
