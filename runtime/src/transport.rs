@@ -74,6 +74,18 @@ mod tower;
 #[cfg(feature = "tower")]
 pub use self::tower::TowerTransport;
 
+/// A request that failed on its way: `connect` only when nothing was sent
+/// (and so it can be sent again whatever its verb).
+#[cfg_attr(not(any(feature = "reqwest", feature = "tower")), allow(dead_code))]
+fn send_failed(connect: bool, source: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    let message = if connect {
+        "cannot connect"
+    } else {
+        "request failed"
+    };
+    Error::transport(message, connect, Some(source))
+}
+
 /// A response body read up to a limit.
 #[cfg_attr(not(any(feature = "reqwest", feature = "tower")), allow(dead_code))]
 struct Body {
@@ -156,16 +168,7 @@ mod reqwest_transport {
 
     /// A reqwest failure, `connect` only when nothing was sent.
     pub(super) fn reqwest_error(e: reqwest::Error) -> Error {
-        let connect = e.is_connect();
-        Error::transport(
-            if connect {
-                "cannot connect"
-            } else {
-                "request failed"
-            },
-            connect,
-            Some(Box::new(e.without_url())),
-        )
+        super::send_failed(e.is_connect(), Box::new(e.without_url()))
     }
 
     /// Reads a reqwest response within the limit (see [`Transport`]).

@@ -11,7 +11,7 @@ use http_body::Body as HttpBody;
 use http_body_util::BodyExt as _;
 use tower_service::Service;
 
-use super::{Body, BoxFuture, Transport};
+use super::{send_failed, Body, BoxFuture, Transport};
 use crate::Error;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -93,16 +93,7 @@ fn refused(e: &(dyn StdError + 'static)) -> bool {
 
 fn service_error(e: impl Into<BoxError>) -> Error {
     let e = e.into();
-    let connect = refused(e.as_ref());
-    Error::transport(
-        if connect {
-            "cannot connect"
-        } else {
-            "request failed"
-        },
-        connect,
-        Some(e),
-    )
+    send_failed(refused(e.as_ref()), e)
 }
 
 impl<S, B, R> Transport for TowerTransport<S, B>
