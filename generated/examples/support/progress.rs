@@ -88,17 +88,17 @@ fn shown() -> std::sync::MutexGuard<'static, Option<ProgressBar>> {
 /// is taken off meanwhile: where standard output is the same terminal,
 /// the two would tear each other.
 pub fn out_line(text: impl std::fmt::Display) {
-    // A closed pipe (`| head`) is not worth a panic.
-    let print = || writeln!(std::io::stdout().lock(), "{text}");
-    let _ = match shown().as_ref() {
-        Some(bar) => bar.suspend(print),
-        None => print(),
-    };
+    print_line(std::io::stdout, text);
 }
 
 /// [`out_line`] for standard error.
 pub fn err_line(text: impl std::fmt::Display) {
-    let print = || writeln!(std::io::stderr().lock(), "{text}");
+    print_line(std::io::stderr, text);
+}
+
+fn print_line<W: Write>(stream: fn() -> W, text: impl std::fmt::Display) {
+    // A closed pipe (`| head`) is not worth a panic.
+    let print = || writeln!(stream(), "{text}");
     let _ = match shown().as_ref() {
         Some(bar) => bar.suspend(print),
         None => print(),
