@@ -45,14 +45,13 @@ impl<'a> TokenRequest<'a> {
     ///
     /// ```no_run
     /// use graphgen_runtime::auth::{ClientCredentials, TokenProvider, TokenRequest};
-    /// use graphgen_runtime::transport::ReqwestTransport;
-    /// use graphgen_runtime::Cloud;
+    /// use graphgen_runtime::{Cloud, Error, Transport};
     ///
-    /// # async fn f() -> Result<(), graphgen_runtime::Error> {
-    /// let transport = ReqwestTransport::new()?;
-    /// let creds = ClientCredentials::from_env(Cloud::UsGovL4)?;
-    /// let token = creds.token(TokenRequest::new(Cloud::UsGovL4, &transport)).await?;
-    /// # Ok(()) }
+    /// async fn us_gov_token(transport: &dyn Transport) -> Result<(), Error> {
+    ///     let creds = ClientCredentials::from_env(Cloud::UsGovL4)?;
+    ///     let token = creds.token(TokenRequest::new(Cloud::UsGovL4, transport)).await?;
+    ///     Ok(())
+    /// }
     /// ```
     pub fn new(cloud: Cloud, transport: &'a dyn Transport) -> Self {
         TokenRequest {
